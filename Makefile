@@ -1,0 +1,25 @@
+# The two commands a newcomer needs: `make run` and `make test`. Both install what is missing
+# (once per machine, into ~/.cache/ecomanager-cs) and are safe to run again.
+.PHONY: run test release tools sqlx-prepare clean-data
+
+run:
+	scripts/run.sh
+
+test:
+	scripts/test.sh
+
+# Optimised build with precompressed assets (.br/.gz) in target/site.
+release:
+	bash -c 'source scripts/env.sh run && cargo leptos build --release --precompress'
+
+tools:
+	scripts/tools.sh all
+
+# Regenerates .sqlx/ (offline query metadata) against a private test database.
+sqlx-prepare:
+	scripts/sqlx-prepare.sh
+
+# Removes the private databases (not the tools nor the build cache).
+clean-data:
+	bash -c 'source scripts/env.sh run && { "$$CARGO_TARGET_DIR/debug/server" db stop .data/test; "$$CARGO_TARGET_DIR/debug/server" db stop .data/e2e; true; }'
+	rm -rf .data

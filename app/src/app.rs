@@ -1,0 +1,128 @@
+//! The root component: i18n (sets `<html lang dir>`), meta tags, the router and the logged-in
+//! layout. `shell` is the HTML document the server streams.
+use leptos::config::LeptosOptions;
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Outlet, ParentRoute, Redirect, Route, Router, Routes};
+use leptos_router::path;
+
+use crate::auth::api::get_me;
+use crate::auth::ui::{HomePage, LoginPage, UsersPage};
+use crate::auth::CurrentUser;
+use crate::components::{ErrorAlert, Header};
+use crate::error::{AppError, ErrorCode};
+use crate::i18n::*;
+use crate::locale::LOCALE_COOKIE;
+
+/// The HTML document around the app. `<html lang dir>` is set by the i18n provider.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <link rel="icon" href="/favicon.ico"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The logged-in user, loaded once per page load and read by the layout and the pages.
+#[derive(Clone, Copy)]
+pub struct Me(pub Resource<Result<Option<CurrentUser>, AppError>>);
+
+/// The current user once loaded (inside the logged-in layout it always is).
+pub fn use_current_user() -> Signal<Option<CurrentUser>> {
+    let me = use_context::<Me>();
+    Signal::derive(move || me.and_then(|Me(r)| r.get()).and_then(Result::ok).flatten())
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let me = Resource::new_blocking(|| (), |_| get_me());
+    provide_context(Me(me));
+    let cookie_options = CookieOptions::default()
+        .path("/")
+        .max_age(365 * 24 * 3600 * 1000_i64)
+        .same_site(leptos_use::SameSite::Lax);
+    view! {
+        <I18nContextProvider cookie_name=LOCALE_COOKIE cookie_options=cookie_options>
+            <Stylesheet id="leptos" href="/pkg/ecomanager-cs.css"/>
+            <Title text="EcoManager CS"/>
+            <Router>
+                <Routes fallback=|| view! { <NotFound/> }>
+                    <Route path=path!("/login") view=LoginPage/>
+                    <ParentRoute path=path!("") view=LoggedInLayout>
+                        <Route path=path!("") view=HomePage/>
+                        <Route path=path!("admin/users") view=UsersPage/>
+                    </ParentRoute>
+                </Routes>
+            </Router>
+        </I18nContextProvider>
+    }
+}
+
+type CookieOptions = leptos_i18n::context::CookieOptions<Locale>;
+
+/// Everything behind the login: the header and the page. Visitors are sent to `/login`.
+#[component]
+fn LoggedInLayout() -> impl IntoView {
+    let i18n = use_i18n();
+    let me = use_context::<Me>().map(|Me(r)| r);
+    view! {
+        <Suspense fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
+            {move || Suspend::new(async move {
+                let result = match me {
+                    Some(me) => me.await,
+                    None => Err(AppError::new(ErrorCode::Internal)),
+                };
+                match result {
+                    Ok(Some(user)) => {
+                        view! {
+                            <Header user=user/>
+                            <main id="main">
+                                <Outlet/>
+                            </main>
+                        }
+                            .into_any()
+                    }
+                    Ok(None) => view! { <Redirect path="/login"/> }.into_any(),
+                    Err(e) if e.code == ErrorCode::Unauthenticated => {
+                        view! { <Redirect path="/login"/> }.into_any()
+                    }
+                    Err(e) => {
+                        view! {
+                            <main id="main">
+                                <ErrorAlert error=Signal::stored(Some(e))/>
+                            </main>
+                        }
+                            .into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn NotFound() -> impl IntoView {
+    let i18n = use_i18n();
+    #[cfg(feature = "ssr")]
+    if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
+        options.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <main id="main" class="card">
+            <h1>{t!(i18n, common.not_found)}</h1>
+            <a href="/">{t!(i18n, common.back_home)}</a>
+        </main>
+    }
+}

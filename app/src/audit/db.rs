@@ -1,0 +1,49 @@
+//! SQL for the audit log. Rows are never updated or deleted (a trigger refuses it).
+use sqlx::PgConnection;
+
+/// One audit entry. `before` / `after` are JSON snapshots of the changed entity.
+pub struct AuditEntry<'a> {
+    pub actor_id: Option<i64>,
+    pub action: &'a str,
+    pub entity: &'a str,
+    pub entity_id: i64,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+}
+
+pub async fn insert_audit(conn: &mut PgConnection, entry: AuditEntry<'_>) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "INSERT INTO audit_log (actor_id, action, entity, entity_id, before, after)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+        entry.actor_id,
+        entry.action,
+        entry.entity,
+        entry.entity_id,
+        entry.before,
+        entry.after,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// A row of an entity's history, newest first.
+#[derive(Debug)]
+pub struct AuditRow {
+    pub actor_id: Option<i64>,
+    pub action: String,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+}
+
+pub async fn list_audit_for(conn: &mut PgConnection, entity: &str, entity_id: i64) -> Result<Vec<AuditRow>, sqlx::Error> {
+    sqlx::query_as!(
+        AuditRow,
+        "SELECT actor_id, action, before, after FROM audit_log
+         WHERE entity = $1 AND entity_id = $2 ORDER BY created_at DESC, id DESC",
+        entity,
+        entity_id,
+    )
+    .fetch_all(conn)
+    .await
+}

@@ -1,0 +1,253 @@
+//! SQL for users and login attempts. Functions take a connection so callers choose the transaction.
+use sqlx::PgConnection;
+
+use super::domain::RecentFailures;
+use super::{CurrentUser, Role, UserSummary};
+use crate::locale::UiLocale;
+
+/// What login needs to know about an e-mail's account.
+pub struct Credentials {
+    pub id: i64,
+    pub password_hash: String,
+    pub active: bool,
+}
+
+pub async fn find_credentials(conn: &mut PgConnection, email: &str) -> Result<Option<Credentials>, sqlx::Error> {
+    sqlx::query_as!(
+        Credentials,
+        "SELECT id, password_hash, active FROM users WHERE email = $1",
+        email
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+struct UserRow {
+    id: i64,
+    email: String,
+    name: String,
+    role: String,
+    locale: String,
+    active: bool,
+}
+
+impl UserRow {
+    fn into_summary(self) -> UserSummary {
+        UserSummary {
+            id: self.id,
+            email: self.email,
+            name: self.name,
+            // The CHECK constraints keep these columns to known values.
+            role: Role::parse(&self.role).unwrap_or(Role::Agent),
+            locale: UiLocale::parse(&self.locale).unwrap_or_default(),
+            active: self.active,
+        }
+    }
+}
+
+/// The user behind a session, if the account still exists and is active.
+pub async fn find_active_user(conn: &mut PgConnection, id: i64) -> Result<Option<CurrentUser>, sqlx::Error> {
+    let row = find_user(conn, id).await?;
+    Ok(row.filter(|u| u.active).map(|u| CurrentUser {
+        id: u.id,
+        email: u.email,
+        name: u.name,
+        role: u.role,
+        locale: u.locale,
+    }))
+}
+
+pub async fn find_user(conn: &mut PgConnection, id: i64) -> Result<Option<UserSummary>, sqlx::Error> {
+    let row = sqlx::query_as!(
+        UserRow,
+        "SELECT id, email, name, role, locale, active FROM users WHERE id = $1",
+        id
+    )
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(UserRow::into_summary))
+}
+
+/// Locks the user's row for the rest of the transaction (read-modify-write with an audit entry).
+pub async fn find_user_for_update(conn: &mut PgConnection, id: i64) -> Result<Option<UserSummary>, sqlx::Error> {
+    let row = sqlx::query_as!(
+        UserRow,
+        "SELECT id, email, name, role, locale, active FROM users WHERE id = $1 FOR UPDATE",
+        id
+    )
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(UserRow::into_summary))
+}
+
+pub async fn list_users(conn: &mut PgConnection) -> Result<Vec<UserSummary>, sqlx::Error> {
+    let rows = sqlx::query_as!(
+        UserRow,
+        "SELECT id, email, name, role, locale, active FROM users ORDER BY active DESC, role, name, id"
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().map(UserRow::into_summary).collect())
+}
+
+pub async fn count_users(conn: &mut PgConnection) -> Result<i64, sqlx::Error> {
+    let n = sqlx::query_scalar!(r#"SELECT count(*) AS "n!" FROM users"#).fetch_one(conn).await?;
+    Ok(n)
+}
+
+/// A new user's fields, already validated.
+pub struct NewUser<'a> {
+    pub email: &'a str,
+    pub name: &'a str,
+    pub role: Role,
+    pub locale: UiLocale,
+    pub password_hash: &'a str,
+}
+
+pub async fn insert_user(conn: &mut PgConnection, user: NewUser<'_>) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar!(
+        "INSERT INTO users (email, name, role, locale, password_hash) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        user.email,
+        user.name,
+        user.role.as_str(),
+        user.locale.tag(),
+        user.password_hash,
+    )
+    .fetch_one(conn)
+    .await
+}
+
+pub async fn update_user_role(conn: &mut PgConnection, id: i64, role: Role) -> Result<(), sqlx::Error> {
+    sqlx::query!("UPDATE users SET role = $2, updated_at = now() WHERE id = $1", id, role.as_str())
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn update_user_active(conn: &mut PgConnection, id: i64, active: bool) -> Result<(), sqlx::Error> {
+    sqlx::query!("UPDATE users SET active = $2, updated_at = now() WHERE id = $1", id, active)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn update_user_locale(conn: &mut PgConnection, id: i64, locale: UiLocale) -> Result<(), sqlx::Error> {
+    sqlx::query!("UPDATE users SET locale = $2, updated_at = now() WHERE id = $1", id, locale.tag())
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn insert_login_attempt(
+    conn: &mut PgConnection,
+    email: &str,
+    ip: Option<&str>,
+    succeeded: bool,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "INSERT INTO login_attempts (email, ip, succeeded) VALUES ($1, $2, $3)",
+        email,
+        ip,
+        succeeded
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Failed logins in the last `window_seconds`, for this e-mail and for this address.
+pub async fn count_recent_failures(
+    conn: &mut PgConnection,
+    email: &str,
+    ip: Option<&str>,
+    window_seconds: i64,
+) -> Result<RecentFailures, sqlx::Error> {
+    let row = sqlx::query!(
+        r#"SELECT
+             (SELECT count(*) FROM login_attempts
+               WHERE email = $1 AND NOT succeeded
+                 AND created_at > now() - make_interval(secs => $3::bigint)) AS "for_email!",
+             (SELECT count(*) FROM login_attempts
+               WHERE ip = $2 AND NOT succeeded
+                 AND created_at > now() - make_interval(secs => $3::bigint)) AS "for_ip!""#,
+        email,
+        ip,
+        window_seconds,
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok(RecentFailures {
+        for_email: row.for_email,
+        for_ip: row.for_ip,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sqlx::PgPool;
+
+    fn new_user<'a>(email: &'a str, role: Role) -> NewUser<'a> {
+        NewUser {
+            email,
+            name: "Yacine Benali",
+            role,
+            locale: UiLocale::Ar,
+            password_hash: "not-a-real-hash",
+        }
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn an_inserted_user_is_found_active_with_its_role_and_locale(pool: PgPool) {
+        let mut conn = pool.acquire().await.expect("conn");
+        let id = insert_user(&mut conn, new_user("y@example.dz", Role::Supervisor)).await.expect("insert");
+        let user = find_active_user(&mut conn, id).await.expect("query").expect("found");
+        assert_eq!(user.role, Role::Supervisor);
+        assert_eq!(user.locale, UiLocale::Ar);
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_deactivated_user_is_not_an_active_user(pool: PgPool) {
+        let mut conn = pool.acquire().await.expect("conn");
+        let id = insert_user(&mut conn, new_user("d@example.dz", Role::Agent)).await.expect("insert");
+        update_user_active(&mut conn, id, false).await.expect("update");
+        assert!(find_active_user(&mut conn, id).await.expect("query").is_none());
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn the_same_email_twice_violates_users_email_key(pool: PgPool) {
+        let mut conn = pool.acquire().await.expect("conn");
+        insert_user(&mut conn, new_user("same@example.dz", Role::Agent)).await.expect("first");
+        let err = insert_user(&mut conn, new_user("same@example.dz", Role::Agent)).await.expect_err("second");
+        let constraint = err.as_database_error().and_then(|e| e.constraint()).map(str::to_string);
+        assert_eq!(constraint.as_deref(), Some("users_email_key"));
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn only_recent_failures_of_that_email_or_address_count(pool: PgPool) {
+        let mut conn = pool.acquire().await.expect("conn");
+        for _ in 0..3 {
+            insert_login_attempt(&mut conn, "a@x.dz", Some("10.0.0.1"), false).await.expect("insert");
+        }
+        insert_login_attempt(&mut conn, "a@x.dz", Some("10.0.0.1"), true).await.expect("insert");
+        insert_login_attempt(&mut conn, "b@x.dz", Some("10.0.0.2"), false).await.expect("insert");
+        let f = count_recent_failures(&mut conn, "a@x.dz", Some("10.0.0.2"), 900).await.expect("count");
+        assert_eq!(f, RecentFailures { for_email: 3, for_ip: 1 });
+        let none = count_recent_failures(&mut conn, "a@x.dz", Some("10.0.0.1"), 0).await.expect("count");
+        assert_eq!(none, RecentFailures { for_email: 0, for_ip: 0 });
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn the_audit_log_refuses_updates_and_deletes(pool: PgPool) {
+        use crate::audit::db::{insert_audit, AuditEntry};
+        let mut conn = pool.acquire().await.expect("conn");
+        let id = insert_user(&mut conn, new_user("z@example.dz", Role::Agent)).await.expect("insert");
+        insert_audit(&mut conn, AuditEntry { actor_id: None, action: "create", entity: "user", entity_id: id, before: None, after: None })
+            .await
+            .expect("audit");
+        let update = sqlx::query("UPDATE audit_log SET action = 'x'").execute(&mut *conn).await;
+        assert!(update.is_err());
+        let delete = sqlx::query("DELETE FROM audit_log").execute(&mut *conn).await;
+        assert!(delete.is_err());
+    }
+}

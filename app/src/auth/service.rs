@@ -1,0 +1,312 @@
+//! Server-only account workflows shared by the server functions and the REST API (one house, two
+//! doors): password hashing off the async runtime, the typed session, the role guard, login with
+//! rate limiting, and user administration with audit entries.
+use std::sync::LazyLock;
+
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use sqlx::PgPool;
+use tower_sessions::Session;
+
+use super::domain::{login_allowed, Email, NewPassword, PersonName};
+use super::{db, CurrentUser, LoginLimit, Role, UserSummary};
+use crate::audit::db::{insert_audit, AuditEntry};
+use crate::error::{on_constraint, AppError, ErrorCode};
+use crate::locale::UiLocale;
+
+/// The session key holding the logged-in user's id.
+const USER_ID_KEY: &str = "user_id";
+
+/// Account settings the host provides (as Leptos context and axum state).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct AuthSettings {
+    pub login_limit: LoginLimit,
+    /// Take the client address from `X-Forwarded-For` (only behind a proxy you control).
+    pub trust_proxy: bool,
+}
+
+/// Hashes a new password with argon2id on the blocking pool (it takes tens of milliseconds).
+pub async fn hash_password(password: NewPassword) -> Result<String, AppError> {
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default()
+            .hash_password(password.expose().as_bytes(), &salt)
+            .map(|h| h.to_string())
+    })
+    .await
+    .map_err(|_| AppError::new(ErrorCode::Internal))?
+    .map_err(|e| {
+        tracing::error!(error = %e, "password hashing failed");
+        AppError::new(ErrorCode::Internal)
+    })
+}
+
+/// A real argon2id hash of a random password: unknown e-mails are verified against it so they take
+/// as long as wrong passwords.
+static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| {
+    let salt = SaltString::generate(&mut OsRng);
+    let random = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(random.as_str().as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .unwrap_or_default()
+});
+
+/// Verifies `password` against `hash`, or against the dummy hash when there is no account.
+async fn verify_password(hash: Option<String>, password: String) -> Result<bool, AppError> {
+    tokio::task::spawn_blocking(move || {
+        let known = hash.is_some();
+        let hash = hash.unwrap_or_else(|| DUMMY_HASH.clone());
+        let ok = PasswordHash::new(&hash)
+            .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+            .unwrap_or(false);
+        known && ok
+    })
+    .await
+    .map_err(|_| AppError::new(ErrorCode::Internal))
+}
+
+/// The logged-in user, re-read from the database on every request so a deactivation or a role
+/// change takes effect at once. A session whose user is gone or inactive is emptied.
+pub async fn current_user(pool: &PgPool, session: &Session) -> Result<Option<CurrentUser>, AppError> {
+    let Some(id) = session.get::<i64>(USER_ID_KEY).await? else {
+        return Ok(None);
+    };
+    let mut conn = pool.acquire().await?;
+    let user = db::find_active_user(&mut conn, id).await?;
+    if user.is_none() {
+        session.flush().await?;
+    }
+    Ok(user)
+}
+
+/// The guard every protected server function and handler starts with.
+pub async fn require_role(pool: &PgPool, session: &Session, required: Role) -> Result<CurrentUser, AppError> {
+    let user = current_user(pool, session)
+        .await?
+        .ok_or(AppError::new(ErrorCode::Unauthenticated))?;
+    if user.role.at_least(required) {
+        Ok(user)
+    } else {
+        Err(AppError::new(ErrorCode::Forbidden))
+    }
+}
+
+/// Checks the credentials, throttling per e-mail and per client address, and on success stores the
+/// user in a session with a fresh id (no session fixation).
+pub async fn login(
+    pool: &PgPool,
+    session: &Session,
+    settings: AuthSettings,
+    client_ip: Option<String>,
+    email: &str,
+    password: String,
+) -> Result<CurrentUser, AppError> {
+    if email.trim().is_empty() || password.is_empty() {
+        return Err(AppError::new(ErrorCode::InvalidCredentials));
+    }
+    // A malformed e-mail cannot match an account: treat it like an unknown one.
+    let email = Email::parse(email).map(|e| e.as_str().to_string()).unwrap_or_else(|_| email.trim().to_lowercase());
+    let ip = client_ip.as_deref();
+    let mut conn = pool.acquire().await?;
+    let limit = settings.login_limit;
+    let failures = db::count_recent_failures(&mut conn, &email, ip, limit.window_seconds).await?;
+    if !login_allowed(limit, failures) {
+        return Err(AppError::new(ErrorCode::TooManyAttempts));
+    }
+    let credentials = db::find_credentials(&mut conn, &email).await?;
+    let (id, active, hash) = match credentials {
+        Some(c) => (Some(c.id), c.active, Some(c.password_hash)),
+        None => (None, false, None),
+    };
+    let verified = verify_password(hash, password).await?;
+    db::insert_login_attempt(&mut conn, &email, ip, verified && active).await?;
+    let Some(id) = id.filter(|_| verified) else {
+        return Err(AppError::new(ErrorCode::InvalidCredentials));
+    };
+    if !active {
+        return Err(AppError::new(ErrorCode::AccountDisabled));
+    }
+    let user = db::find_active_user(&mut conn, id)
+        .await?
+        .ok_or(AppError::new(ErrorCode::InvalidCredentials))?;
+    session.cycle_id().await?;
+    session.insert(USER_ID_KEY, user.id).await?;
+    Ok(user)
+}
+
+pub async fn logout(session: &Session) -> Result<(), AppError> {
+    session.flush().await?;
+    Ok(())
+}
+
+/// Saves a logged-in user's UI locale; a visitor's choice lives only in the cookie.
+pub async fn save_locale(pool: &PgPool, session: &Session, locale: UiLocale) -> Result<(), AppError> {
+    if let Some(user) = current_user(pool, session).await? {
+        let mut conn = pool.acquire().await?;
+        db::update_user_locale(&mut conn, user.id, locale).await?;
+    }
+    Ok(())
+}
+
+/// The client's address: the socket peer, or the first `X-Forwarded-For` hop behind a trusted proxy.
+pub fn client_ip(headers: &http::HeaderMap, peer: Option<std::net::SocketAddr>, trust_proxy: bool) -> Option<String> {
+    if trust_proxy {
+        let forwarded = headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty());
+        if forwarded.is_some() {
+            return forwarded;
+        }
+    }
+    peer.map(|p| p.ip().to_string())
+}
+
+/// A user as an admin fills the form in.
+#[derive(Clone, Debug, serde::Deserialize)]
+pub struct NewUserInput {
+    pub email: String,
+    pub name: String,
+    pub role: String,
+    #[serde(default)]
+    pub locale: Option<String>,
+    pub password: String,
+}
+
+pub async fn list_users(pool: &PgPool) -> Result<Vec<UserSummary>, AppError> {
+    let mut conn = pool.acquire().await?;
+    Ok(db::list_users(&mut conn).await?)
+}
+
+/// Creates a user (admin only; the caller has checked the role) with an audit entry.
+pub async fn create_user(pool: &PgPool, actor: Option<&CurrentUser>, input: NewUserInput) -> Result<UserSummary, AppError> {
+    let email = Email::parse(&input.email)?;
+    let name = PersonName::parse(&input.name)?;
+    let role = Role::parse(&input.role)?;
+    let locale = match input.locale.as_deref().map(str::trim) {
+        None | Some("") => UiLocale::default(),
+        Some(raw) => UiLocale::parse(raw)?,
+    };
+    let password = NewPassword::parse(input.password)?;
+    let password_hash = hash_password(password).await?;
+    let mut tx = pool.begin().await?;
+    let id = db::insert_user(
+        &mut tx,
+        db::NewUser {
+            email: email.as_str(),
+            name: name.as_str(),
+            role,
+            locale,
+            password_hash: &password_hash,
+        },
+    )
+    .await
+    .map_err(on_constraint("users_email_key", ErrorCode::EmailTaken))?;
+    let user = db::find_user(&mut tx, id).await?.ok_or(AppError::new(ErrorCode::Internal))?;
+    insert_audit(
+        &mut tx,
+        AuditEntry {
+            actor_id: actor.map(|a| a.id),
+            action: "user.create",
+            entity: "user",
+            entity_id: id,
+            before: None,
+            after: Some(serde_json::to_value(&user).unwrap_or_default()),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(user)
+}
+
+/// A change an admin makes to an existing user.
+#[derive(Clone, Copy, Debug)]
+pub enum UserChange {
+    Role(Role),
+    Active(bool),
+}
+
+/// Changes a user's role or active flag, locked and audited. An admin cannot change their own role
+/// or deactivate themself (the last way back in).
+pub async fn change_user(pool: &PgPool, actor: &CurrentUser, id: i64, change: UserChange) -> Result<UserSummary, AppError> {
+    if actor.id == id {
+        return Err(AppError::new(ErrorCode::CannotChangeSelf));
+    }
+    let mut tx = pool.begin().await?;
+    let before = db::find_user_for_update(&mut tx, id).await?.ok_or(AppError::new(ErrorCode::NotFound))?;
+    let action = match change {
+        UserChange::Role(role) => {
+            db::update_user_role(&mut tx, id, role).await?;
+            "user.role"
+        }
+        UserChange::Active(active) => {
+            db::update_user_active(&mut tx, id, active).await?;
+            if active {
+                "user.activate"
+            } else {
+                "user.deactivate"
+            }
+        }
+    };
+    let after = db::find_user(&mut tx, id).await?.ok_or(AppError::new(ErrorCode::Internal))?;
+    insert_audit(
+        &mut tx,
+        AuditEntry {
+            actor_id: Some(actor.id),
+            action,
+            entity: "user",
+            entity_id: id,
+            before: Some(serde_json::to_value(&before).unwrap_or_default()),
+            after: Some(serde_json::to_value(&after).unwrap_or_default()),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// On first start with no users: creates the admin from `ADMIN_EMAIL` / `ADMIN_PASSWORD`, or
+/// `admin@localhost` with a generated password, which is returned so the host prints it once.
+pub async fn ensure_first_admin(
+    pool: &PgPool,
+    email: Option<String>,
+    password: Option<String>,
+) -> Result<Option<(String, Option<String>)>, AppError> {
+    let mut conn = pool.acquire().await?;
+    if db::count_users(&mut conn).await? > 0 {
+        return Ok(None);
+    }
+    drop(conn);
+    let email = email.unwrap_or_else(|| "admin@localhost".to_string());
+    let (password, generated) = match password {
+        Some(p) => (p, None),
+        None => {
+            let p = generate_password();
+            (p.clone(), Some(p))
+        }
+    };
+    let input = NewUserInput {
+        email: email.clone(),
+        name: "Administrateur".into(),
+        role: "admin".into(),
+        locale: None,
+        password,
+    };
+    match create_user(pool, None, input).await {
+        Ok(_) => Ok(Some((email, generated))),
+        // Another instance created it at the same moment.
+        Err(e) if e.code == ErrorCode::EmailTaken => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// 20 random characters from an alphabet without look-alikes.
+pub fn generate_password() -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::thread_rng();
+    (0..20).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char).collect()
+}

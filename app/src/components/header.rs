@@ -1,0 +1,44 @@
+//! The header: brand, role-aware navigation (only pages that exist), user, locale, logout.
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use super::{role_text, LocaleSwitcher};
+use crate::auth::api::Logout;
+use crate::auth::{CurrentUser, Role};
+use crate::i18n::*;
+
+#[component]
+pub fn Header(user: CurrentUser) -> impl IntoView {
+    let i18n = use_i18n();
+    let logout = ServerAction::<Logout>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = logout.value().get() {
+            // A full load: every piece of the old session's state goes.
+            let _ = window().location().set_href("/login");
+        }
+    });
+    let is_admin = user.role.at_least(Role::Admin);
+    let role = user.role;
+    view! {
+        <header class="app-header">
+            <a class="skip-link" href="#main">{t!(i18n, skip_to_content)}</a>
+            <A href="/" attr:class="brand">{t!(i18n, app_name)}</A>
+            <nav class="main-nav" aria-label=move || t_string!(i18n, nav.label).to_string()>
+                <A href="/" exact=true>{t!(i18n, nav.home)}</A>
+                <Show when=move || is_admin>
+                    <A href="/admin/users">{t!(i18n, nav.users)}</A>
+                </Show>
+            </nav>
+            <div class="header-tools">
+                <div class="user-chip">
+                    <span data-testid="user-name">{user.name.clone()}</span>
+                    <small data-testid="user-role">{move || role_text(i18n, role)}</small>
+                </div>
+                <LocaleSwitcher/>
+                <ActionForm action=logout>
+                    <button type="submit">{t!(i18n, header.logout)}</button>
+                </ActionForm>
+            </div>
+        </header>
+    }
+}

@@ -1,0 +1,83 @@
+//! Shared widgets: translated error messages, the locale switcher, the header.
+mod header;
+mod locale_switcher;
+
+pub use header::Header;
+pub use locale_switcher::LocaleSwitcher;
+
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_i18n::I18nContext;
+
+use crate::auth::Role;
+use crate::error::{AppError, ErrorCode};
+use crate::i18n::*;
+
+/// The message for an error code in the current UI language.
+pub fn error_text(i18n: I18nContext<Locale>, code: ErrorCode) -> String {
+    match code {
+        ErrorCode::Unauthenticated => t_string!(i18n, errors.unauthenticated).to_string(),
+        ErrorCode::Forbidden => t_string!(i18n, errors.forbidden).to_string(),
+        ErrorCode::InvalidCredentials => t_string!(i18n, errors.invalid_credentials).to_string(),
+        ErrorCode::AccountDisabled => t_string!(i18n, errors.account_disabled).to_string(),
+        ErrorCode::TooManyAttempts => t_string!(i18n, errors.too_many_attempts).to_string(),
+        ErrorCode::EmailInvalid => t_string!(i18n, errors.email_invalid).to_string(),
+        ErrorCode::EmailTaken => t_string!(i18n, errors.email_taken).to_string(),
+        ErrorCode::NameRequired => t_string!(i18n, errors.name_required).to_string(),
+        ErrorCode::PasswordTooShort => t_string!(i18n, errors.password_too_short).to_string(),
+        ErrorCode::PasswordTooLong => t_string!(i18n, errors.password_too_long).to_string(),
+        ErrorCode::RoleUnknown => t_string!(i18n, errors.role_unknown).to_string(),
+        ErrorCode::LocaleUnknown => t_string!(i18n, errors.locale_unknown).to_string(),
+        ErrorCode::BadRequest => t_string!(i18n, errors.bad_request).to_string(),
+        ErrorCode::PayloadTooLarge => t_string!(i18n, errors.payload_too_large).to_string(),
+        ErrorCode::NotFound => t_string!(i18n, errors.not_found).to_string(),
+        ErrorCode::CannotChangeSelf => t_string!(i18n, errors.cannot_change_self).to_string(),
+        ErrorCode::Conflict => t_string!(i18n, errors.conflict).to_string(),
+        ErrorCode::DatabaseUnavailable => t_string!(i18n, errors.database_unavailable).to_string(),
+        ErrorCode::Network => t_string!(i18n, errors.network).to_string(),
+        ErrorCode::Internal => t_string!(i18n, errors.internal).to_string(),
+    }
+}
+
+/// The name of a role in the current UI language.
+pub fn role_text(i18n: I18nContext<Locale>, role: Role) -> String {
+    match role {
+        Role::Admin => t_string!(i18n, roles.admin).to_string(),
+        Role::Supervisor => t_string!(i18n, roles.supervisor).to_string(),
+        Role::Agent => t_string!(i18n, roles.agent).to_string(),
+    }
+}
+
+/// An alert box with the translated message of `error`, when there is one.
+#[component]
+pub fn ErrorAlert(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
+    let i18n = use_i18n();
+    move || {
+        error.get().map(|e| {
+            view! {
+                <div class="form-error" role="alert" data-error-code=e.code.as_str()>
+                    {move || error_text(i18n, e.code)}
+                </div>
+            }
+        })
+    }
+}
+
+/// The error code a plain form post was sent back with (`?error=...`), before hydration.
+pub fn error_from_query() -> Signal<Option<AppError>> {
+    let query = leptos_router::hooks::use_query_map();
+    Signal::derive(move || {
+        let raw = query.with(|q| q.get("error"))?;
+        let code: ErrorCode = serde_json::from_value(serde_json::Value::String(raw)).ok()?;
+        Some(AppError::new(code))
+    })
+}
+
+/// The error of an action's last run, if it failed.
+pub fn action_error<S>(action: ServerAction<S>) -> Signal<Option<AppError>>
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Send + Sync + 'static,
+{
+    Signal::derive(move || action.value().with(|v| v.as_ref().and_then(|r| r.as_ref().err().cloned())))
+}

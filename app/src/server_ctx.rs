@@ -1,0 +1,84 @@
+//! Server only: what a server function reads from its request (pool, session, client address,
+//! settings) and how it answers (status codes, cookies, redirects for plain form posts). Keeps the
+//! server functions themselves to guard → parse → service → answer.
+use http::header::{HeaderValue, ACCEPT, SET_COOKIE};
+use leptos::prelude::use_context;
+use leptos_axum::ResponseOptions;
+use sqlx::PgPool;
+use tower_sessions::Session;
+
+use crate::auth::service::{self, AuthSettings};
+use crate::auth::{CurrentUser, Role};
+use crate::error::{AppError, ErrorCode};
+use crate::locale::{UiLocale, LOCALE_COOKIE};
+
+pub fn pool() -> Result<PgPool, AppError> {
+    use_context::<PgPool>().ok_or_else(|| {
+        tracing::error!("no database pool in the server function context");
+        AppError::new(ErrorCode::Internal)
+    })
+}
+
+pub fn auth_settings() -> AuthSettings {
+    use_context::<AuthSettings>().unwrap_or_default()
+}
+
+pub async fn session() -> Result<Session, AppError> {
+    leptos_axum::extract::<Session>().await.map_err(|e| {
+        tracing::error!(error = %e, "no session layer");
+        AppError::new(ErrorCode::Internal)
+    })
+}
+
+/// The pool and the logged-in user with at least `role`, or `unauthenticated` / `forbidden`.
+pub async fn require(role: Role) -> Result<(PgPool, CurrentUser), AppError> {
+    let pool = pool()?;
+    let session = session().await?;
+    let user = service::require_role(&pool, &session, role).await?;
+    Ok((pool, user))
+}
+
+fn parts() -> Option<http::request::Parts> {
+    use_context::<http::request::Parts>()
+}
+
+pub fn client_ip(trust_proxy: bool) -> Option<String> {
+    let parts = parts()?;
+    let peer = parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0);
+    service::client_ip(&parts.headers, peer, trust_proxy)
+}
+
+/// A plain HTML form post (before hydration, or without JavaScript) rather than a fetch.
+pub fn is_form_post() -> bool {
+    parts()
+        .and_then(|p| p.headers.get(ACCEPT).and_then(|v| v.to_str().ok()).map(|v| v.contains("text/html")))
+        .unwrap_or(false)
+}
+
+/// Gives an error its HTTP status; a plain form post is sent back to `back_to` with
+/// `?error=<code>` instead, so the page can show the translated message before hydration.
+pub fn respond<T>(result: Result<T, AppError>, back_to: Option<&str>) -> Result<T, AppError> {
+    if let Err(error) = &result {
+        if is_form_post() {
+            if let Some(path) = back_to {
+                leptos_axum::redirect(&format!("{path}?error={}", error.code.as_str()));
+            }
+        } else if let Some(options) = use_context::<ResponseOptions>() {
+            options.set_status(
+                http::StatusCode::from_u16(error.code.http_status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
+            );
+        }
+    }
+    result
+}
+
+/// Remembers the UI locale in the cookie leptos_i18n reads (not HttpOnly: the switcher updates it).
+pub fn set_locale_cookie(locale: UiLocale) {
+    let cookie = format!("{LOCALE_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax", locale.tag());
+    if let (Some(options), Ok(value)) = (use_context::<ResponseOptions>(), HeaderValue::from_str(&cookie)) {
+        options.append_header(SET_COOKIE, value);
+    }
+}

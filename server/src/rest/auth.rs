@@ -1,0 +1,45 @@
+//! `POST /api/auth/login`, `POST /api/auth/logout`, `GET /api/auth/me`.
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, State};
+use axum::http::HeaderMap;
+use axum::Json;
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use app::auth::service;
+use app::auth::CurrentUser;
+use app::error::{AppError, ErrorCode};
+
+use super::ApiJson;
+use crate::state::AppState;
+
+#[derive(Deserialize)]
+pub struct LoginBody {
+    email: String,
+    password: String,
+}
+
+pub async fn login(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    session: Session,
+    ApiJson(body): ApiJson<LoginBody>,
+) -> Result<Json<CurrentUser>, AppError> {
+    let ip = service::client_ip(&headers, Some(peer), state.auth.trust_proxy);
+    let user = service::login(&state.pool, &session, state.auth, ip, &body.email, body.password).await?;
+    Ok(Json(user))
+}
+
+pub async fn logout(session: Session) -> Result<Json<serde_json::Value>, AppError> {
+    service::logout(&session).await?;
+    Ok(Json(serde_json::json!({ "status": "logged_out" })))
+}
+
+pub async fn me(State(state): State<AppState>, session: Session) -> Result<Json<CurrentUser>, AppError> {
+    service::current_user(&state.pool, &session)
+        .await?
+        .map(Json)
+        .ok_or(AppError::new(ErrorCode::Unauthenticated))
+}

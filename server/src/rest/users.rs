@@ -1,0 +1,50 @@
+//! Admin user management: `GET/POST /api/users`, `PATCH /api/users/{id}` (`{"role": ...}` or
+//! `{"active": ...}`).
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use app::auth::service::{self, NewUserInput, UserChange};
+use app::auth::{Role, UserSummary};
+use app::error::{AppError, ErrorCode};
+
+use super::ApiJson;
+use crate::state::AppState;
+
+pub async fn list(State(state): State<AppState>, session: Session) -> Result<Json<Vec<UserSummary>>, AppError> {
+    service::require_role(&state.pool, &session, Role::Admin).await?;
+    Ok(Json(service::list_users(&state.pool).await?))
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    session: Session,
+    ApiJson(input): ApiJson<NewUserInput>,
+) -> Result<(StatusCode, Json<UserSummary>), AppError> {
+    let admin = service::require_role(&state.pool, &session, Role::Admin).await?;
+    let user = service::create_user(&state.pool, Some(&admin), input).await?;
+    Ok((StatusCode::CREATED, Json(user)))
+}
+
+#[derive(Deserialize)]
+pub struct ChangeBody {
+    role: Option<String>,
+    active: Option<bool>,
+}
+
+pub async fn change(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<ChangeBody>,
+) -> Result<Json<UserSummary>, AppError> {
+    let admin = service::require_role(&state.pool, &session, Role::Admin).await?;
+    let change = match (body.role, body.active) {
+        (Some(role), None) => UserChange::Role(Role::parse(&role)?),
+        (None, Some(active)) => UserChange::Active(active),
+        _ => return Err(AppError::new(ErrorCode::BadRequest)),
+    };
+    Ok(Json(service::change_user(&state.pool, &admin, id, change).await?))
+}
