@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
 
-use crate::app::use_current_user;
+use crate::app::Me;
 use crate::auth::api::Login;
 use crate::components::{action_error, error_from_query, ErrorAlert, LocaleSwitcher};
 use crate::i18n::*;
@@ -12,7 +12,6 @@ use crate::i18n::*;
 pub fn LoginPage() -> impl IntoView {
     let i18n = use_i18n();
     let login = ServerAction::<Login>::new();
-    let user = use_current_user();
     Effect::new(move |_| {
         if let Some(Ok(_)) = login.value().get() {
             // A full load applies the user's saved language everywhere at once.
@@ -25,9 +24,7 @@ pub fn LoginPage() -> impl IntoView {
     let (show_password, set_show_password) = signal(false);
     view! {
         <Title text=move || t_string!(i18n, login.title).to_string()/>
-        <Show when=move || user.get().is_some()>
-            <Redirect path="/"/>
-        </Show>
+        <RedirectIfLoggedIn/>
         <main id="main" class="login-page">
             <section class="card login-card">
                 <div class="login-tools">
@@ -72,5 +69,22 @@ pub fn LoginPage() -> impl IntoView {
                 </ActionForm>
             </section>
         </main>
+    }
+}
+
+/// Someone already logged in has nothing to do here: send them home.
+#[component]
+fn RedirectIfLoggedIn() -> impl IntoView {
+    let me = use_context::<Me>();
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let logged_in = match me {
+                    Some(Me(me)) => matches!(me.await, Ok(Some(_))),
+                    None => false,
+                };
+                logged_in.then(|| view! { <Redirect path="/"/> })
+            })}
+        </Suspense>
     }
 }
