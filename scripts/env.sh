@@ -13,3 +13,7 @@ export PATH="$tools_path:$PATH"
 # cargo-leptos builds debug with `--cfg erase_components`; plain cargo commands use the same flags
 # so they reuse its artefacts instead of building every dependency again.
 export LEPTOS_DEBUG_RUSTFLAGS="--cfg erase_components"
+# leptos reads LEPTOS_OUTPUT_NAME at compile time (option_env!); cargo-leptos sets it. Setting it
+# for every cargo command keeps one fingerprint, so `cargo test` and clippy do not rebuild leptos
+# and do not overwrite the server binary with one that looks for `<name>_bg.wasm`.
+export LEPTOS_OUTPUT_NAME=ecomanager-cs

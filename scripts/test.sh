@@ -22,7 +22,7 @@ stop_db() { "$server_bin" db stop "$test_dir" >/dev/null 2>&1 || true; }
 trap stop_db EXIT
 
 step "SQL metadata check (.sqlx)"
-(cd server && SQLX_OFFLINE=false RUSTFLAGS="$LEPTOS_DEBUG_RUSTFLAGS" cargo sqlx prepare --workspace --check -- --all-targets -p server)
+SQLX_OFFLINE=false RUSTFLAGS="$LEPTOS_DEBUG_RUSTFLAGS" cargo sqlx prepare --workspace --check -- -p server -p app --features app/ssr --all-targets
 
 step "clippy (server)"
 RUSTFLAGS="$LEPTOS_DEBUG_RUSTFLAGS" cargo clippy -p server -p app --features app/ssr --all-targets -- -D warnings

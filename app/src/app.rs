@@ -49,10 +49,8 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     let me = Resource::new_blocking(|| (), |_| get_me());
     provide_context(Me(me));
-    let cookie_options = CookieOptions::default()
-        .path("/")
-        .max_age(365 * 24 * 3600 * 1000_i64)
-        .same_site(leptos_use::SameSite::Lax);
+    let cookie_options =
+        CookieOptions::default().path("/").max_age(365 * 24 * 3600 * 1000_i64).same_site(leptos_use::SameSite::Lax);
     view! {
         <I18nContextProvider cookie_name=LOCALE_COOKIE cookie_options=cookie_options>
             <Stylesheet id="leptos" href="/pkg/ecomanager-cs.css"/>

@@ -126,10 +126,7 @@ impl AppError {
     }
 
     pub fn field(code: ErrorCode, field: &str) -> Self {
-        Self {
-            code,
-            field: Some(field.to_string()),
-        }
+        Self { code, field: Some(field.to_string()) }
     }
 }
 
@@ -192,8 +189,8 @@ mod ssr {
 
     impl axum::response::IntoResponse for AppError {
         fn into_response(self) -> axum::response::Response {
-            let status = http::StatusCode::from_u16(self.code.http_status())
-                .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+            let status =
+                http::StatusCode::from_u16(self.code.http_status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
             (status, axum::Json(self)).into_response()
         }
     }

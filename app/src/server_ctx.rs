@@ -44,10 +44,7 @@ fn parts() -> Option<http::request::Parts> {
 
 pub fn client_ip(trust_proxy: bool) -> Option<String> {
     let parts = parts()?;
-    let peer = parts
-        .extensions
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|c| c.0);
+    let peer = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0);
     service::client_ip(&parts.headers, peer, trust_proxy)
 }
 

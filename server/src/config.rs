@@ -57,7 +57,11 @@ impl Settings {
             session_idle: Duration::from_secs(60 * parse(&lookup, "SESSION_IDLE_MINUTES", 12 * 60u64)?),
             trust_proxy: parse(&lookup, "TRUST_PROXY", false)?,
             login_limit: app::auth::LoginLimit {
-                max_failures_per_email: parse(&lookup, "LOGIN_MAX_FAILURES_PER_EMAIL", defaults.max_failures_per_email)?,
+                max_failures_per_email: parse(
+                    &lookup,
+                    "LOGIN_MAX_FAILURES_PER_EMAIL",
+                    defaults.max_failures_per_email,
+                )?,
                 max_failures_per_ip: parse(&lookup, "LOGIN_MAX_FAILURES_PER_IP", defaults.max_failures_per_ip)?,
                 window_seconds: parse(&lookup, "LOGIN_WINDOW_SECONDS", defaults.window_seconds)?,
             },
@@ -77,10 +81,9 @@ where
 {
     match lookup(name) {
         None => Ok(default),
-        Some(raw) => raw.trim().parse().map_err(|e: T::Err| ConfigError {
-            name,
-            problem: format!("cannot read {raw:?}: {e}"),
-        }),
+        Some(raw) => {
+            raw.trim().parse().map_err(|e: T::Err| ConfigError { name, problem: format!("cannot read {raw:?}: {e}") })
+        }
     }
 }
 

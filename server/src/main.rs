@@ -1,5 +1,6 @@
 //! `server`: serves EcoManager CS. `server db start|stop|url [DIR]` manages a private throwaway
-//! PostgreSQL cluster for the test suite (the same code `make run` uses, with fsync off).
+//! PostgreSQL cluster for the test suite (the same code `make run` uses, with fsync off), its
+//! database migrated.
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -25,7 +26,9 @@ async fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         None | Some("serve") => run(settings).await,
         Some("db") => test_cluster(&args[1..]).await,
-        Some(other) => Err(format!("unknown command {other:?}; use `server`, or `server db start|stop|url [DIR]`").into()),
+        Some(other) => {
+            Err(format!("unknown command {other:?}; use `server`, or `server db start|stop|url [DIR]`").into())
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -59,9 +62,10 @@ async fn run(settings: Settings) -> Result<(), BoxError> {
 async fn serve(settings: Settings, leptos_options: leptos::config::LeptosOptions, url: &str) -> Result<(), BoxError> {
     let pool = startup::connect_pool(url, settings.db_max_connections).await?;
     MIGRATOR.run(&pool).await?;
-    let created = app::auth::service::ensure_first_admin(&pool, settings.admin_email.clone(), settings.admin_password.clone())
-        .await
-        .map_err(|e| format!("creating the first admin: {}", e.code.as_str()))?;
+    let created =
+        app::auth::service::ensure_first_admin(&pool, settings.admin_email.clone(), settings.admin_password.clone())
+            .await
+            .map_err(|e| format!("creating the first admin: {}", e.code.as_str()))?;
     if let Some((email, generated)) = created {
         match generated {
             Some(password) => {
@@ -92,7 +96,12 @@ async fn test_cluster(args: &[String]) -> Result<(), BoxError> {
         Some("start") | Some("url") => {
             let cluster = PrivateCluster::start(&dir, Durability::Throwaway).await?;
             cluster.ensure_database(DATABASE_NAME).await?;
-            println!("{}", cluster.database_url(DATABASE_NAME));
+            let url = cluster.database_url(DATABASE_NAME);
+            // Migrated, so compile-time query checks (`cargo sqlx prepare`) can run against it.
+            let pool = startup::connect_pool(&url, 2).await?;
+            MIGRATOR.run(&pool).await?;
+            pool.close().await;
+            println!("{url}");
             Ok(())
         }
         Some("stop") => {

@@ -26,10 +26,7 @@ pub enum ClusterError {
     #[error("{what} failed: {detail}")]
     Command { what: String, detail: String },
     #[error("i/o error on {path}: {source}")]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Io { path: PathBuf, source: std::io::Error },
 }
 
 /// How the cluster trades safety for speed.
@@ -89,20 +86,12 @@ impl PrivateCluster {
         } else {
             fallback_dir(&data_dir, "sock")
         };
-        Ok(Self {
-            bin_dir,
-            cluster_dir,
-            socket_dir,
-            run_as_postgres,
-        })
+        Ok(Self { bin_dir, cluster_dir, socket_dir, run_as_postgres })
     }
 
     /// `postgres://` URL of database `db` in this cluster, through its Unix socket.
     pub fn database_url(&self, db: &str) -> String {
-        format!(
-            "postgres://postgres@localhost:{SOCKET_PORT}/{db}?host={}",
-            percent_encode_path(&self.socket_dir)
-        )
+        format!("postgres://postgres@localhost:{SOCKET_PORT}/{db}?host={}", percent_encode_path(&self.socket_dir))
     }
 
     /// Stops the cluster (fast mode: rolls back open transactions, then a clean shutdown).
@@ -111,16 +100,7 @@ impl PrivateCluster {
             return Ok(());
         }
         let pgdata = self.pgdata();
-        let args = [
-            "-D",
-            path_str(&pgdata),
-            "-m",
-            "fast",
-            "-w",
-            "-t",
-            "60",
-            "stop",
-        ];
+        let args = ["-D", path_str(&pgdata), "-m", "fast", "-w", "-t", "60", "stop"];
         self.run("pg_ctl stop", "pg_ctl", &args).await?;
         tracing::info!(dir = %self.cluster_dir.display(), "private PostgreSQL stopped");
         Ok(())
@@ -137,9 +117,7 @@ impl PrivateCluster {
             .fetch_one(&mut conn)
             .await?;
         if !exists {
-            sqlx::query(&format!("CREATE DATABASE \"{db}\""))
-                .execute(&mut conn)
-                .await?;
+            sqlx::query(&format!("CREATE DATABASE \"{db}\"")).execute(&mut conn).await?;
         }
         conn.close().await
     }
@@ -179,16 +157,7 @@ impl PrivateCluster {
         self.run(
             "initdb",
             "initdb",
-            &[
-                "-D",
-                path_str(&pgdata),
-                "-U",
-                "postgres",
-                "--auth=trust",
-                "-E",
-                "UTF8",
-                "--locale=C.UTF-8",
-            ],
+            &["-D", path_str(&pgdata), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"],
         )
         .await
         .map(|_| ())
@@ -200,27 +169,14 @@ impl PrivateCluster {
             shell_quote(&self.socket_dir)
         );
         if durability == Durability::Throwaway {
-            options.push_str(
-                " -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400",
-            );
+            options.push_str(" -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400");
         }
         let pgdata = self.pgdata();
         let log = self.cluster_dir.join("server.log");
         self.run(
             "pg_ctl start",
             "pg_ctl",
-            &[
-                "-D",
-                path_str(&pgdata),
-                "-l",
-                path_str(&log),
-                "-w",
-                "-t",
-                "60",
-                "-o",
-                &options,
-                "start",
-            ],
+            &["-D", path_str(&pgdata), "-l", path_str(&log), "-w", "-t", "60", "-o", &options, "start"],
         )
         .await
         .map(|_| ())
@@ -346,10 +302,7 @@ fn set_mode_700(dir: &Path) -> Result<(), ClusterError> {
 }
 
 fn io(path: &Path, source: std::io::Error) -> ClusterError {
-    ClusterError::Io {
-        path: path.to_path_buf(),
-        source,
-    }
+    ClusterError::Io { path: path.to_path_buf(), source }
 }
 
 fn path_str(path: &Path) -> &str {

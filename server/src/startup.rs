@@ -34,24 +34,13 @@ pub const SESSION_COOKIE: &str = "ecocs_session";
 
 /// Opens a pool that fails fast while the database is away and reconnects when it is back.
 pub async fn connect_pool(url: &str, max_connections: u32) -> Result<PgPool, sqlx::Error> {
-    PgPoolOptions::new()
-        .max_connections(max_connections)
-        .acquire_timeout(Duration::from_secs(3))
-        .connect(url)
-        .await
+    PgPoolOptions::new().max_connections(max_connections).acquire_timeout(Duration::from_secs(3)).connect(url).await
 }
 
 /// The whole application as one router.
 pub fn router(pool: PgPool, settings: &Settings, leptos_options: LeptosOptions) -> Router {
-    let auth = AuthSettings {
-        login_limit: settings.login_limit,
-        trust_proxy: settings.trust_proxy,
-    };
-    let state = AppState {
-        pool: pool.clone(),
-        leptos_options: leptos_options.clone(),
-        auth,
-    };
+    let auth = AuthSettings { login_limit: settings.login_limit, trust_proxy: settings.trust_proxy };
+    let state = AppState { pool: pool.clone(), leptos_options: leptos_options.clone(), auth };
     let context = {
         let pool = pool.clone();
         move || {
@@ -85,10 +74,8 @@ pub fn router(pool: PgPool, settings: &Settings, leptos_options: LeptosOptions) 
 /// Layers below us (body limit) answer with plain text: give API clients our JSON error code.
 async fn error_bodies_as_codes(request: Request<Body>, next: Next) -> Response {
     let response = next.run(request).await;
-    let is_json = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    let is_json =
+        response.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
     if response.status() == StatusCode::PAYLOAD_TOO_LARGE && !is_json {
         return AppError::new(ErrorCode::PayloadTooLarge).into_response();
     }
@@ -154,4 +141,3 @@ pub fn spawn_session_cleanup(pool: PgPool) -> tokio::task::JoinHandle<()> {
         }
     })
 }
-

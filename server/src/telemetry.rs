@@ -6,9 +6,5 @@ pub fn init(json: bool) {
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_sessions=warn,leptos_axum=warn"));
     let builder = fmt().with_env_filter(filter).with_writer(std::io::stderr);
     // A second init (tests spawning several apps) keeps the first subscriber.
-    let _ = if json {
-        builder.json().with_current_span(false).try_init()
-    } else {
-        builder.try_init()
-    };
+    let _ = if json { builder.json().with_current_span(false).try_init() } else { builder.try_init() };
 }

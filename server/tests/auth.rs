@@ -28,7 +28,8 @@ async fn an_admin_logs_in_and_is_who_the_session_says(pool: PgPool) {
     assert!(cookie.contains("HttpOnly"), "{cookie}");
     assert!(cookie.contains("SameSite=Lax"), "{cookie}");
     assert!(!cookie.contains("Secure"), "{cookie}");
-    let me: serde_json::Value = client.get(app.url("/api/auth/me")).send().await.expect("me").json().await.expect("json");
+    let me: serde_json::Value =
+        client.get(app.url("/api/auth/me")).send().await.expect("me").json().await.expect("json");
     assert_eq!(me["email"], "admin@example.dz");
     assert_eq!(me["role"], "admin");
     assert_eq!(me["locale"], "fr");
@@ -149,13 +150,8 @@ async fn login_gives_a_new_session_id_and_the_old_one_stops_working(pool: PgPool
     let body = json!({ "email": "sup@example.dz", "password": PASSWORD });
     let first = raw.post(app.url("/api/auth/login")).json(&body).send().await.expect("login");
     let old = session_cookie(&first);
-    let second = raw
-        .post(app.url("/api/auth/login"))
-        .header("cookie", &old)
-        .json(&body)
-        .send()
-        .await
-        .expect("login again");
+    let second =
+        raw.post(app.url("/api/auth/login")).header("cookie", &old).json(&body).send().await.expect("login again");
     let new = session_cookie(&second);
     assert_ne!(old, new);
     let with_old = raw.get(app.url("/api/auth/me")).header("cookie", &old).send().await.expect("me");
@@ -220,12 +216,8 @@ async fn repeated_failures_from_one_address_are_throttled_across_emails(pool: Pg
 #[sqlx::test(migrations = "../migrations")]
 async fn bad_bodies_get_codes_not_prose(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
-    let missing = client()
-        .post(app.url("/api/auth/login"))
-        .json(&json!({ "email": "a@b.dz" }))
-        .send()
-        .await
-        .expect("send");
+    let missing =
+        client().post(app.url("/api/auth/login")).json(&json!({ "email": "a@b.dz" })).send().await.expect("send");
     assert_eq!(missing.status(), 400);
     assert_eq!(error_code(missing).await, "bad_request");
 
@@ -269,9 +261,21 @@ async fn an_admin_creates_users_with_validated_fields_and_an_audit_entry(pool: P
         (json!({ "email": "nour@example.dz", "name": "x", "role": "agent", "password": PASSWORD }), 409, "email_taken"),
         (json!({ "email": "not-an-email", "name": "x", "role": "agent", "password": PASSWORD }), 422, "email_invalid"),
         (json!({ "email": "k@example.dz", "name": "x", "role": "boss", "password": PASSWORD }), 422, "role_unknown"),
-        (json!({ "email": "k@example.dz", "name": "x", "role": "agent", "locale": "de", "password": PASSWORD }), 422, "locale_unknown"),
-        (json!({ "email": "k@example.dz", "name": "x", "role": "agent", "password": "short" }), 422, "password_too_short"),
-        (json!({ "email": "k@example.dz", "name": "   ", "role": "agent", "password": PASSWORD }), 422, "name_required"),
+        (
+            json!({ "email": "k@example.dz", "name": "x", "role": "agent", "locale": "de", "password": PASSWORD }),
+            422,
+            "locale_unknown",
+        ),
+        (
+            json!({ "email": "k@example.dz", "name": "x", "role": "agent", "password": "short" }),
+            422,
+            "password_too_short",
+        ),
+        (
+            json!({ "email": "k@example.dz", "name": "   ", "role": "agent", "password": PASSWORD }),
+            422,
+            "name_required",
+        ),
     ];
     for (body, status, code) in cases {
         let r = create(body).await.expect("send");
@@ -279,11 +283,12 @@ async fn an_admin_creates_users_with_validated_fields_and_an_audit_entry(pool: P
         assert_eq!(error_code(r).await, code);
     }
 
-    let audited: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'user.create' AND actor_id = $1")
-        .bind(admin_id)
-        .fetch_one(&pool)
-        .await
-        .expect("count");
+    let audited: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'user.create' AND actor_id = $1")
+            .bind(admin_id)
+            .fetch_one(&pool)
+            .await
+            .expect("count");
     assert_eq!(audited, 1);
 }
 
@@ -319,12 +324,8 @@ async fn an_admin_changes_a_role_but_never_their_own(pool: PgPool) {
     assert_eq!(own.status(), 403);
     assert_eq!(error_code(own).await, "cannot_change_self");
 
-    let missing = admin
-        .patch(app.url("/api/users/999999"))
-        .json(&json!({ "role": "agent" }))
-        .send()
-        .await
-        .expect("send");
+    let missing =
+        admin.patch(app.url("/api/users/999999")).json(&json!({ "role": "agent" })).send().await.expect("send");
     assert_eq!(missing.status(), 404);
 }
 

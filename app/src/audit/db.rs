@@ -36,7 +36,11 @@ pub struct AuditRow {
     pub after: Option<serde_json::Value>,
 }
 
-pub async fn list_audit_for(conn: &mut PgConnection, entity: &str, entity_id: i64) -> Result<Vec<AuditRow>, sqlx::Error> {
+pub async fn list_audit_for(
+    conn: &mut PgConnection,
+    entity: &str,
+    entity_id: i64,
+) -> Result<Vec<AuditRow>, sqlx::Error> {
     sqlx::query_as!(
         AuditRow,
         "SELECT actor_id, action, before, after FROM audit_log

@@ -93,13 +93,7 @@ pub async fn create_user(
     use crate::server_ctx as ctx;
     let result = async {
         let (pool, admin) = ctx::require(super::Role::Admin).await?;
-        let input = crate::auth::service::NewUserInput {
-            email,
-            name,
-            role,
-            locale: Some(locale),
-            password,
-        };
+        let input = crate::auth::service::NewUserInput { email, name, role, locale: Some(locale), password };
         crate::auth::service::create_user(&pool, Some(&admin), input).await
     }
     .await;

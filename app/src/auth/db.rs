@@ -13,13 +13,9 @@ pub struct Credentials {
 }
 
 pub async fn find_credentials(conn: &mut PgConnection, email: &str) -> Result<Option<Credentials>, sqlx::Error> {
-    sqlx::query_as!(
-        Credentials,
-        "SELECT id, password_hash, active FROM users WHERE email = $1",
-        email
-    )
-    .fetch_optional(conn)
-    .await
+    sqlx::query_as!(Credentials, "SELECT id, password_hash, active FROM users WHERE email = $1", email)
+        .fetch_optional(conn)
+        .await
 }
 
 struct UserRow {
@@ -58,13 +54,9 @@ pub async fn find_active_user(conn: &mut PgConnection, id: i64) -> Result<Option
 }
 
 pub async fn find_user(conn: &mut PgConnection, id: i64) -> Result<Option<UserSummary>, sqlx::Error> {
-    let row = sqlx::query_as!(
-        UserRow,
-        "SELECT id, email, name, role, locale, active FROM users WHERE id = $1",
-        id
-    )
-    .fetch_optional(conn)
-    .await?;
+    let row = sqlx::query_as!(UserRow, "SELECT id, email, name, role, locale, active FROM users WHERE id = $1", id)
+        .fetch_optional(conn)
+        .await?;
     Ok(row.map(UserRow::into_summary))
 }
 
@@ -125,9 +117,7 @@ pub async fn update_user_role(conn: &mut PgConnection, id: i64, role: Role) -> R
 }
 
 pub async fn update_user_active(conn: &mut PgConnection, id: i64, active: bool) -> Result<(), sqlx::Error> {
-    sqlx::query!("UPDATE users SET active = $2, updated_at = now() WHERE id = $1", id, active)
-        .execute(conn)
-        .await?;
+    sqlx::query!("UPDATE users SET active = $2, updated_at = now() WHERE id = $1", id, active).execute(conn).await?;
     Ok(())
 }
 
@@ -144,14 +134,9 @@ pub async fn insert_login_attempt(
     ip: Option<&str>,
     succeeded: bool,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query!(
-        "INSERT INTO login_attempts (email, ip, succeeded) VALUES ($1, $2, $3)",
-        email,
-        ip,
-        succeeded
-    )
-    .execute(conn)
-    .await?;
+    sqlx::query!("INSERT INTO login_attempts (email, ip, succeeded) VALUES ($1, $2, $3)", email, ip, succeeded)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
@@ -176,10 +161,7 @@ pub async fn count_recent_failures(
     )
     .fetch_one(conn)
     .await?;
-    Ok(RecentFailures {
-        for_email: row.for_email,
-        for_ip: row.for_ip,
-    })
+    Ok(RecentFailures { for_email: row.for_email, for_ip: row.for_ip })
 }
 
 #[cfg(test)]
@@ -188,13 +170,7 @@ mod tests {
     use sqlx::PgPool;
 
     fn new_user<'a>(email: &'a str, role: Role) -> NewUser<'a> {
-        NewUser {
-            email,
-            name: "Yacine Benali",
-            role,
-            locale: UiLocale::Ar,
-            password_hash: "not-a-real-hash",
-        }
+        NewUser { email, name: "Yacine Benali", role, locale: UiLocale::Ar, password_hash: "not-a-real-hash" }
     }
 
     #[sqlx::test(migrations = "../migrations")]
@@ -242,9 +218,12 @@ mod tests {
         use crate::audit::db::{insert_audit, AuditEntry};
         let mut conn = pool.acquire().await.expect("conn");
         let id = insert_user(&mut conn, new_user("z@example.dz", Role::Agent)).await.expect("insert");
-        insert_audit(&mut conn, AuditEntry { actor_id: None, action: "create", entity: "user", entity_id: id, before: None, after: None })
-            .await
-            .expect("audit");
+        insert_audit(
+            &mut conn,
+            AuditEntry { actor_id: None, action: "create", entity: "user", entity_id: id, before: None, after: None },
+        )
+        .await
+        .expect("audit");
         let update = sqlx::query("UPDATE audit_log SET action = 'x'").execute(&mut *conn).await;
         assert!(update.is_err());
         let delete = sqlx::query("DELETE FROM audit_log").execute(&mut *conn).await;

@@ -80,10 +80,6 @@ pub struct LoginLimit {
 
 impl Default for LoginLimit {
     fn default() -> Self {
-        Self {
-            max_failures_per_email: 5,
-            max_failures_per_ip: 30,
-            window_seconds: 15 * 60,
-        }
+        Self { max_failures_per_email: 5, max_failures_per_ip: 30, window_seconds: 15 * 60 }
     }
 }

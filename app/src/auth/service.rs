@@ -29,9 +29,7 @@ pub struct AuthSettings {
 pub async fn hash_password(password: NewPassword) -> Result<String, AppError> {
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
-        Argon2::default()
-            .hash_password(password.expose().as_bytes(), &salt)
-            .map(|h| h.to_string())
+        Argon2::default().hash_password(password.expose().as_bytes(), &salt).map(|h| h.to_string())
     })
     .await
     .map_err(|_| AppError::new(ErrorCode::Internal))?
@@ -46,10 +44,7 @@ pub async fn hash_password(password: NewPassword) -> Result<String, AppError> {
 static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| {
     let salt = SaltString::generate(&mut OsRng);
     let random = SaltString::generate(&mut OsRng);
-    Argon2::default()
-        .hash_password(random.as_str().as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .unwrap_or_default()
+    Argon2::default().hash_password(random.as_str().as_bytes(), &salt).map(|h| h.to_string()).unwrap_or_default()
 });
 
 /// Verifies `password` against `hash`, or against the dummy hash when there is no account.
@@ -82,9 +77,7 @@ pub async fn current_user(pool: &PgPool, session: &Session) -> Result<Option<Cur
 
 /// The guard every protected server function and handler starts with.
 pub async fn require_role(pool: &PgPool, session: &Session, required: Role) -> Result<CurrentUser, AppError> {
-    let user = current_user(pool, session)
-        .await?
-        .ok_or(AppError::new(ErrorCode::Unauthenticated))?;
+    let user = current_user(pool, session).await?.ok_or(AppError::new(ErrorCode::Unauthenticated))?;
     if user.role.at_least(required) {
         Ok(user)
     } else {
@@ -127,9 +120,7 @@ pub async fn login(
     if !active {
         return Err(AppError::new(ErrorCode::AccountDisabled));
     }
-    let user = db::find_active_user(&mut conn, id)
-        .await?
-        .ok_or(AppError::new(ErrorCode::InvalidCredentials))?;
+    let user = db::find_active_user(&mut conn, id).await?.ok_or(AppError::new(ErrorCode::InvalidCredentials))?;
     session.cycle_id().await?;
     session.insert(USER_ID_KEY, user.id).await?;
     Ok(user)
@@ -182,7 +173,11 @@ pub async fn list_users(pool: &PgPool) -> Result<Vec<UserSummary>, AppError> {
 }
 
 /// Creates a user (admin only; the caller has checked the role) with an audit entry.
-pub async fn create_user(pool: &PgPool, actor: Option<&CurrentUser>, input: NewUserInput) -> Result<UserSummary, AppError> {
+pub async fn create_user(
+    pool: &PgPool,
+    actor: Option<&CurrentUser>,
+    input: NewUserInput,
+) -> Result<UserSummary, AppError> {
     let email = Email::parse(&input.email)?;
     let name = PersonName::parse(&input.name)?;
     let role = Role::parse(&input.role)?;
@@ -195,13 +190,7 @@ pub async fn create_user(pool: &PgPool, actor: Option<&CurrentUser>, input: NewU
     let mut tx = pool.begin().await?;
     let id = db::insert_user(
         &mut tx,
-        db::NewUser {
-            email: email.as_str(),
-            name: name.as_str(),
-            role,
-            locale,
-            password_hash: &password_hash,
-        },
+        db::NewUser { email: email.as_str(), name: name.as_str(), role, locale, password_hash: &password_hash },
     )
     .await
     .map_err(on_constraint("users_email_key", ErrorCode::EmailTaken))?;
@@ -231,7 +220,12 @@ pub enum UserChange {
 
 /// Changes a user's role or active flag, locked and audited. An admin cannot change their own role
 /// or deactivate themself (the last way back in).
-pub async fn change_user(pool: &PgPool, actor: &CurrentUser, id: i64, change: UserChange) -> Result<UserSummary, AppError> {
+pub async fn change_user(
+    pool: &PgPool,
+    actor: &CurrentUser,
+    id: i64,
+    change: UserChange,
+) -> Result<UserSummary, AppError> {
     if actor.id == id {
         return Err(AppError::new(ErrorCode::CannotChangeSelf));
     }

@@ -38,8 +38,5 @@ pub async fn logout(session: Session) -> Result<Json<serde_json::Value>, AppErro
 }
 
 pub async fn me(State(state): State<AppState>, session: Session) -> Result<Json<CurrentUser>, AppError> {
-    service::current_user(&state.pool, &session)
-        .await?
-        .map(Json)
-        .ok_or(AppError::new(ErrorCode::Unauthenticated))
+    service::current_user(&state.pool, &session).await?.map(Json).ok_or(AppError::new(ErrorCode::Unauthenticated))
 }

@@ -13,12 +13,12 @@ pub async fn health() -> Json<Value> {
 }
 
 pub async fn ready(State(pool): State<PgPool>) -> (StatusCode, Json<Value>) {
-    let ping = tokio::time::timeout(Duration::from_secs(2), sqlx::query_scalar!("SELECT 1 AS one").fetch_one(&pool)).await;
+    let ping =
+        tokio::time::timeout(Duration::from_secs(2), sqlx::query_scalar!("SELECT 1 AS one").fetch_one(&pool)).await;
     match ping {
         Ok(Ok(_)) => (StatusCode::OK, Json(json!({ "status": "ready" }))),
-        _ => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            Json(json!({ "status": "unavailable", "code": "database_unavailable" })),
-        ),
+        _ => {
+            (StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "status": "unavailable", "code": "database_unavailable" })))
+        }
     }
 }

@@ -42,12 +42,7 @@ impl TestApp {
             },
             Duration::from_secs(5),
         ));
-        Self {
-            addr,
-            pool,
-            stop: Some(stop),
-            task: Some(task),
-        }
+        Self { addr, pool, stop: Some(stop), task: Some(task) }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -90,11 +85,7 @@ impl TestApp {
 }
 
 pub fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client")
+    reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().expect("client")
 }
 
 /// The `code` of a JSON error answer.

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Regenerates .sqlx/ (the offline query metadata that lets everything compile without a database)
+# against a private, freshly migrated test database.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh test
+cargo leptos build
+server_bin="$CARGO_TARGET_DIR/debug/server"
+DATABASE_URL="$("$server_bin" db start .data/test)"
+export DATABASE_URL
+SQLX_OFFLINE=false RUSTFLAGS="$LEPTOS_DEBUG_RUSTFLAGS" cargo sqlx prepare --workspace -- -p server -p app --features app/ssr --all-targets
