@@ -23,6 +23,7 @@ pub enum ErrorCode {
     PasswordTooLong,
     RoleUnknown,
     LocaleUnknown,
+    PhoneInvalid,
     /// A required field is absent or the body is not the expected JSON.
     BadRequest,
     PayloadTooLarge,
@@ -38,7 +39,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 20] = [
+    pub const ALL: [ErrorCode; 21] = [
         ErrorCode::Unauthenticated,
         ErrorCode::Forbidden,
         ErrorCode::InvalidCredentials,
@@ -51,6 +52,7 @@ impl ErrorCode {
         ErrorCode::PasswordTooLong,
         ErrorCode::RoleUnknown,
         ErrorCode::LocaleUnknown,
+        ErrorCode::PhoneInvalid,
         ErrorCode::BadRequest,
         ErrorCode::PayloadTooLarge,
         ErrorCode::NotFound,
@@ -72,7 +74,8 @@ impl ErrorCode {
             | ErrorCode::PasswordTooShort
             | ErrorCode::PasswordTooLong
             | ErrorCode::RoleUnknown
-            | ErrorCode::LocaleUnknown => 422,
+            | ErrorCode::LocaleUnknown
+            | ErrorCode::PhoneInvalid => 422,
             ErrorCode::BadRequest => 400,
             ErrorCode::PayloadTooLarge => 413,
             ErrorCode::NotFound => 404,
@@ -98,6 +101,7 @@ impl ErrorCode {
             ErrorCode::PasswordTooLong => "password_too_long",
             ErrorCode::RoleUnknown => "role_unknown",
             ErrorCode::LocaleUnknown => "locale_unknown",
+            ErrorCode::PhoneInvalid => "phone_invalid",
             ErrorCode::BadRequest => "bad_request",
             ErrorCode::PayloadTooLarge => "payload_too_large",
             ErrorCode::NotFound => "not_found",

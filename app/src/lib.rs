@@ -9,10 +9,12 @@ mod app;
 pub mod audit;
 pub mod auth;
 pub mod components;
+pub mod customers;
 pub mod error;
 pub mod locale;
 #[cfg(feature = "ssr")]
 pub mod server_ctx;
+pub mod statuses;
 
 pub use app::{shell, App};
 

@@ -1,5 +1,7 @@
 //! The wasm entry point: hydrates the server-rendered page, then marks `<body data-hydrated>` so
 //! browser tests (and people debugging) know the page is interactive.
+#![recursion_limit = "512"]
+
 use wasm_bindgen::prelude::wasm_bindgen;
 
 #[wasm_bindgen]

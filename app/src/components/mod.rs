@@ -28,6 +28,7 @@ pub fn error_text(i18n: I18nContext<Locale>, code: ErrorCode) -> String {
         ErrorCode::PasswordTooLong => t_string!(i18n, errors.password_too_long).to_string(),
         ErrorCode::RoleUnknown => t_string!(i18n, errors.role_unknown).to_string(),
         ErrorCode::LocaleUnknown => t_string!(i18n, errors.locale_unknown).to_string(),
+        ErrorCode::PhoneInvalid => t_string!(i18n, errors.phone_invalid).to_string(),
         ErrorCode::BadRequest => t_string!(i18n, errors.bad_request).to_string(),
         ErrorCode::PayloadTooLarge => t_string!(i18n, errors.payload_too_large).to_string(),
         ErrorCode::NotFound => t_string!(i18n, errors.not_found).to_string(),

@@ -1,0 +1,66 @@
+//! Confirmation statuses are data, not an enum: each has labels in three languages, a colour, one
+//! of the brief's five categories and meaning flags; transitions say who may move an order from
+//! one status to another. `domain` validates a status graph and applies the attempt policy.
+pub mod domain;
+
+use serde::{Deserialize, Serialize};
+
+use crate::auth::Role;
+
+/// The brief's five confirmation categories; every configured status belongs to one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StatusCategory {
+    Pending,
+    Attempting,
+    Confirmed,
+    Failed,
+    Abandoned,
+}
+
+/// What a status means, so KPIs and routing work for any status set (VICIdial's idea).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusFlags {
+    /// The customer was reached.
+    pub contact_made: bool,
+    /// Nothing more happens to the order after this status.
+    pub is_final: bool,
+    /// The customer asked to be called back at a time.
+    pub callback: bool,
+    /// Never call this customer again for this order.
+    pub do_not_call: bool,
+    /// Counts as a confirmation in rates and rankings.
+    pub counts_as_confirmed: bool,
+}
+
+/// A status label in each UI language.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusLabels {
+    pub fr: String,
+    pub ar: String,
+    #[serde(rename = "ar-DZ")]
+    pub ar_dz: String,
+}
+
+/// One configured status.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusDef {
+    pub code: String,
+    pub labels: StatusLabels,
+    /// `#rrggbb`.
+    pub color: String,
+    pub category: StatusCategory,
+    pub flags: StatusFlags,
+    /// New orders start here; exactly one active status has it.
+    pub initial: bool,
+    pub sort_order: i32,
+    pub active: bool,
+}
+
+/// `role` (and the roles above it) may move an order from `from` to `to`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct StatusTransition {
+    pub from: String,
+    pub to: String,
+    pub role: Role,
+}
