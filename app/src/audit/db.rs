@@ -26,28 +26,3 @@ pub async fn insert_audit(conn: &mut PgConnection, entry: AuditEntry<'_>) -> Res
     .await?;
     Ok(())
 }
-
-/// A row of an entity's history, newest first.
-#[derive(Debug)]
-pub struct AuditRow {
-    pub actor_id: Option<i64>,
-    pub action: String,
-    pub before: Option<serde_json::Value>,
-    pub after: Option<serde_json::Value>,
-}
-
-pub async fn list_audit_for(
-    conn: &mut PgConnection,
-    entity: &str,
-    entity_id: i64,
-) -> Result<Vec<AuditRow>, sqlx::Error> {
-    sqlx::query_as!(
-        AuditRow,
-        "SELECT actor_id, action, before, after FROM audit_log
-         WHERE entity = $1 AND entity_id = $2 ORDER BY created_at DESC, id DESC",
-        entity,
-        entity_id,
-    )
-    .fetch_all(conn)
-    .await
-}

@@ -1,0 +1,265 @@
+-- DRAFT for issue 3 (confirmation core), not a migration yet: applied cleanly to PostgreSQL 15 by
+-- hand on 2026-11-24 but not exercised by code or tests. Move it to migrations/ with the code that
+-- uses it, adjusting freely until then (nothing has run it in production).
+-- The confirmation core: configurable statuses and transitions, the attempt policy, customers,
+-- orders and their items, the append-only attempt trail, customer flags and notes, shop API tokens.
+
+-- Statuses are data, not an enum (labels in three languages, colour, category, meaning flags).
+CREATE TABLE confirmation_statuses (
+    code                text        NOT NULL,
+    label_fr            text        NOT NULL,
+    label_ar            text        NOT NULL,
+    label_ar_dz         text        NOT NULL,
+    color               text        NOT NULL,
+    category            text        NOT NULL,
+    contact_made        boolean     NOT NULL DEFAULT false,
+    is_final            boolean     NOT NULL DEFAULT false,
+    callback            boolean     NOT NULL DEFAULT false,
+    do_not_call         boolean     NOT NULL DEFAULT false,
+    counts_as_confirmed boolean     NOT NULL DEFAULT false,
+    initial             boolean     NOT NULL DEFAULT false,
+    sort_order          integer     NOT NULL DEFAULT 0,
+    active              boolean     NOT NULL DEFAULT true,
+    created_at          timestamptz NOT NULL DEFAULT now(),
+    updated_at          timestamptz NOT NULL DEFAULT now(),
+    CONSTRAINT confirmation_statuses_pkey PRIMARY KEY (code),
+    CONSTRAINT confirmation_statuses_code_check CHECK (code ~ '^[a-z][a-z0-9_]{0,39}$'),
+    CONSTRAINT confirmation_statuses_color_check CHECK (color ~ '^#[0-9a-fA-F]{6}$'),
+    CONSTRAINT confirmation_statuses_category_check
+        CHECK (category IN ('pending', 'attempting', 'confirmed', 'failed', 'abandoned'))
+);
+-- at most one active initial status
+CREATE UNIQUE INDEX confirmation_statuses_one_initial_key ON confirmation_statuses (initial) WHERE initial AND active;
+
+CREATE TABLE status_transitions (
+    from_code  text        NOT NULL,
+    to_code    text        NOT NULL,
+    min_role   text        NOT NULL DEFAULT 'agent',
+    created_at timestamptz NOT NULL DEFAULT now(),
+    CONSTRAINT status_transitions_pkey PRIMARY KEY (from_code, to_code),
+    CONSTRAINT status_transitions_from_fkey FOREIGN KEY (from_code) REFERENCES confirmation_statuses (code),
+    CONSTRAINT status_transitions_to_fkey FOREIGN KEY (to_code) REFERENCES confirmation_statuses (code),
+    CONSTRAINT status_transitions_role_check CHECK (min_role IN ('admin', 'supervisor', 'agent')),
+    CONSTRAINT status_transitions_not_self_check CHECK (from_code <> to_code)
+);
+
+-- One row of settings for the attempt policy (after N unanswered attempts -> abandoned).
+CREATE TABLE attempt_policy (
+    id                            boolean     NOT NULL DEFAULT true,
+    max_unanswered                integer     NOT NULL DEFAULT 4,
+    retry_after_no_answer_minutes integer     NOT NULL DEFAULT 120,
+    retry_after_busy_minutes      integer     NOT NULL DEFAULT 20,
+    abandoned_status              text        NOT NULL DEFAULT 'abandoned',
+    updated_at                    timestamptz NOT NULL DEFAULT now(),
+    CONSTRAINT attempt_policy_pkey PRIMARY KEY (id),
+    CONSTRAINT attempt_policy_single_row_check CHECK (id),
+    CONSTRAINT attempt_policy_values_check
+        CHECK (max_unanswered BETWEEN 1 AND 20 AND retry_after_no_answer_minutes >= 0 AND retry_after_busy_minutes >= 0)
+);
+
+INSERT INTO confirmation_statuses
+    (code, label_fr, label_ar, label_ar_dz, color, category, contact_made, is_final, callback, do_not_call,
+     counts_as_confirmed, initial, sort_order)
+VALUES
+    ('new', 'Nouvelle', 'جديدة', 'جديدة', '#64748b', 'pending', false, false, false, false, false, true, 0),
+    ('no_answer_1', 'Pas de réponse 1', 'لا رد 1', 'ما ردّش 1', '#f59e0b', 'attempting', false, false, false, false, false, false, 10),
+    ('no_answer_2', 'Pas de réponse 2', 'لا رد 2', 'ما ردّش 2', '#f59e0b', 'attempting', false, false, false, false, false, false, 11),
+    ('no_answer_3', 'Pas de réponse 3', 'لا رد 3', 'ما ردّش 3', '#d97706', 'attempting', false, false, false, false, false, false, 12),
+    ('no_answer_sms', 'Pas de réponse + SMS', 'لا رد + رسالة', 'ما ردّش + SMS', '#b45309', 'attempting', false, false, false, false, false, false, 13),
+    ('busy', 'Occupé', 'مشغول', 'مشغول', '#eab308', 'attempting', false, false, false, false, false, false, 14),
+    ('callback', 'Rappel demandé', 'طلب معاودة الاتصال', 'قال عاود عيطلي', '#3b82f6', 'attempting', true, false, true, false, false, false, 20),
+    ('postponed', 'Reportée à une date', 'مؤجلة إلى تاريخ', 'مأجلة لنهار', '#6366f1', 'attempting', true, false, true, false, false, false, 21),
+    ('confirmed', 'Confirmée', 'مؤكدة', 'مأكدة', '#16a34a', 'confirmed', true, true, false, false, true, false, 30),
+    ('cancelled', 'Annulée par le client', 'ألغاها الزبون', 'الكليان لغاها', '#dc2626', 'failed', true, true, false, true, false, false, 40),
+    ('wrong_number', 'Faux numéro', 'رقم خاطئ', 'نيميرو غالط', '#9f1239', 'failed', false, true, false, true, false, false, 41),
+    ('unreachable', 'Injoignable', 'لا يمكن الوصول إليه', 'ما يتلحقش', '#be123c', 'failed', false, true, false, false, false, false, 42),
+    ('duplicate', 'Doublon', 'طلب مكرر', 'كوموند مكررة', '#7c3aed', 'failed', false, true, false, true, false, false, 43),
+    ('abandoned', 'Abandonnée', 'متروكة', 'متروكة', '#475569', 'abandoned', false, true, false, false, false, false, 50);
+
+-- Agents move orders between the open statuses and to any outcome; reopening a final order is not
+-- possible (final statuses have no exits); duplicates and abandonment are also supervisor tools.
+INSERT INTO status_transitions (from_code, to_code, min_role)
+SELECT f.code, t.code, CASE WHEN t.code IN ('abandoned') THEN 'supervisor' ELSE 'agent' END
+FROM confirmation_statuses f
+JOIN confirmation_statuses t ON t.code <> f.code AND NOT t.initial
+WHERE NOT f.is_final
+  AND NOT (f.code = 'no_answer_1' AND t.code = 'no_answer_1')
+  AND NOT (t.code LIKE 'no_answer_%' AND f.code LIKE 'no_answer_%' AND t.code < f.code);
+
+INSERT INTO attempt_policy (id) VALUES (true);
+
+CREATE TABLE customers (
+    id               bigint GENERATED ALWAYS AS IDENTITY,
+    phone            text        NOT NULL,
+    name             text        NOT NULL,
+    name_normalized  text        NOT NULL,
+    locale           text        NOT NULL DEFAULT 'ar-DZ',
+    wilaya_code      smallint,
+    commune_id       integer,
+    address          text        NOT NULL DEFAULT '',
+    orders_count     integer     NOT NULL DEFAULT 0,
+    confirmed_count  integer     NOT NULL DEFAULT 0,
+    delivered_count  integer     NOT NULL DEFAULT 0,
+    cancelled_count  integer     NOT NULL DEFAULT 0,
+    returned_count   integer     NOT NULL DEFAULT 0,
+    total_spent_dzd  bigint      NOT NULL DEFAULT 0,
+    last_order_at    timestamptz,
+    created_at       timestamptz NOT NULL DEFAULT now(),
+    updated_at       timestamptz NOT NULL DEFAULT now(),
+    CONSTRAINT customers_pkey PRIMARY KEY (id),
+    CONSTRAINT customers_phone_check CHECK (phone ~ '^\+[1-9][0-9]{6,14}$'),
+    CONSTRAINT customers_locale_check CHECK (locale IN ('fr', 'ar', 'ar-DZ')),
+    CONSTRAINT customers_wilaya_fkey FOREIGN KEY (wilaya_code) REFERENCES wilayas (code),
+    CONSTRAINT customers_commune_fkey FOREIGN KEY (commune_id) REFERENCES communes (id)
+);
+-- one customer per phone (upsert on order intake)
+CREATE UNIQUE INDEX customers_phone_key ON customers (phone);
+
+-- Other phones a customer was reached on.
+CREATE TABLE customer_contacts (
+    customer_id bigint      NOT NULL,
+    phone       text        NOT NULL,
+    created_at  timestamptz NOT NULL DEFAULT now(),
+    CONSTRAINT customer_contacts_pkey PRIMARY KEY (customer_id, phone),
+    CONSTRAINT customer_contacts_customer_fkey FOREIGN KEY (customer_id) REFERENCES customers (id)
+);
+
+CREATE TABLE customer_flags (
+    id          bigint GENERATED ALWAYS AS IDENTITY,
+    customer_id bigint      NOT NULL,
+    flag_type   text        NOT NULL,
+    reason      text        NOT NULL,
+    added_by    bigint      NOT NULL,
+    created_at  timestamptz NOT NULL DEFAULT now(),
+    CONSTRAINT customer_flags_pkey PRIMARY KEY (id),
+    CONSTRAINT customer_flags_customer_fkey FOREIGN KEY (customer_id) REFERENCES customers (id),
+    CONSTRAINT customer_flags_added_by_fkey FOREIGN KEY (added_by) REFERENCES users (id)
+);
+-- the customer card: a customer's flags
+CREATE INDEX customer_flags_customer_idx ON customer_flags (customer_id, created_at DESC);
+
+CREATE TABLE customer_notes (
+    id          bigint GENERATED ALWAYS AS IDENTITY,
+    customer_id bigint      NOT NULL,
+    content     text        NOT NULL,
+    added_by    bigint      NOT NULL,
+    created_at  timestamptz NOT NULL DEFAULT now(),
+    CONSTRAINT customer_notes_pkey PRIMARY KEY (id),
+    CONSTRAINT customer_notes_customer_fkey FOREIGN KEY (customer_id) REFERENCES customers (id),
+    CONSTRAINT customer_notes_added_by_fkey FOREIGN KEY (added_by) REFERENCES users (id),
+    CONSTRAINT customer_notes_content_check CHECK (length(btrim(content)) > 0)
+);
+-- the customer card: a customer's notes
+CREATE INDEX customer_notes_customer_idx ON customer_notes (customer_id, created_at DESC);
+
+CREATE SEQUENCE order_number_seq;
+
+CREATE TABLE orders (
+    id                  bigint GENERATED ALWAYS AS IDENTITY,
+    number              text        NOT NULL,
+    shop_reference      text,
+    customer_id         bigint      NOT NULL,
+    total_dzd           bigint      NOT NULL,
+    delivery_wilaya     smallint    NOT NULL,
+    delivery_commune    integer,
+    delivery_address    text        NOT NULL DEFAULT '',
+    delivery_type       text        NOT NULL DEFAULT 'home',
+    source              text        NOT NULL DEFAULT 'api',
+    status              text        NOT NULL,
+    priority            text        NOT NULL DEFAULT 'normal',
+    assigned_agent_id   bigint,
+    assigned_at         timestamptz,
+    attempts_count      integer     NOT NULL DEFAULT 0,
+    unanswered_count    integer     NOT NULL DEFAULT 0,
+    next_contact_at     timestamptz,
+    callback_agent_id   bigint,
+    version             integer     NOT NULL DEFAULT 1,
+    is_duplicate        boolean     NOT NULL DEFAULT false,
+    original_order_id   bigint,
+    duplicate_score     smallint,
+    detection_method    text,
+    created_at          timestamptz NOT NULL DEFAULT now(),
+    updated_at          timestamptz NOT NULL DEFAULT now(),
+    CONSTRAINT orders_pkey PRIMARY KEY (id),
+    CONSTRAINT orders_customer_fkey FOREIGN KEY (customer_id) REFERENCES customers (id),
+    CONSTRAINT orders_wilaya_fkey FOREIGN KEY (delivery_wilaya) REFERENCES wilayas (code),
+    CONSTRAINT orders_commune_fkey FOREIGN KEY (delivery_commune) REFERENCES communes (id),
+    CONSTRAINT orders_status_fkey FOREIGN KEY (status) REFERENCES confirmation_statuses (code),
+    CONSTRAINT orders_agent_fkey FOREIGN KEY (assigned_agent_id) REFERENCES users (id),
+    CONSTRAINT orders_callback_agent_fkey FOREIGN KEY (callback_agent_id) REFERENCES users (id),
+    CONSTRAINT orders_original_fkey FOREIGN KEY (original_order_id) REFERENCES orders (id),
+    CONSTRAINT orders_total_check CHECK (total_dzd >= 0),
+    CONSTRAINT orders_priority_check CHECK (priority IN ('low', 'normal', 'high', 'urgent')),
+    CONSTRAINT orders_delivery_type_check CHECK (delivery_type IN ('home', 'stop_desk')),
+    CONSTRAINT orders_duplicate_score_check CHECK (duplicate_score BETWEEN 0 AND 100)
+);
+-- human numbers are unique (BV-2026-000123)
+CREATE UNIQUE INDEX orders_number_key ON orders (number);
+-- idempotent intake: one order per shop reference
+CREATE UNIQUE INDEX orders_shop_reference_key ON orders (shop_reference) WHERE shop_reference IS NOT NULL;
+-- My queue: an agent's open orders
+CREATE INDEX orders_agent_queue_idx ON orders (assigned_agent_id, next_contact_at, created_at) WHERE assigned_agent_id IS NOT NULL;
+-- pending list and routing: unassigned orders, oldest first
+CREATE INDEX orders_unassigned_idx ON orders (created_at) WHERE assigned_agent_id IS NULL;
+-- customer card: a customer's orders, newest first
+CREATE INDEX orders_customer_idx ON orders (customer_id, created_at DESC);
+-- supervisor filters by status
+CREATE INDEX orders_status_idx ON orders (status, created_at);
+
+CREATE TABLE order_items (
+    order_id       bigint  NOT NULL,
+    line           integer NOT NULL,
+    sku            text    NOT NULL,
+    name           text    NOT NULL,
+    quantity       integer NOT NULL,
+    unit_price_dzd bigint  NOT NULL,
+    CONSTRAINT order_items_pkey PRIMARY KEY (order_id, line),
+    CONSTRAINT order_items_order_fkey FOREIGN KEY (order_id) REFERENCES orders (id),
+    CONSTRAINT order_items_quantity_check CHECK (quantity > 0),
+    CONSTRAINT order_items_price_check CHECK (unit_price_dzd >= 0)
+);
+
+-- Append-only: every confirmation attempt, never updated, never deleted.
+CREATE TABLE confirmation_attempts (
+    id              bigint GENERATED ALWAYS AS IDENTITY,
+    order_id        bigint      NOT NULL,
+    agent_id        bigint      NOT NULL,
+    method          text        NOT NULL,
+    status_before   text        NOT NULL,
+    result_status   text        NOT NULL,
+    notes           text        NOT NULL DEFAULT '',
+    started_at      timestamptz NOT NULL,
+    ended_at        timestamptz NOT NULL,
+    duration_ms     integer     GENERATED ALWAYS AS ((extract(epoch FROM ended_at - started_at) * 1000)::integer) STORED,
+    callback_at     timestamptz,
+    callback_scope  text,
+    created_at      timestamptz NOT NULL DEFAULT now(),
+    CONSTRAINT confirmation_attempts_pkey PRIMARY KEY (id),
+    CONSTRAINT confirmation_attempts_order_fkey FOREIGN KEY (order_id) REFERENCES orders (id),
+    CONSTRAINT confirmation_attempts_agent_fkey FOREIGN KEY (agent_id) REFERENCES users (id),
+    CONSTRAINT confirmation_attempts_result_fkey FOREIGN KEY (result_status) REFERENCES confirmation_statuses (code),
+    CONSTRAINT confirmation_attempts_method_check CHECK (method IN ('phone', 'sms', 'email', 'whatsapp')),
+    CONSTRAINT confirmation_attempts_time_check CHECK (ended_at >= started_at),
+    CONSTRAINT confirmation_attempts_scope_check CHECK (callback_scope IS NULL OR callback_scope IN ('me', 'anyone'))
+);
+-- an order's trail, in order
+CREATE INDEX confirmation_attempts_order_idx ON confirmation_attempts (order_id, created_at);
+-- an agent's attempts over a period (rankings)
+CREATE INDEX confirmation_attempts_agent_idx ON confirmation_attempts (agent_id, created_at);
+CREATE TRIGGER confirmation_attempts_append_only BEFORE UPDATE OR DELETE ON confirmation_attempts
+    FOR EACH ROW EXECUTE FUNCTION forbid_change();
+
+-- Shop API tokens: only a SHA-256 of the token is stored.
+CREATE TABLE api_tokens (
+    id          bigint GENERATED ALWAYS AS IDENTITY,
+    name        text        NOT NULL,
+    token_hash  bytea       NOT NULL,
+    created_by  bigint      NOT NULL,
+    revoked_at  timestamptz,
+    last_used_at timestamptz,
+    created_at  timestamptz NOT NULL DEFAULT now(),
+    CONSTRAINT api_tokens_pkey PRIMARY KEY (id),
+    CONSTRAINT api_tokens_created_by_fkey FOREIGN KEY (created_by) REFERENCES users (id)
+);
+-- bearer authentication: find a token by its hash
+CREATE UNIQUE INDEX api_tokens_hash_key ON api_tokens (token_hash);
