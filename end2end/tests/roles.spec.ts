@@ -20,18 +20,20 @@ test("an admin filters, creates and deactivates a user, who is then logged out",
   await expect(page.getByRole("row")).toHaveCount(2);
   await page.getByLabel("Filtrer par nom ou e-mail").fill("");
 
+  // A new address each run: the test never depends on what an earlier run left behind.
+  const email = `rania.${Date.now()}@e2e.ecomanager.dz`;
   await page.getByLabel("Nom", { exact: true }).fill("Rania Zerrouki");
-  await page.getByLabel("E-mail", { exact: true }).fill("rania@e2e.ecomanager.dz");
+  await page.getByLabel("E-mail", { exact: true }).fill(email);
   await page.getByLabel("Mot de passe initial").fill("rania-password");
   await page.getByRole("button", { name: "Créer" }).click();
   await expect(page.getByRole("status")).toHaveText("Utilisateur créé");
-  const row = page.locator('tr[data-user-email="rania@e2e.ecomanager.dz"]');
+  const row = page.locator(`tr[data-user-email="${email}"]`);
   await expect(row).toContainText("Rania Zerrouki");
 
   // Rania logs in elsewhere, then the admin deactivates her.
   const other = await browser.newContext();
   const rania = await other.newPage();
-  await login(rania, "rania@e2e.ecomanager.dz", "rania-password");
+  await login(rania, email, "rania-password");
 
   await row.getByRole("button", { name: "Désactiver" }).click();
   await expect(row.getByText("Désactivé")).toBeVisible();
