@@ -55,9 +55,14 @@ pub fn is_form_post() -> bool {
         .unwrap_or(false)
 }
 
-/// Gives an error its HTTP status; a plain form post is sent back to `back_to` with
-/// `?error=<code>` instead, so the page can show the translated message before hydration.
-pub fn respond<T>(result: Result<T, AppError>, back_to: Option<&str>) -> Result<T, AppError> {
+/// Runs a server function's body and answers its error: with the code's HTTP status, or, for a
+/// plain form post, by sending the browser back to `back_to` with `?error=<code>` so the page can
+/// show the translated message before hydration.
+pub async fn answer<T>(
+    back_to: Option<&str>,
+    body: impl std::future::Future<Output = Result<T, AppError>>,
+) -> Result<T, AppError> {
+    let result = body.await;
     if let Err(error) = &result {
         if is_form_post() {
             if let Some(path) = back_to {

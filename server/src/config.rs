@@ -20,8 +20,7 @@ pub struct Settings {
     pub seed_demo: bool,
     pub cookie_secure: bool,
     pub session_idle: Duration,
-    pub trust_proxy: bool,
-    pub login_limit: app::auth::LoginLimit,
+    pub auth: app::auth::service::AuthSettings,
     pub json_logs: bool,
     pub shutdown_grace: Duration,
 }
@@ -55,15 +54,17 @@ impl Settings {
             seed_demo: parse(&lookup, "SEED_DEMO", false)?,
             cookie_secure: parse(&lookup, "COOKIE_SECURE", false)?,
             session_idle: Duration::from_secs(60 * parse(&lookup, "SESSION_IDLE_MINUTES", 12 * 60u64)?),
-            trust_proxy: parse(&lookup, "TRUST_PROXY", false)?,
-            login_limit: app::auth::LoginLimit {
-                max_failures_per_email: parse(
-                    &lookup,
-                    "LOGIN_MAX_FAILURES_PER_EMAIL",
-                    defaults.max_failures_per_email,
-                )?,
-                max_failures_per_ip: parse(&lookup, "LOGIN_MAX_FAILURES_PER_IP", defaults.max_failures_per_ip)?,
-                window_seconds: parse(&lookup, "LOGIN_WINDOW_SECONDS", defaults.window_seconds)?,
+            auth: app::auth::service::AuthSettings {
+                login_limit: app::auth::LoginLimit {
+                    max_failures_per_email: parse(
+                        &lookup,
+                        "LOGIN_MAX_FAILURES_PER_EMAIL",
+                        defaults.max_failures_per_email,
+                    )?,
+                    max_failures_per_ip: parse(&lookup, "LOGIN_MAX_FAILURES_PER_IP", defaults.max_failures_per_ip)?,
+                    window_seconds: parse(&lookup, "LOGIN_WINDOW_SECONDS", defaults.window_seconds)?,
+                },
+                trust_proxy: parse(&lookup, "TRUST_PROXY", false)?,
             },
             json_logs: lookup("LOG_FORMAT").is_some_and(|v| v.eq_ignore_ascii_case("json")),
             shutdown_grace: Duration::from_secs(parse(&lookup, "SHUTDOWN_GRACE_SECONDS", 20u64)?),

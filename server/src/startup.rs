@@ -21,7 +21,6 @@ use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::PostgresStore;
 
-use app::auth::service::AuthSettings;
 use app::error::{AppError, ErrorCode};
 use app::{shell, App};
 
@@ -39,7 +38,7 @@ pub async fn connect_pool(url: &str, max_connections: u32) -> Result<PgPool, sql
 
 /// The whole application as one router.
 pub fn router(pool: PgPool, settings: &Settings, leptos_options: LeptosOptions) -> Router {
-    let auth = AuthSettings { login_limit: settings.login_limit, trust_proxy: settings.trust_proxy };
+    let auth = settings.auth;
     let state = AppState { pool: pool.clone(), leptos_options: leptos_options.clone(), auth };
     let context = {
         let pool = pool.clone();

@@ -10,20 +10,19 @@ use crate::locale::UiLocale;
 #[server(prefix = "/fn", endpoint = "me")]
 pub async fn get_me() -> Result<Option<CurrentUser>, AppError> {
     use crate::server_ctx as ctx;
-    let result = async {
+    ctx::answer(None, async {
         let pool = ctx::pool()?;
         let session = ctx::session().await?;
         crate::auth::service::current_user(&pool, &session).await
-    }
-    .await;
-    ctx::respond(result, None)
+    })
+    .await
 }
 
 /// Logs in; remembers the user's saved UI locale in the locale cookie.
 #[server(prefix = "/fn", endpoint = "login")]
 pub async fn login(email: String, password: String) -> Result<CurrentUser, AppError> {
     use crate::server_ctx as ctx;
-    let result = async {
+    ctx::answer(Some("/login"), async {
         let pool = ctx::pool()?;
         let session = ctx::session().await?;
         let settings = ctx::auth_settings();
@@ -34,24 +33,22 @@ pub async fn login(email: String, password: String) -> Result<CurrentUser, AppEr
             leptos_axum::redirect("/");
         }
         Ok(user)
-    }
-    .await;
-    ctx::respond(result, Some("/login"))
+    })
+    .await
 }
 
 #[server(prefix = "/fn", endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
     use crate::server_ctx as ctx;
-    let result = async {
+    ctx::answer(None, async {
         let session = ctx::session().await?;
         crate::auth::service::logout(&session).await?;
         if ctx::is_form_post() {
             leptos_axum::redirect("/login");
         }
         Ok(())
-    }
-    .await;
-    ctx::respond(result, None)
+    })
+    .await
 }
 
 /// Switches the UI locale: the cookie for everyone, the saved preference for a logged-in user.
@@ -59,27 +56,25 @@ pub async fn logout() -> Result<(), AppError> {
 #[server(prefix = "/fn", endpoint = "set_locale")]
 pub async fn set_locale(locale: String) -> Result<UiLocale, AppError> {
     use crate::server_ctx as ctx;
-    let result = async {
+    ctx::answer(None, async {
         let locale = UiLocale::parse(&locale)?;
         let pool = ctx::pool()?;
         let session = ctx::session().await?;
         crate::auth::service::save_locale(&pool, &session, locale).await?;
         ctx::set_locale_cookie(locale);
         Ok(locale)
-    }
-    .await;
-    ctx::respond(result, None)
+    })
+    .await
 }
 
 #[server(prefix = "/fn", endpoint = "list_users")]
 pub async fn list_users() -> Result<Vec<UserSummary>, AppError> {
     use crate::server_ctx as ctx;
-    let result = async {
+    ctx::answer(None, async {
         let (pool, _admin) = ctx::require(super::Role::Admin).await?;
         crate::auth::service::list_users(&pool).await
-    }
-    .await;
-    ctx::respond(result, None)
+    })
+    .await
 }
 
 #[server(prefix = "/fn", endpoint = "create_user")]
@@ -91,35 +86,32 @@ pub async fn create_user(
     password: String,
 ) -> Result<UserSummary, AppError> {
     use crate::server_ctx as ctx;
-    let result = async {
+    ctx::answer(Some("/admin/users"), async {
         let (pool, admin) = ctx::require(super::Role::Admin).await?;
         let input = crate::auth::service::NewUserInput { email, name, role, locale: Some(locale), password };
         crate::auth::service::create_user(&pool, Some(&admin), input).await
-    }
-    .await;
-    ctx::respond(result, Some("/admin/users"))
+    })
+    .await
 }
 
 #[server(prefix = "/fn", endpoint = "change_role")]
 pub async fn change_role(id: i64, role: String) -> Result<UserSummary, AppError> {
     use crate::server_ctx as ctx;
-    let result = async {
+    ctx::answer(Some("/admin/users"), async {
         let (pool, admin) = ctx::require(super::Role::Admin).await?;
         let change = crate::auth::service::UserChange::Role(super::Role::parse(&role)?);
         crate::auth::service::change_user(&pool, &admin, id, change).await
-    }
-    .await;
-    ctx::respond(result, Some("/admin/users"))
+    })
+    .await
 }
 
 #[server(prefix = "/fn", endpoint = "set_active")]
 pub async fn set_active(id: i64, active: bool) -> Result<UserSummary, AppError> {
     use crate::server_ctx as ctx;
-    let result = async {
+    ctx::answer(Some("/admin/users"), async {
         let (pool, admin) = ctx::require(super::Role::Admin).await?;
         let change = crate::auth::service::UserChange::Active(active);
         crate::auth::service::change_user(&pool, &admin, id, change).await
-    }
-    .await;
-    ctx::respond(result, Some("/admin/users"))
+    })
+    .await
 }

@@ -5,17 +5,23 @@ use super::domain::RecentFailures;
 use super::{CurrentUser, Role, UserSummary};
 use crate::locale::UiLocale;
 
-/// What login needs to know about an e-mail's account.
+/// What login needs to know about an e-mail's account: the user and their password hash, in one
+/// query.
 pub struct Credentials {
-    pub id: i64,
+    pub user: UserSummary,
     pub password_hash: String,
-    pub active: bool,
 }
 
 pub async fn find_credentials(conn: &mut PgConnection, email: &str) -> Result<Option<Credentials>, sqlx::Error> {
-    sqlx::query_as!(Credentials, "SELECT id, password_hash, active FROM users WHERE email = $1", email)
-        .fetch_optional(conn)
-        .await
+    let row =
+        sqlx::query!("SELECT id, email, name, role, locale, active, password_hash FROM users WHERE email = $1", email)
+            .fetch_optional(conn)
+            .await?;
+    Ok(row.map(|r| Credentials {
+        user: UserRow { id: r.id, email: r.email, name: r.name, role: r.role, locale: r.locale, active: r.active }
+            .into_summary(),
+        password_hash: r.password_hash,
+    }))
 }
 
 struct UserRow {
@@ -44,13 +50,7 @@ impl UserRow {
 /// The user behind a session, if the account still exists and is active.
 pub async fn find_active_user(conn: &mut PgConnection, id: i64) -> Result<Option<CurrentUser>, sqlx::Error> {
     let row = find_user(conn, id).await?;
-    Ok(row.filter(|u| u.active).map(|u| CurrentUser {
-        id: u.id,
-        email: u.email,
-        name: u.name,
-        role: u.role,
-        locale: u.locale,
-    }))
+    Ok(row.filter(|u| u.active).map(UserSummary::into_current))
 }
 
 pub async fn find_user(conn: &mut PgConnection, id: i64) -> Result<Option<UserSummary>, sqlx::Error> {

@@ -70,6 +70,13 @@ pub struct UserSummary {
     pub active: bool,
 }
 
+impl UserSummary {
+    /// The logged-in view of this user.
+    pub fn into_current(self) -> CurrentUser {
+        CurrentUser { id: self.id, email: self.email, name: self.name, role: self.role, locale: self.locale }
+    }
+}
+
 /// Login rate limits: failures allowed per e-mail and per client address within a window.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LoginLimit {

@@ -101,26 +101,32 @@ pub async fn login(
     // A malformed e-mail cannot match an account: treat it like an unknown one.
     let email = Email::parse(email).map(|e| e.as_str().to_string()).unwrap_or_else(|_| email.trim().to_lowercase());
     let ip = client_ip.as_deref();
-    let mut conn = pool.acquire().await?;
     let limit = settings.login_limit;
-    let failures = db::count_recent_failures(&mut conn, &email, ip, limit.window_seconds).await?;
-    if !login_allowed(limit, failures) {
-        return Err(AppError::new(ErrorCode::TooManyAttempts));
-    }
-    let credentials = db::find_credentials(&mut conn, &email).await?;
-    let (id, active, hash) = match credentials {
-        Some(c) => (Some(c.id), c.active, Some(c.password_hash)),
-        None => (None, false, None),
+    let credentials = {
+        let mut conn = pool.acquire().await?;
+        let failures = db::count_recent_failures(&mut conn, &email, ip, limit.window_seconds).await?;
+        if !login_allowed(limit, failures) {
+            return Err(AppError::new(ErrorCode::TooManyAttempts));
+        }
+        db::find_credentials(&mut conn, &email).await?
+    };
+    // No pooled connection is held while argon2 works.
+    let (user, hash) = match credentials {
+        Some(c) => (Some(c.user), Some(c.password_hash)),
+        None => (None, None),
     };
     let verified = verify_password(hash, password).await?;
-    db::insert_login_attempt(&mut conn, &email, ip, verified && active).await?;
-    let Some(id) = id.filter(|_| verified) else {
+    let user = user.filter(|_| verified);
+    let active = user.as_ref().is_some_and(|u| u.active);
+    let mut conn = pool.acquire().await?;
+    db::insert_login_attempt(&mut conn, &email, ip, active).await?;
+    let Some(user) = user else {
         return Err(AppError::new(ErrorCode::InvalidCredentials));
     };
     if !active {
         return Err(AppError::new(ErrorCode::AccountDisabled));
     }
-    let user = db::find_active_user(&mut conn, id).await?.ok_or(AppError::new(ErrorCode::InvalidCredentials))?;
+    let user = user.into_current();
     session.cycle_id().await?;
     session.insert(USER_ID_KEY, user.id).await?;
     Ok(user)
