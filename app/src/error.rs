@@ -2,116 +2,100 @@
 //! input errors, the field it concerns), never prose: the UI translates codes in every locale.
 use serde::{Deserialize, Serialize};
 
-/// What went wrong, as a stable, serialisable code (`"invalid_credentials"`, …).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ErrorCode {
-    /// Not logged in, or the session ended (expired, user deactivated).
-    Unauthenticated,
-    /// Logged in, but this role may not do this.
-    Forbidden,
-    /// Wrong e-mail or password (the same code for both, on purpose).
-    InvalidCredentials,
-    /// The password was right but an admin deactivated the account.
-    AccountDisabled,
-    /// Too many failed logins for this e-mail or address; try later.
-    TooManyAttempts,
-    EmailInvalid,
-    EmailTaken,
-    NameRequired,
-    PasswordTooShort,
-    PasswordTooLong,
-    RoleUnknown,
-    LocaleUnknown,
-    PhoneInvalid,
-    /// A required field is absent or the body is not the expected JSON.
-    BadRequest,
-    PayloadTooLarge,
-    NotFound,
-    /// An admin cannot demote or deactivate themself (the last way back in).
-    CannotChangeSelf,
-    /// Someone else changed this first.
-    Conflict,
-    DatabaseUnavailable,
-    /// The request never reached the server, or its answer was unreadable.
-    Network,
-    Internal,
+macro_rules! error_codes {
+    ($($(#[$doc:meta])* $variant:ident => $text:literal, $status:literal;)+) => {
+        /// What went wrong, as a stable, serialisable code (`"invalid_credentials"`, …).
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum ErrorCode {
+            $($(#[$doc])* $variant,)+
+        }
+
+        impl ErrorCode {
+            pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$variant),+];
+
+            /// The HTTP status a REST handler (or a server function) answers with.
+            pub fn http_status(self) -> u16 {
+                match self {
+                    $(ErrorCode::$variant => $status,)+
+                }
+            }
+
+            /// The code as it travels in JSON (`"invalid_credentials"`).
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(ErrorCode::$variant => $text,)+
+                }
+            }
+        }
+    };
 }
 
-impl ErrorCode {
-    pub const ALL: [ErrorCode; 21] = [
-        ErrorCode::Unauthenticated,
-        ErrorCode::Forbidden,
-        ErrorCode::InvalidCredentials,
-        ErrorCode::AccountDisabled,
-        ErrorCode::TooManyAttempts,
-        ErrorCode::EmailInvalid,
-        ErrorCode::EmailTaken,
-        ErrorCode::NameRequired,
-        ErrorCode::PasswordTooShort,
-        ErrorCode::PasswordTooLong,
-        ErrorCode::RoleUnknown,
-        ErrorCode::LocaleUnknown,
-        ErrorCode::PhoneInvalid,
-        ErrorCode::BadRequest,
-        ErrorCode::PayloadTooLarge,
-        ErrorCode::NotFound,
-        ErrorCode::CannotChangeSelf,
-        ErrorCode::Conflict,
-        ErrorCode::DatabaseUnavailable,
-        ErrorCode::Network,
-        ErrorCode::Internal,
-    ];
-
-    /// The HTTP status a REST handler (or a server function) answers with.
-    pub fn http_status(self) -> u16 {
-        match self {
-            ErrorCode::Unauthenticated | ErrorCode::InvalidCredentials => 401,
-            ErrorCode::Forbidden | ErrorCode::AccountDisabled | ErrorCode::CannotChangeSelf => 403,
-            ErrorCode::TooManyAttempts => 429,
-            ErrorCode::EmailInvalid
-            | ErrorCode::NameRequired
-            | ErrorCode::PasswordTooShort
-            | ErrorCode::PasswordTooLong
-            | ErrorCode::RoleUnknown
-            | ErrorCode::LocaleUnknown
-            | ErrorCode::PhoneInvalid => 422,
-            ErrorCode::BadRequest => 400,
-            ErrorCode::PayloadTooLarge => 413,
-            ErrorCode::NotFound => 404,
-            ErrorCode::EmailTaken | ErrorCode::Conflict => 409,
-            ErrorCode::DatabaseUnavailable => 503,
-            ErrorCode::Network => 502,
-            ErrorCode::Internal => 500,
-        }
-    }
-
-    /// The code as it travels in JSON (`"invalid_credentials"`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorCode::Unauthenticated => "unauthenticated",
-            ErrorCode::Forbidden => "forbidden",
-            ErrorCode::InvalidCredentials => "invalid_credentials",
-            ErrorCode::AccountDisabled => "account_disabled",
-            ErrorCode::TooManyAttempts => "too_many_attempts",
-            ErrorCode::EmailInvalid => "email_invalid",
-            ErrorCode::EmailTaken => "email_taken",
-            ErrorCode::NameRequired => "name_required",
-            ErrorCode::PasswordTooShort => "password_too_short",
-            ErrorCode::PasswordTooLong => "password_too_long",
-            ErrorCode::RoleUnknown => "role_unknown",
-            ErrorCode::LocaleUnknown => "locale_unknown",
-            ErrorCode::PhoneInvalid => "phone_invalid",
-            ErrorCode::BadRequest => "bad_request",
-            ErrorCode::PayloadTooLarge => "payload_too_large",
-            ErrorCode::NotFound => "not_found",
-            ErrorCode::CannotChangeSelf => "cannot_change_self",
-            ErrorCode::Conflict => "conflict",
-            ErrorCode::DatabaseUnavailable => "database_unavailable",
-            ErrorCode::Network => "network",
-            ErrorCode::Internal => "internal",
-        }
-    }
+error_codes! {
+    /// Not logged in, or the session ended (expired, user deactivated), or a bad API token.
+    Unauthenticated => "unauthenticated", 401;
+    /// Logged in, but this role may not do this (or not to this order).
+    Forbidden => "forbidden", 403;
+    /// Wrong e-mail or password (the same code for both, on purpose).
+    InvalidCredentials => "invalid_credentials", 401;
+    /// The password was right but an admin deactivated the account.
+    AccountDisabled => "account_disabled", 403;
+    /// Too many failed logins for this e-mail or address; try later.
+    TooManyAttempts => "too_many_attempts", 429;
+    EmailInvalid => "email_invalid", 422;
+    EmailTaken => "email_taken", 409;
+    NameRequired => "name_required", 422;
+    PasswordTooShort => "password_too_short", 422;
+    PasswordTooLong => "password_too_long", 422;
+    RoleUnknown => "role_unknown", 422;
+    LocaleUnknown => "locale_unknown", 422;
+    PhoneInvalid => "phone_invalid", 422;
+    /// A text is longer than the field takes.
+    TextTooLong => "text_too_long", 422;
+    WilayaUnknown => "wilaya_unknown", 422;
+    /// No such commune in the order's wilaya.
+    CommuneUnknown => "commune_unknown", 422;
+    /// An order needs at least one item.
+    ItemsRequired => "items_required", 422;
+    TooManyItems => "too_many_items", 422;
+    /// Quantities are whole numbers from 1.
+    QuantityInvalid => "quantity_invalid", 422;
+    /// A price or total is negative or absurdly large.
+    AmountInvalid => "amount_invalid", 422;
+    /// The total is not the sum of the items.
+    TotalMismatch => "total_mismatch", 422;
+    PriorityUnknown => "priority_unknown", 422;
+    DeliveryTypeUnknown => "delivery_type_unknown", 422;
+    /// The shop's reference is already used by a different order.
+    ReferenceReused => "reference_reused", 409;
+    MethodUnknown => "method_unknown", 422;
+    StatusUnknown => "status_unknown", 422;
+    /// The configuration does not allow this status after the current one (for this role).
+    TransitionNotAllowed => "transition_not_allowed", 422;
+    /// The order already reached a final status.
+    OrderClosed => "order_closed", 409;
+    DurationInvalid => "duration_invalid", 422;
+    CallbackTimeRequired => "callback_time_required", 422;
+    /// A callback must be in the future, and within 90 days.
+    CallbackTimeInvalid => "callback_time_invalid", 422;
+    CallbackScopeUnknown => "callback_scope_unknown", 422;
+    /// Orders go to active agents only.
+    AgentUnknown => "agent_unknown", 422;
+    FlagTypeUnknown => "flag_type_unknown", 422;
+    /// A note or a flag's reason is empty.
+    TextRequired => "text_required", 422;
+    /// A required field is absent or the body is not the expected JSON.
+    BadRequest => "bad_request", 400;
+    PayloadTooLarge => "payload_too_large", 413;
+    NotFound => "not_found", 404;
+    /// An admin cannot demote or deactivate themself (the last way back in).
+    CannotChangeSelf => "cannot_change_self", 403;
+    /// Someone else changed this first: reload and try again.
+    Conflict => "conflict", 409;
+    DatabaseUnavailable => "database_unavailable", 503;
+    /// The request never reached the server, or its answer was unreadable.
+    Network => "network", 502;
+    Internal => "internal", 500;
 }
 
 /// The error every server function and REST handler returns: `{"code": "...", "field": "..."}`.
@@ -217,7 +201,7 @@ mod tests {
 
     #[test]
     fn every_code_travels_as_its_snake_case_name() {
-        for code in ErrorCode::ALL {
+        for &code in ErrorCode::ALL {
             let json = serde_json::to_string(&code).expect("serialise");
             assert_eq!(json, format!("\"{}\"", code.as_str()));
         }

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod auth;
 pub mod components;
 pub mod customers;
+pub mod orders;
 pub mod error;
 pub mod locale;
 #[cfg(feature = "ssr")]

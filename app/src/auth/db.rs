@@ -60,6 +60,42 @@ pub async fn find_user(conn: &mut PgConnection, id: i64) -> Result<Option<UserSu
     Ok(row.map(UserRow::into_summary))
 }
 
+/// The active user an API token acts as (and notes its use), or `None` for an unknown, revoked or
+/// orphaned token. Only the token's SHA-256 is stored.
+pub async fn find_token_user(conn: &mut PgConnection, token: &str) -> Result<Option<CurrentUser>, sqlx::Error> {
+    let row = sqlx::query_as!(
+        UserRow,
+        "WITH t AS (
+             UPDATE api_tokens SET last_used_at = now()
+             WHERE token_hash = sha256(convert_to($1, 'UTF8')) AND revoked_at IS NULL
+             RETURNING user_id)
+         SELECT u.id, u.email, u.name, u.role, u.locale, u.active FROM t JOIN users u ON u.id = t.user_id",
+        token
+    )
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(UserRow::into_summary).filter(|u| u.active).map(UserSummary::into_current))
+}
+
+pub async fn insert_token(
+    conn: &mut PgConnection,
+    user_id: i64,
+    name: &str,
+    token: &str,
+    created_by: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar!(
+        "INSERT INTO api_tokens (user_id, name, prefix, token_hash, created_by)
+         VALUES ($1, $2, left($3, 8), sha256(convert_to($3, 'UTF8')), $4) RETURNING id",
+        user_id,
+        name,
+        token,
+        created_by
+    )
+    .fetch_one(conn)
+    .await
+}
+
 /// Locks the user's row for the rest of the transaction (read-modify-write with an audit entry).
 pub async fn find_user_for_update(conn: &mut PgConnection, id: i64) -> Result<Option<UserSummary>, sqlx::Error> {
     let row = sqlx::query_as!(

@@ -305,8 +305,57 @@ pub async fn ensure_first_admin(
 
 /// 20 random characters from an alphabet without look-alikes.
 pub fn generate_password() -> String {
+    generate_secret(20)
+}
+
+/// `len` random characters from an alphabet without look-alikes (0/O, 1/l/I).
+fn generate_secret(len: usize) -> String {
     use rand::Rng;
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789";
     let mut rng = rand::thread_rng();
-    (0..20).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char).collect()
+    (0..len).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char).collect()
+}
+
+/// The user a bearer token acts as, or `unauthenticated`.
+pub async fn token_user(pool: &PgPool, token: &str) -> Result<CurrentUser, AppError> {
+    let mut conn = pool.acquire().await?;
+    db::find_token_user(&mut conn, token.trim()).await?.ok_or(AppError::new(ErrorCode::Unauthenticated))
+}
+
+/// A new API token acting as `user_id` (admins only). The token is returned once and never stored.
+pub async fn create_token(pool: &PgPool, admin: &CurrentUser, user_id: i64, name: &str) -> Result<NewToken, AppError> {
+    if !admin.role.at_least(Role::Admin) {
+        return Err(AppError::new(ErrorCode::Forbidden));
+    }
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(AppError::field(ErrorCode::NameRequired, "name"));
+    }
+    let token = format!("ecs_{}", generate_secret(40));
+    let mut tx = pool.begin().await?;
+    if db::find_active_user(&mut tx, user_id).await?.is_none() {
+        return Err(AppError::field(ErrorCode::NotFound, "userId"));
+    }
+    let id = db::insert_token(&mut tx, user_id, name, &token, admin.id).await?;
+    insert_audit(
+        &mut tx,
+        AuditEntry {
+            actor_id: Some(admin.id),
+            action: "token.create",
+            entity: "api_token",
+            entity_id: id,
+            before: None,
+            after: Some(serde_json::json!({"userId": user_id, "name": name})),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(NewToken { id, token })
+}
+
+/// A token as created: shown once.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct NewToken {
+    pub id: i64,
+    pub token: String,
 }

@@ -1,6 +1,148 @@
-//! Customers: phone numbers, names, addresses, and (later) classification and the customer card.
-
+//! Customers: one per phone number (E.164), with their other phones, flags and notes, the counters
+//! classification reads, and the card agents see before they call. `domain` normalises names,
+//! `db` the SQL, `service` (server only) the card and its flags and notes, `api` the server functions.
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod db;
+pub mod domain;
 /// Server only: libphonenumber's metadata would add hundreds of kilobytes to the wasm, and the
 /// browser never needs to validate a phone number before the server does.
 #[cfg(feature = "ssr")]
 pub mod phone;
+#[cfg(feature = "ssr")]
+pub mod service;
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use crate::error::{AppError, ErrorCode};
+use crate::locale::UiLocale;
+use crate::statuses::StatusCategory;
+
+/// Why a customer is flagged (the brief's `flags[].type`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FlagType {
+    FakeOrder,
+    Abusive,
+    RefusedDelivery,
+    WrongAddress,
+    Blacklisted,
+    Other,
+}
+
+impl FlagType {
+    pub const ALL: [FlagType; 6] = [
+        FlagType::FakeOrder,
+        FlagType::Abusive,
+        FlagType::RefusedDelivery,
+        FlagType::WrongAddress,
+        FlagType::Blacklisted,
+        FlagType::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FlagType::FakeOrder => "fake_order",
+            FlagType::Abusive => "abusive",
+            FlagType::RefusedDelivery => "refused_delivery",
+            FlagType::WrongAddress => "wrong_address",
+            FlagType::Blacklisted => "blacklisted",
+            FlagType::Other => "other",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Result<Self, AppError> {
+        FlagType::ALL
+            .into_iter()
+            .find(|f| f.as_str() == raw.trim())
+            .ok_or_else(|| AppError::field(ErrorCode::FlagTypeUnknown, "type"))
+    }
+}
+
+/// The brief's `flags[]`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CustomerFlag {
+    pub id: i64,
+    #[serde(rename = "type")]
+    pub kind: FlagType,
+    pub reason: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub date: OffsetDateTime,
+    pub added_by: i64,
+    pub added_by_name: String,
+}
+
+/// The brief's `notes[]`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CustomerNote {
+    pub id: i64,
+    pub content: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub date: OffsetDateTime,
+    pub added_by: i64,
+    pub added_by_name: String,
+}
+
+/// One past order on the customer card.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PastOrder {
+    pub id: i64,
+    pub number: String,
+    pub total: i64,
+    pub status: String,
+    pub category: StatusCategory,
+    pub attempts: i32,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+}
+
+/// The counters classification reads (the brief's `totalOrders`, `totalSpent`, …).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CustomerCounters {
+    pub total_orders: i32,
+    pub confirmed: i32,
+    pub delivered: i32,
+    pub cancelled: i32,
+    pub returned: i32,
+    pub total_spent: i64,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub last_order_at: Option<OffsetDateTime>,
+}
+
+/// One change to the customer or their orders, from the audit log.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditLine {
+    pub action: String,
+    pub entity: String,
+    pub entity_id: i64,
+    pub actor_name: Option<String>,
+    pub after: Option<serde_json::Value>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+}
+
+/// Everything the agent sees about a customer before calling.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CustomerCard {
+    pub id: i64,
+    pub name: String,
+    pub phone: String,
+    pub other_phones: Vec<String>,
+    pub language: UiLocale,
+    pub wilaya_code: Option<i16>,
+    pub wilaya_name: Option<String>,
+    pub address: String,
+    pub counters: CustomerCounters,
+    pub flags: Vec<CustomerFlag>,
+    pub notes: Vec<CustomerNote>,
+    pub orders: Vec<PastOrder>,
+    /// Supervisors and admins only (empty for agents).
+    pub audit: Vec<AuditLine>,
+}

@@ -155,7 +155,7 @@ pub struct AttemptPolicy {
 
 impl Default for AttemptPolicy {
     fn default() -> Self {
-        Self { max_unanswered: 4, retry_after_no_answer_minutes: 120, retry_after_busy_minutes: 20 }
+        Self { max_unanswered: 5, retry_after_no_answer_minutes: 120, retry_after_busy_minutes: 20 }
     }
 }
 
@@ -294,11 +294,11 @@ mod tests {
     }
 
     #[test]
-    fn the_fourth_unanswered_attempt_abandons_the_order() {
+    fn the_fifth_unanswered_attempt_abandons_the_order_by_default() {
         let policy = AttemptPolicy::default();
         assert_eq!(policy.next_step(0, Reach::NoAnswer), NextStep::RetryIn { minutes: 120 });
-        assert_eq!(policy.next_step(2, Reach::Busy), NextStep::RetryIn { minutes: 20 });
-        assert_eq!(policy.next_step(3, Reach::NoAnswer), NextStep::Abandon);
-        assert_eq!(policy.next_step(3, Reach::Reached), NextStep::None);
+        assert_eq!(policy.next_step(3, Reach::Busy), NextStep::RetryIn { minutes: 20 });
+        assert_eq!(policy.next_step(4, Reach::NoAnswer), NextStep::Abandon);
+        assert_eq!(policy.next_step(4, Reach::Reached), NextStep::None);
     }
 }

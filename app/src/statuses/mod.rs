@@ -1,6 +1,9 @@
 //! Confirmation statuses are data, not an enum: each has labels in three languages, a colour, one
 //! of the brief's five categories and meaning flags; transitions say who may move an order from
 //! one status to another. `domain` validates a status graph and applies the attempt policy.
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod db;
 pub mod domain;
 
 use serde::{Deserialize, Serialize};
@@ -27,6 +30,8 @@ pub struct StatusFlags {
     pub is_final: bool,
     /// The customer asked to be called back at a time.
     pub callback: bool,
+    /// The line was busy: retried sooner than after no answer.
+    pub line_busy: bool,
     /// Never call this customer again for this order.
     pub do_not_call: bool,
     /// Counts as a confirmation in rates and rankings.
@@ -63,4 +68,47 @@ pub struct StatusTransition {
     pub from: String,
     pub to: String,
     pub role: Role,
+}
+
+impl StatusDef {
+    /// The label in the UI language (`fr`, `ar` or `ar-DZ`).
+    pub fn label(&self, locale: crate::locale::UiLocale) -> &str {
+        use crate::locale::UiLocale;
+        match locale {
+            UiLocale::Fr => &self.labels.fr,
+            UiLocale::Ar => &self.labels.ar,
+            UiLocale::ArDz => &self.labels.ar_dz,
+        }
+    }
+
+    /// How the customer answered an attempt that recorded this status.
+    pub fn reach(&self) -> domain::Reach {
+        if self.flags.contact_made {
+            domain::Reach::Reached
+        } else if self.flags.line_busy {
+            domain::Reach::Busy
+        } else {
+            domain::Reach::NoAnswer
+        }
+    }
+}
+
+/// The whole configuration as agents' screens and the attempt rules read it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusConfig {
+    pub statuses: Vec<StatusDef>,
+    pub transitions: Vec<StatusTransition>,
+    pub policy: domain::AttemptPolicy,
+    /// Where the attempt policy sends orders it gives up on.
+    pub abandoned_status: String,
+}
+
+impl StatusConfig {
+    pub fn get(&self, code: &str) -> Option<&StatusDef> {
+        self.statuses.iter().find(|s| s.code == code)
+    }
+
+    pub fn allowed_next(&self, from: &str, role: Role) -> Vec<&StatusDef> {
+        domain::allowed_next(&self.statuses, &self.transitions, from, role)
+    }
 }

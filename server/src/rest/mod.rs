@@ -2,11 +2,17 @@
 //! calls the same `app::…::service` functions as the server functions, and answers errors as
 //! `{"code": "..."}` with the code's HTTP status.
 mod auth;
+mod caller;
+mod customers;
 mod health;
+mod orders;
+mod statuses;
+mod tokens;
 mod users;
 
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{FromRequest, Request};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
 use axum::routing::{get, patch, post};
 use axum::Router;
 use serde::de::DeserializeOwned;
@@ -24,6 +30,18 @@ pub fn router() -> Router<AppState> {
         .route("/api/auth/me", get(auth::me))
         .route("/api/users", get(users::list).post(users::create))
         .route("/api/users/{id}", patch(users::change))
+        .route("/api/tokens", post(tokens::create))
+        .route("/api/orders", post(orders::create))
+        .route("/api/customer-service/statuses", get(statuses::config))
+        .route("/api/customer-service/orders/pending", get(orders::pending))
+        .route("/api/customer-service/orders/mine", get(orders::my_queue))
+        .route("/api/customer-service/orders/assign", post(orders::bulk_assign))
+        .route("/api/customer-service/orders/{id}", get(orders::get))
+        .route("/api/customer-service/orders/{id}/assign", post(orders::assign))
+        .route("/api/customer-service/orders/{id}/confirm-attempt", post(orders::confirm_attempt))
+        .route("/api/customer-service/customers/{id}", get(customers::card))
+        .route("/api/customer-service/customers/{id}/flags", post(customers::add_flag))
+        .route("/api/customer-service/customers/{id}/notes", post(customers::add_note))
 }
 
 /// `Json<T>` whose rejections are answered with our error codes instead of axum's prose.
@@ -40,5 +58,33 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             }
             Err(_) => Err(AppError::new(ErrorCode::BadRequest)),
         }
+    }
+}
+
+/// `Path<T>` whose rejections are our codes: an id that is not a number names nothing (`404`).
+pub struct ApiPath<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(value)| ApiPath(value))
+            .map_err(|_| AppError::new(ErrorCode::NotFound))
+    }
+}
+
+/// `Query<T>` whose rejections are our codes.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Query(value)| ApiQuery(value))
+            .map_err(|_| AppError::new(ErrorCode::BadRequest))
     }
 }

@@ -1,6 +1,3 @@
--- DRAFT for issue 3 (confirmation core), not a migration yet: applied cleanly to PostgreSQL 15 by
--- hand on 2026-11-24 but not exercised by code or tests. Move it to migrations/ with the code that
--- uses it, adjusting freely until then (nothing has run it in production).
 -- The confirmation core: configurable statuses and transitions, the attempt policy, customers,
 -- orders and their items, the append-only attempt trail, customer flags and notes, shop API tokens.
 
@@ -15,6 +12,8 @@ CREATE TABLE confirmation_statuses (
     contact_made        boolean     NOT NULL DEFAULT false,
     is_final            boolean     NOT NULL DEFAULT false,
     callback            boolean     NOT NULL DEFAULT false,
+    -- the line was busy: retried sooner than after no answer
+    line_busy           boolean     NOT NULL DEFAULT false,
     do_not_call         boolean     NOT NULL DEFAULT false,
     counts_as_confirmed boolean     NOT NULL DEFAULT false,
     initial             boolean     NOT NULL DEFAULT false,
@@ -46,7 +45,7 @@ CREATE TABLE status_transitions (
 -- One row of settings for the attempt policy (after N unanswered attempts -> abandoned).
 CREATE TABLE attempt_policy (
     id                            boolean     NOT NULL DEFAULT true,
-    max_unanswered                integer     NOT NULL DEFAULT 4,
+    max_unanswered                integer     NOT NULL DEFAULT 5,
     retry_after_no_answer_minutes integer     NOT NULL DEFAULT 120,
     retry_after_busy_minutes      integer     NOT NULL DEFAULT 20,
     abandoned_status              text        NOT NULL DEFAULT 'abandoned',
@@ -76,15 +75,19 @@ VALUES
     ('duplicate', 'Doublon', 'طلب مكرر', 'كوموند مكررة', '#7c3aed', 'failed', false, true, false, true, false, false, 43),
     ('abandoned', 'Abandonnée', 'متروكة', 'متروكة', '#475569', 'abandoned', false, true, false, false, false, false, 50);
 
--- Agents move orders between the open statuses and to any outcome; reopening a final order is not
--- possible (final statuses have no exits); duplicates and abandonment are also supervisor tools.
+-- Agents move open orders to any outcome, and through the no-answer steps one at a time; final
+-- statuses have no exits (no reopening); abandoning by hand is a supervisor's call.
 INSERT INTO status_transitions (from_code, to_code, min_role)
-SELECT f.code, t.code, CASE WHEN t.code IN ('abandoned') THEN 'supervisor' ELSE 'agent' END
+SELECT f.code, t.code, CASE WHEN t.code = 'abandoned' THEN 'supervisor' ELSE 'agent' END
 FROM confirmation_statuses f
 JOIN confirmation_statuses t ON t.code <> f.code AND NOT t.initial
 WHERE NOT f.is_final
-  AND NOT (f.code = 'no_answer_1' AND t.code = 'no_answer_1')
-  AND NOT (t.code LIKE 'no_answer_%' AND f.code LIKE 'no_answer_%' AND t.code < f.code);
+  AND (t.code NOT LIKE 'no_answer%'
+       OR (f.code, t.code) IN (('new', 'no_answer_1'), ('busy', 'no_answer_1'), ('callback', 'no_answer_1'),
+                               ('postponed', 'no_answer_1'), ('no_answer_1', 'no_answer_2'),
+                               ('no_answer_2', 'no_answer_3'), ('no_answer_3', 'no_answer_sms')));
+
+UPDATE confirmation_statuses SET line_busy = true WHERE code = 'busy';
 
 INSERT INTO attempt_policy (id) VALUES (true);
 
@@ -133,7 +136,10 @@ CREATE TABLE customer_flags (
     created_at  timestamptz NOT NULL DEFAULT now(),
     CONSTRAINT customer_flags_pkey PRIMARY KEY (id),
     CONSTRAINT customer_flags_customer_fkey FOREIGN KEY (customer_id) REFERENCES customers (id),
-    CONSTRAINT customer_flags_added_by_fkey FOREIGN KEY (added_by) REFERENCES users (id)
+    CONSTRAINT customer_flags_added_by_fkey FOREIGN KEY (added_by) REFERENCES users (id),
+    CONSTRAINT customer_flags_type_check
+        CHECK (flag_type IN ('fake_order', 'abusive', 'refused_delivery', 'wrong_address', 'blacklisted', 'other')),
+    CONSTRAINT customer_flags_reason_check CHECK (length(btrim(reason)) > 0)
 );
 -- the customer card: a customer's flags
 CREATE INDEX customer_flags_customer_idx ON customer_flags (customer_id, created_at DESC);
@@ -156,9 +162,17 @@ CREATE SEQUENCE order_number_seq;
 
 CREATE TABLE orders (
     id                  bigint GENERATED ALWAYS AS IDENTITY,
-    number              text        NOT NULL,
+    -- human number, BV-<year in Algiers>-<sequence>
+    number              text        NOT NULL DEFAULT 'BV-' || to_char(now() AT TIME ZONE 'Africa/Algiers', 'YYYY')
+                                        || '-' || lpad(nextval('order_number_seq')::text, 6, '0'),
+    -- the shop's own reference: intake is idempotent on it
     shop_reference      text,
+    -- SHA-256 of the intake request, to tell an honest retry from a reused reference
+    intake_hash         bytea,
     customer_id         bigint      NOT NULL,
+    -- the customer as typed on this order (the customer row keeps the first spelling)
+    customer_name       text        NOT NULL,
+    phone               text        NOT NULL,
     total_dzd           bigint      NOT NULL,
     delivery_wilaya     smallint    NOT NULL,
     delivery_commune    integer,
@@ -167,12 +181,19 @@ CREATE TABLE orders (
     source              text        NOT NULL DEFAULT 'api',
     status              text        NOT NULL,
     priority            text        NOT NULL DEFAULT 'normal',
+    priority_rank       smallint    GENERATED ALWAYS AS (CASE priority WHEN 'urgent' THEN 3 WHEN 'high' THEN 2
+                                        WHEN 'normal' THEN 1 ELSE 0 END) STORED,
     assigned_agent_id   bigint,
     assigned_at         timestamptz,
     attempts_count      integer     NOT NULL DEFAULT 0,
     unanswered_count    integer     NOT NULL DEFAULT 0,
+    last_attempt_at     timestamptz,
+    -- when to call next (a callback, or a retry after no answer / busy)
     next_contact_at     timestamptz,
-    callback_agent_id   bigint,
+    -- 'me': only the assigned agent calls back; 'anyone': any agent may once it is due
+    callback_scope      text,
+    -- set when the order reaches a final status; open orders have none
+    closed_at           timestamptz,
     version             integer     NOT NULL DEFAULT 1,
     is_duplicate        boolean     NOT NULL DEFAULT false,
     original_order_id   bigint,
@@ -186,24 +207,31 @@ CREATE TABLE orders (
     CONSTRAINT orders_commune_fkey FOREIGN KEY (delivery_commune) REFERENCES communes (id),
     CONSTRAINT orders_status_fkey FOREIGN KEY (status) REFERENCES confirmation_statuses (code),
     CONSTRAINT orders_agent_fkey FOREIGN KEY (assigned_agent_id) REFERENCES users (id),
-    CONSTRAINT orders_callback_agent_fkey FOREIGN KEY (callback_agent_id) REFERENCES users (id),
     CONSTRAINT orders_original_fkey FOREIGN KEY (original_order_id) REFERENCES orders (id),
+    CONSTRAINT orders_phone_check CHECK (phone ~ '^\+[1-9][0-9]{6,14}$'),
     CONSTRAINT orders_total_check CHECK (total_dzd >= 0),
     CONSTRAINT orders_priority_check CHECK (priority IN ('low', 'normal', 'high', 'urgent')),
     CONSTRAINT orders_delivery_type_check CHECK (delivery_type IN ('home', 'stop_desk')),
+    CONSTRAINT orders_callback_scope_check CHECK (callback_scope IS NULL OR callback_scope IN ('me', 'anyone')),
     CONSTRAINT orders_duplicate_score_check CHECK (duplicate_score BETWEEN 0 AND 100)
 );
 -- human numbers are unique (BV-2026-000123)
 CREATE UNIQUE INDEX orders_number_key ON orders (number);
 -- idempotent intake: one order per shop reference
 CREATE UNIQUE INDEX orders_shop_reference_key ON orders (shop_reference) WHERE shop_reference IS NOT NULL;
--- My queue: an agent's open orders
-CREATE INDEX orders_agent_queue_idx ON orders (assigned_agent_id, next_contact_at, created_at) WHERE assigned_agent_id IS NOT NULL;
--- pending list and routing: unassigned orders, oldest first
-CREATE INDEX orders_unassigned_idx ON orders (created_at) WHERE assigned_agent_id IS NULL;
+-- My queue: an agent's open orders, most urgent first
+CREATE INDEX orders_agent_queue_idx ON orders (assigned_agent_id, priority_rank DESC, created_at)
+    WHERE closed_at IS NULL;
+-- My queue: callbacks any agent may take once due
+CREATE INDEX orders_anyone_callback_idx ON orders (next_contact_at) WHERE closed_at IS NULL AND callback_scope = 'anyone';
+-- pending list: open orders, oldest first
+CREATE INDEX orders_open_idx ON orders (created_at, id) WHERE closed_at IS NULL;
+-- routing: unassigned open orders, most urgent and oldest first
+CREATE INDEX orders_unassigned_idx ON orders (priority_rank DESC, created_at)
+    WHERE closed_at IS NULL AND assigned_agent_id IS NULL;
 -- customer card: a customer's orders, newest first
 CREATE INDEX orders_customer_idx ON orders (customer_id, created_at DESC);
--- supervisor filters by status
+-- supervisor filter by status
 CREATE INDEX orders_status_idx ON orders (status, created_at);
 
 CREATE TABLE order_items (
@@ -226,7 +254,10 @@ CREATE TABLE confirmation_attempts (
     agent_id        bigint      NOT NULL,
     method          text        NOT NULL,
     status_before   text        NOT NULL,
+    -- what the agent recorded
     result_status   text        NOT NULL,
+    -- where the order went (differs when the attempt policy abandons it)
+    status_after    text        NOT NULL,
     notes           text        NOT NULL DEFAULT '',
     started_at      timestamptz NOT NULL,
     ended_at        timestamptz NOT NULL,
@@ -238,6 +269,7 @@ CREATE TABLE confirmation_attempts (
     CONSTRAINT confirmation_attempts_order_fkey FOREIGN KEY (order_id) REFERENCES orders (id),
     CONSTRAINT confirmation_attempts_agent_fkey FOREIGN KEY (agent_id) REFERENCES users (id),
     CONSTRAINT confirmation_attempts_result_fkey FOREIGN KEY (result_status) REFERENCES confirmation_statuses (code),
+    CONSTRAINT confirmation_attempts_after_fkey FOREIGN KEY (status_after) REFERENCES confirmation_statuses (code),
     CONSTRAINT confirmation_attempts_method_check CHECK (method IN ('phone', 'sms', 'email', 'whatsapp')),
     CONSTRAINT confirmation_attempts_time_check CHECK (ended_at >= started_at),
     CONSTRAINT confirmation_attempts_scope_check CHECK (callback_scope IS NULL OR callback_scope IN ('me', 'anyone'))
@@ -249,17 +281,23 @@ CREATE INDEX confirmation_attempts_agent_idx ON confirmation_attempts (agent_id,
 CREATE TRIGGER confirmation_attempts_append_only BEFORE UPDATE OR DELETE ON confirmation_attempts
     FOR EACH ROW EXECUTE FUNCTION forbid_change();
 
--- Shop API tokens: only a SHA-256 of the token is stored.
+-- API tokens for shops and scripts. A token acts as its user (with that user's role); only a
+-- SHA-256 of it is stored (computed by PostgreSQL's sha256()).
 CREATE TABLE api_tokens (
-    id          bigint GENERATED ALWAYS AS IDENTITY,
-    name        text        NOT NULL,
-    token_hash  bytea       NOT NULL,
-    created_by  bigint      NOT NULL,
-    revoked_at  timestamptz,
+    id           bigint GENERATED ALWAYS AS IDENTITY,
+    user_id      bigint      NOT NULL,
+    name         text        NOT NULL,
+    -- the first characters, shown to admins to tell tokens apart
+    prefix       text        NOT NULL,
+    token_hash   bytea       NOT NULL,
+    created_by   bigint      NOT NULL,
+    revoked_at   timestamptz,
     last_used_at timestamptz,
-    created_at  timestamptz NOT NULL DEFAULT now(),
+    created_at   timestamptz NOT NULL DEFAULT now(),
     CONSTRAINT api_tokens_pkey PRIMARY KEY (id),
-    CONSTRAINT api_tokens_created_by_fkey FOREIGN KEY (created_by) REFERENCES users (id)
+    CONSTRAINT api_tokens_user_fkey FOREIGN KEY (user_id) REFERENCES users (id),
+    CONSTRAINT api_tokens_created_by_fkey FOREIGN KEY (created_by) REFERENCES users (id),
+    CONSTRAINT api_tokens_name_check CHECK (length(btrim(name)) > 0)
 );
 -- bearer authentication: find a token by its hash
 CREATE UNIQUE INDEX api_tokens_hash_key ON api_tokens (token_hash);

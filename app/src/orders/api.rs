@@ -1,0 +1,39 @@
+//! Server functions for orders. Each one: guard → service → answer; the rules live in `domain`,
+//! `intake` and `service`.
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+
+use super::{AttemptInput, OrderRow, OrderView};
+use crate::error::AppError;
+
+/// My queue: the logged-in user's open orders, most urgent first.
+#[server(prefix = "/fn", endpoint = "my_queue")]
+pub async fn my_queue() -> Result<Vec<OrderRow>, AppError> {
+    use crate::server_ctx as ctx;
+    ctx::answer(None, async {
+        let (pool, user) = ctx::require(crate::auth::Role::Agent).await?;
+        super::service::my_queue(&pool, &user).await
+    })
+    .await
+}
+
+#[server(prefix = "/fn", endpoint = "get_order")]
+pub async fn get_order(id: i64) -> Result<OrderView, AppError> {
+    use crate::server_ctx as ctx;
+    ctx::answer(None, async {
+        let (pool, user) = ctx::require(crate::auth::Role::Agent).await?;
+        super::service::get_order(&pool, &user, id).await
+    })
+    .await
+}
+
+/// Records an attempt; a stale `input.version` fails with `conflict`.
+#[server(prefix = "/fn", endpoint = "record_attempt", input = Json)]
+pub async fn record_attempt(id: i64, input: AttemptInput) -> Result<OrderView, AppError> {
+    use crate::server_ctx as ctx;
+    ctx::answer(None, async {
+        let (pool, user) = ctx::require(crate::auth::Role::Agent).await?;
+        super::service::record_attempt(&pool, &user, id, &input).await
+    })
+    .await
+}

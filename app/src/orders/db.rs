@@ -1,0 +1,477 @@
+//! SQL for orders, their items and the attempt trail. Functions take a connection so the service
+//! decides the transaction. Indexes are named for the query they serve in the migration.
+use sqlx::PgConnection;
+use time::OffsetDateTime;
+
+use super::domain::{AttemptPlan, OrderState};
+use super::intake::{CommuneRef, ValidOrder};
+use super::{Attempt, CallbackScope, Confirmation, DeliveryType, DuplicateInfo, OrderItem, OrderRow, OrderView, Priority};
+use crate::locale::UiLocale;
+use crate::statuses::db::category_from_db;
+
+fn priority(raw: &str) -> Priority {
+    Priority::parse(raw).unwrap_or(Priority::Normal)
+}
+
+fn scope(raw: Option<String>) -> Option<CallbackScope> {
+    raw.and_then(|s| CallbackScope::parse(&s).ok())
+}
+
+/// Place names come in French and Arabic; Arabic for both Arabic UIs.
+fn arabic(locale: UiLocale) -> bool {
+    locale != UiLocale::Fr
+}
+
+/// An order already stored under a shop reference.
+pub struct ExistingOrder {
+    pub id: i64,
+    pub number: String,
+    pub customer_id: i64,
+    pub status: String,
+    pub intake_hash: Option<Vec<u8>>,
+}
+
+pub async fn find_by_reference(conn: &mut PgConnection, reference: &str) -> Result<Option<ExistingOrder>, sqlx::Error> {
+    sqlx::query_as!(
+        ExistingOrder,
+        "SELECT id, number, customer_id, status, intake_hash FROM orders WHERE shop_reference = $1",
+        reference
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+/// The commune's id if it exists in the wilaya (given by id, or by its French or Arabic name).
+pub async fn resolve_commune(
+    conn: &mut PgConnection,
+    wilaya: i16,
+    commune: &CommuneRef,
+) -> Result<Option<i32>, sqlx::Error> {
+    match commune {
+        CommuneRef::Id(id) => {
+            sqlx::query_scalar!("SELECT id FROM communes WHERE id = $1 AND wilaya_code = $2", id, wilaya)
+                .fetch_optional(conn)
+                .await
+        }
+        CommuneRef::Name(name) => {
+            sqlx::query_scalar!(
+                "SELECT id FROM communes WHERE wilaya_code = $1 AND (lower(name_fr) = lower($2) OR name_ar = $2)
+                 ORDER BY id LIMIT 1",
+                wilaya,
+                name
+            )
+            .fetch_optional(conn)
+            .await
+        }
+    }
+}
+
+pub async fn initial_status(conn: &mut PgConnection) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar!("SELECT code FROM confirmation_statuses WHERE initial AND active").fetch_optional(conn).await
+}
+
+/// Inserts the order and its items. `None` when another request stored the same shop reference
+/// first (the caller rolls back and answers with that order).
+pub async fn insert_order(
+    conn: &mut PgConnection,
+    order: &ValidOrder,
+    customer_id: i64,
+    commune_id: Option<i32>,
+    status: &str,
+    intake_hash: &[u8],
+) -> Result<Option<(i64, String)>, sqlx::Error> {
+    let row = sqlx::query!(
+        "INSERT INTO orders (shop_reference, intake_hash, customer_id, customer_name, phone, total_dzd, delivery_wilaya,
+                             delivery_commune, delivery_address, delivery_type, source, status, priority)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+         ON CONFLICT (shop_reference) WHERE shop_reference IS NOT NULL DO NOTHING
+         RETURNING id, number",
+        order.reference,
+        intake_hash,
+        customer_id,
+        order.name,
+        order.phone.e164(),
+        order.total,
+        order.wilaya,
+        commune_id,
+        order.address,
+        order.delivery_type.as_str(),
+        order.source,
+        status,
+        order.priority.as_str(),
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let lines: Vec<i32> = (1..=order.items.len() as i32).collect();
+    let skus: Vec<String> = order.items.iter().map(|i| i.sku.clone()).collect();
+    let names: Vec<String> = order.items.iter().map(|i| i.name.clone()).collect();
+    let quantities: Vec<i32> = order.items.iter().map(|i| i.quantity).collect();
+    let prices: Vec<i64> = order.items.iter().map(|i| i.unit_price).collect();
+    sqlx::query!(
+        "INSERT INTO order_items (order_id, line, sku, name, quantity, unit_price_dzd)
+         SELECT $1, * FROM UNNEST($2::int4[], $3::text[], $4::text[], $5::int4[], $6::int8[])",
+        row.id,
+        &lines,
+        &skus,
+        &names,
+        &quantities,
+        &prices,
+    )
+    .execute(conn)
+    .await?;
+    Ok(Some((row.id, row.number)))
+}
+
+/// Filters of the pending list; `None` means any.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PendingFilter {
+    pub status: Option<String>,
+    pub category: Option<String>,
+    pub wilaya: Option<i16>,
+    pub agent: Option<i64>,
+    #[serde(default)]
+    pub unassigned: bool,
+    pub priority: Option<String>,
+    /// Only orders older than this many minutes.
+    pub older_than_minutes: Option<i32>,
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
+macro_rules! order_row {
+    ($r:expr) => {
+        OrderRow {
+            id: $r.id,
+            number: $r.number,
+            customer_id: $r.customer_id,
+            customer_name: $r.customer_name,
+            phone: $r.phone,
+            wilaya_code: $r.delivery_wilaya,
+            wilaya_name: $r.wilaya_name.unwrap_or_default(),
+            total: $r.total_dzd,
+            status: $r.status,
+            category: category_from_db(&$r.category),
+            priority: priority(&$r.priority),
+            assigned_agent_id: $r.assigned_agent_id,
+            assigned_agent_name: $r.agent_name,
+            attempts: $r.attempts_count,
+            next_contact_at: $r.next_contact_at,
+            callback_scope: scope($r.callback_scope),
+            is_duplicate: $r.is_duplicate,
+            created_at: $r.created_at,
+            version: $r.version,
+        }
+    };
+}
+
+/// My queue: the agent's open orders and the "anyone" callbacks that are due. Ready ones first
+/// (no time set, or the time has come), then by priority, due callbacks, and age.
+pub async fn agent_queue(
+    conn: &mut PgConnection,
+    agent_id: i64,
+    locale: UiLocale,
+    limit: i64,
+) -> Result<Vec<OrderRow>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT o.id AS "id!", o.number AS "number!", o.customer_id AS "customer_id!",
+                  o.customer_name AS "customer_name!", o.phone AS "phone!", o.delivery_wilaya AS "delivery_wilaya!",
+                  CASE WHEN $2 THEN w.name_ar ELSE w.name_fr END AS wilaya_name, o.total_dzd AS "total_dzd!",
+                  o.status AS "status!", s.category, o.priority AS "priority!", o.assigned_agent_id,
+                  u.name AS "agent_name?", o.attempts_count AS "attempts_count!", o.next_contact_at,
+                  o.callback_scope, o.is_duplicate AS "is_duplicate!", o.created_at AS "created_at!",
+                  o.version AS "version!"
+           FROM (SELECT * FROM orders WHERE closed_at IS NULL AND assigned_agent_id = $1
+                 UNION
+                 SELECT * FROM orders WHERE closed_at IS NULL AND callback_scope = 'anyone' AND next_contact_at <= now()) o
+           JOIN confirmation_statuses s ON s.code = o.status
+           JOIN wilayas w ON w.code = o.delivery_wilaya
+           LEFT JOIN users u ON u.id = o.assigned_agent_id
+           ORDER BY (o.next_contact_at IS NULL OR o.next_contact_at <= now()) DESC, o.priority_rank DESC,
+                    (o.next_contact_at IS NOT NULL) DESC, coalesce(o.next_contact_at, o.created_at), o.id
+           LIMIT $3"#,
+        agent_id,
+        arabic(locale),
+        limit,
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().map(|r| order_row!(r)).collect())
+}
+
+/// The supervisors' list of open orders, filtered, most urgent and oldest first.
+pub async fn pending(
+    conn: &mut PgConnection,
+    filter: &PendingFilter,
+    locale: UiLocale,
+) -> Result<Vec<OrderRow>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT o.id, o.number, o.customer_id, o.customer_name, o.phone, o.delivery_wilaya,
+                  CASE WHEN $1 THEN w.name_ar ELSE w.name_fr END AS wilaya_name, o.total_dzd, o.status,
+                  s.category, o.priority, o.assigned_agent_id, u.name AS "agent_name?", o.attempts_count,
+                  o.next_contact_at, o.callback_scope, o.is_duplicate, o.created_at, o.version
+           FROM orders o
+           JOIN confirmation_statuses s ON s.code = o.status
+           JOIN wilayas w ON w.code = o.delivery_wilaya
+           LEFT JOIN users u ON u.id = o.assigned_agent_id
+           WHERE o.closed_at IS NULL
+             AND ($2::text IS NULL OR o.status = $2)
+             AND ($3::text IS NULL OR s.category = $3)
+             AND ($4::int2 IS NULL OR o.delivery_wilaya = $4)
+             AND ($5::int8 IS NULL OR o.assigned_agent_id = $5)
+             AND (NOT $6 OR o.assigned_agent_id IS NULL)
+             AND ($7::text IS NULL OR o.priority = $7)
+             AND ($8::int4 IS NULL OR o.created_at <= now() - make_interval(mins => $8))
+           ORDER BY o.priority_rank DESC, o.created_at, o.id
+           LIMIT $9 OFFSET $10"#,
+        arabic(locale),
+        filter.status,
+        filter.category,
+        filter.wilaya,
+        filter.agent,
+        filter.unassigned,
+        filter.priority,
+        filter.older_than_minutes,
+        filter.limit.unwrap_or(100).clamp(1, 500),
+        filter.offset.unwrap_or(0).max(0),
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().map(|r| order_row!(r)).collect())
+}
+
+/// What authorisation and the attempt rules need about an order.
+pub struct OrderAccess {
+    pub id: i64,
+    pub customer_id: i64,
+    pub state: OrderState,
+    pub assigned_agent_id: Option<i64>,
+    pub callback_scope: Option<CallbackScope>,
+    pub next_contact_at: Option<OffsetDateTime>,
+    pub version: i32,
+}
+
+impl OrderAccess {
+    /// An agent acts on orders assigned to them and on "anyone" callbacks once due.
+    pub fn open_to_agent(&self, agent_id: i64, now: OffsetDateTime) -> bool {
+        self.assigned_agent_id == Some(agent_id)
+            || (!self.state.closed
+                && self.callback_scope == Some(CallbackScope::Anyone)
+                && self.next_contact_at.is_some_and(|at| at <= now))
+    }
+}
+
+pub async fn access(conn: &mut PgConnection, id: i64) -> Result<Option<OrderAccess>, sqlx::Error> {
+    let row = sqlx::query!(
+        "SELECT id, customer_id, status, unanswered_count, closed_at, assigned_agent_id, callback_scope,
+                next_contact_at, version
+         FROM orders WHERE id = $1",
+        id
+    )
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|r| OrderAccess {
+        id: r.id,
+        customer_id: r.customer_id,
+        state: OrderState { status: r.status, unanswered_count: r.unanswered_count, closed: r.closed_at.is_some() },
+        assigned_agent_id: r.assigned_agent_id,
+        callback_scope: scope(r.callback_scope),
+        next_contact_at: r.next_contact_at,
+        version: r.version,
+    }))
+}
+
+pub async fn view(conn: &mut PgConnection, id: i64, locale: UiLocale) -> Result<Option<OrderView>, sqlx::Error> {
+    let Some(o) = sqlx::query!(
+        r#"SELECT o.id, o.number, o.shop_reference, o.customer_id, o.customer_name, o.phone, o.total_dzd,
+                  o.delivery_wilaya, CASE WHEN $2 THEN w.name_ar ELSE w.name_fr END AS wilaya_name,
+                  CASE WHEN $2 THEN c.name_ar ELSE c.name_fr END AS "commune_name?", o.delivery_address,
+                  o.delivery_type, o.source, o.status, s.category, o.priority, o.assigned_agent_id,
+                  u.name AS "agent_name?", o.next_contact_at, o.callback_scope, o.closed_at, o.is_duplicate,
+                  o.original_order_id, o.duplicate_score, o.detection_method, o.created_at, o.version
+           FROM orders o
+           JOIN confirmation_statuses s ON s.code = o.status
+           JOIN wilayas w ON w.code = o.delivery_wilaya
+           LEFT JOIN communes c ON c.id = o.delivery_commune
+           LEFT JOIN users u ON u.id = o.assigned_agent_id
+           WHERE o.id = $1"#,
+        id,
+        arabic(locale),
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let items = sqlx::query_as!(
+        OrderItem,
+        "SELECT sku, name, quantity, unit_price_dzd AS unit_price FROM order_items WHERE order_id = $1 ORDER BY line",
+        id
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let attempts = attempts(conn, id).await?;
+    Ok(Some(OrderView {
+        id: o.id,
+        number: o.number,
+        reference: o.shop_reference,
+        customer_id: o.customer_id,
+        customer_name: o.customer_name,
+        phone: o.phone,
+        total: o.total_dzd,
+        items,
+        wilaya_code: o.delivery_wilaya,
+        wilaya_name: o.wilaya_name.unwrap_or_default(),
+        commune_name: o.commune_name,
+        address: o.delivery_address,
+        delivery_type: DeliveryType::parse(&o.delivery_type).unwrap_or(DeliveryType::Home),
+        source: o.source,
+        confirmation: Confirmation {
+            status_code: o.status,
+            status: category_from_db(&o.category),
+            priority: priority(&o.priority),
+            assigned_agent: o.assigned_agent_id,
+            assigned_agent_name: o.agent_name,
+            attempts,
+            next_contact_at: o.next_contact_at,
+            callback_scope: scope(o.callback_scope),
+            closed_at: o.closed_at,
+        },
+        duplicate_info: DuplicateInfo {
+            is_duplicate: o.is_duplicate,
+            original_order: o.original_order_id,
+            duplicate_score: o.duplicate_score,
+            detection_method: o.detection_method,
+        },
+        created_at: o.created_at,
+        version: o.version,
+    }))
+}
+
+pub async fn attempts(conn: &mut PgConnection, order_id: i64) -> Result<Vec<Attempt>, sqlx::Error> {
+    let rows = sqlx::query!(
+        "SELECT a.id, a.agent_id, u.name AS agent_name, a.method, a.status_before, a.result_status, a.status_after,
+                a.notes, a.ended_at, a.duration_ms, a.callback_at, a.callback_scope
+         FROM confirmation_attempts a JOIN users u ON u.id = a.agent_id
+         WHERE a.order_id = $1 ORDER BY a.created_at, a.id",
+        order_id
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Attempt {
+            id: r.id,
+            agent_id: r.agent_id,
+            agent_name: r.agent_name,
+            method: super::Method::parse(&r.method).unwrap_or(super::Method::Phone),
+            status_before: r.status_before,
+            result: r.result_status,
+            status_after: r.status_after,
+            notes: r.notes,
+            timestamp: r.ended_at,
+            duration: r.duration_ms.unwrap_or(0) / 1000,
+            callback_at: r.callback_at,
+            callback_scope: scope(r.callback_scope),
+        })
+        .collect())
+}
+
+/// Moves the order as the plan says, if nobody changed it since `version`. Returns the new
+/// version, or `None` when the version is stale (the caller answers `409 conflict`).
+pub async fn apply_attempt(
+    conn: &mut PgConnection,
+    order: &OrderAccess,
+    agent_id: i64,
+    plan: &AttemptPlan,
+) -> Result<Option<i32>, sqlx::Error> {
+    sqlx::query_scalar!(
+        "UPDATE orders
+         SET status = $3,
+             attempts_count = attempts_count + 1,
+             unanswered_count = unanswered_count + CASE WHEN $4 THEN 1 ELSE 0 END,
+             last_attempt_at = now(),
+             next_contact_at = $5,
+             callback_scope = $6,
+             closed_at = CASE WHEN $7 THEN now() END,
+             assigned_agent_id = coalesce(assigned_agent_id, $8),
+             assigned_at = coalesce(assigned_at, now()),
+             version = version + 1,
+             updated_at = now()
+         WHERE id = $1 AND version = $2
+         RETURNING version",
+        order.id,
+        order.version,
+        plan.status_after,
+        plan.unanswered,
+        plan.next_contact_at,
+        plan.callback_scope.map(|s| s.as_str()),
+        plan.closes,
+        agent_id,
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+/// An "anyone" callback taken by another agent becomes theirs.
+pub async fn take_over(conn: &mut PgConnection, order_id: i64, agent_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query!("UPDATE orders SET assigned_agent_id = $2, assigned_at = now() WHERE id = $1", order_id, agent_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn insert_attempt(
+    conn: &mut PgConnection,
+    order: &OrderAccess,
+    agent_id: i64,
+    plan: &AttemptPlan,
+) -> Result<i64, sqlx::Error> {
+    let duration_ms = plan.duration.whole_milliseconds() as i64;
+    sqlx::query_scalar!(
+        "INSERT INTO confirmation_attempts (order_id, agent_id, method, status_before, result_status, status_after,
+                                            notes, started_at, ended_at, callback_at, callback_scope)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, now() - make_interval(secs => $8::int8 / 1000.0), now(), $9, $10)
+         RETURNING id",
+        order.id,
+        agent_id,
+        plan.method.as_str(),
+        order.state.status,
+        plan.result,
+        plan.status_after,
+        plan.notes,
+        duration_ms,
+        plan.callback_at,
+        plan.callback_scope.map(|s| s.as_str()),
+    )
+    .fetch_one(conn)
+    .await
+}
+
+/// Assigns (or with `None` unassigns) orders. Returns the ids changed; closed orders are skipped.
+pub async fn assign(conn: &mut PgConnection, ids: &[i64], agent_id: Option<i64>) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar!(
+        "UPDATE orders
+         SET assigned_agent_id = $2, assigned_at = CASE WHEN $2::int8 IS NULL THEN NULL ELSE now() END,
+             callback_scope = CASE WHEN callback_scope = 'me' THEN NULL ELSE callback_scope END,
+             version = version + 1, updated_at = now()
+         WHERE id = ANY($1) AND closed_at IS NULL AND assigned_agent_id IS DISTINCT FROM $2
+         RETURNING id",
+        ids,
+        agent_id,
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// Agents an order may be assigned to: active users with the agent role (supervisors may take
+/// orders too).
+pub async fn is_assignable(conn: &mut PgConnection, user_id: i64) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM users WHERE id = $1 AND active AND role IN ('agent', 'supervisor')) AS "e!""#,
+        user_id
+    )
+    .fetch_one(conn)
+    .await?)
+}

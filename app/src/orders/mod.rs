@@ -1,0 +1,218 @@
+//! Orders and their confirmation: intake from shops, the agent's queue, the attempt trail, assignment.
+//! `intake` validates a new order (pure), `domain` plans what an attempt does to an order (pure),
+//! `db` the SQL, `service` (server only) the workflows the server functions and the REST API share,
+//! `api` the server functions, `ui` the agent's and supervisor's screens.
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod db;
+pub mod domain;
+#[cfg(feature = "ssr")]
+pub mod intake;
+#[cfg(feature = "ssr")]
+pub mod service;
+pub mod ui;
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use crate::error::{AppError, ErrorCode};
+use crate::statuses::StatusCategory;
+
+macro_rules! text_enum {
+    ($(#[$meta:meta])* $name:ident, $code:expr, $field:literal { $($variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        pub enum $name {
+            $(#[serde(rename = $text)] $variant),+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text),+
+                }
+            }
+
+            pub fn parse(raw: &str) -> Result<Self, AppError> {
+                match raw.trim() {
+                    $($text => Ok($name::$variant),)+
+                    _ => Err(AppError::field($code, $field)),
+                }
+            }
+        }
+    };
+}
+
+text_enum!(
+    /// How urgent an order is (the brief's four levels).
+    Priority, ErrorCode::PriorityUnknown, "priority" {
+        Low => "low", Normal => "normal", High => "high", Urgent => "urgent",
+    }
+);
+
+text_enum!(
+    /// Delivery to the door or to the courier's office (stop-desk).
+    DeliveryType, ErrorCode::DeliveryTypeUnknown, "delivery.type" {
+        Home => "home", StopDesk => "stop_desk",
+    }
+);
+
+text_enum!(
+    /// How an agent tried to reach the customer.
+    Method, ErrorCode::MethodUnknown, "method" {
+        Phone => "phone", Sms => "sms", Email => "email", Whatsapp => "whatsapp",
+    }
+);
+
+text_enum!(
+    /// Who calls back: only the agent who took the request, or anyone once it is due.
+    CallbackScope, ErrorCode::CallbackScopeUnknown, "callbackScope" {
+        Me => "me", Anyone => "anyone",
+    }
+);
+
+/// One line of an order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderItem {
+    pub sku: String,
+    pub name: String,
+    pub quantity: i32,
+    pub unit_price: i64,
+}
+
+/// A row of a queue or of the pending list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderRow {
+    pub id: i64,
+    pub number: String,
+    pub customer_id: i64,
+    pub customer_name: String,
+    pub phone: String,
+    pub wilaya_code: i16,
+    pub wilaya_name: String,
+    pub total: i64,
+    pub status: String,
+    pub category: StatusCategory,
+    pub priority: Priority,
+    pub assigned_agent_id: Option<i64>,
+    pub assigned_agent_name: Option<String>,
+    pub attempts: i32,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub next_contact_at: Option<OffsetDateTime>,
+    pub callback_scope: Option<CallbackScope>,
+    pub is_duplicate: bool,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    pub version: i32,
+}
+
+/// The brief's `duplicateInfo` (filled by duplicate detection).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DuplicateInfo {
+    pub is_duplicate: bool,
+    pub original_order: Option<i64>,
+    pub duplicate_score: Option<i16>,
+    pub detection_method: Option<String>,
+}
+
+/// One attempt of the trail (the brief's `attempts[]`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Attempt {
+    pub id: i64,
+    pub agent_id: i64,
+    pub agent_name: String,
+    pub method: Method,
+    pub status_before: String,
+    pub result: String,
+    pub status_after: String,
+    pub notes: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub timestamp: OffsetDateTime,
+    /// Seconds.
+    pub duration: i32,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub callback_at: Option<OffsetDateTime>,
+    pub callback_scope: Option<CallbackScope>,
+}
+
+/// The brief's `confirmation` block.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Confirmation {
+    /// The configured status code (`no_answer_1`).
+    pub status_code: String,
+    /// Its category: the brief's `status` (`pending`, `attempting`, …).
+    pub status: StatusCategory,
+    pub priority: Priority,
+    pub assigned_agent: Option<i64>,
+    pub assigned_agent_name: Option<String>,
+    pub attempts: Vec<Attempt>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub next_contact_at: Option<OffsetDateTime>,
+    pub callback_scope: Option<CallbackScope>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub closed_at: Option<OffsetDateTime>,
+}
+
+/// An order as the agent's screen and `GET` endpoints show it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderView {
+    pub id: i64,
+    pub number: String,
+    pub reference: Option<String>,
+    pub customer_id: i64,
+    pub customer_name: String,
+    pub phone: String,
+    pub total: i64,
+    pub items: Vec<OrderItem>,
+    pub wilaya_code: i16,
+    pub wilaya_name: String,
+    pub commune_name: Option<String>,
+    pub address: String,
+    pub delivery_type: DeliveryType,
+    pub source: String,
+    pub confirmation: Confirmation,
+    pub duplicate_info: DuplicateInfo,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    /// Send it back with a change: a stale version gets `409 conflict`.
+    pub version: i32,
+}
+
+/// What an agent records after trying to reach the customer (`confirm-attempt`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AttemptInput {
+    pub method: String,
+    /// The status code recorded.
+    pub result: String,
+    #[serde(default)]
+    pub notes: String,
+    /// Seconds the attempt took (measured by the agent's screen).
+    #[serde(default)]
+    pub duration: i64,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub callback_at: Option<OffsetDateTime>,
+    #[serde(default)]
+    pub callback_scope: Option<String>,
+    /// The order's version the agent saw.
+    pub version: i32,
+}
+
+/// The result of intake: the order, and whether this request created it (a retry does not).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IntakeResult {
+    pub id: i64,
+    pub number: String,
+    pub customer_id: i64,
+    pub status: String,
+    pub created: bool,
+}

@@ -1,0 +1,233 @@
+//! Order workflows shared by the server functions and the REST API: intake, the queues, the order
+//! view, recording an attempt (optimistic locking: a stale version is `409 conflict`), assignment.
+//! Every change writes its audit entry in the same transaction.
+use serde_json::json;
+use sqlx::PgPool;
+use time::OffsetDateTime;
+
+use super::db::{self, OrderAccess, PendingFilter};
+use super::domain::{self, AttemptRequest};
+use super::intake::{self, NewOrder};
+use super::{AttemptInput, IntakeResult, OrderRow, OrderView};
+use crate::audit::db::{insert_audit, AuditEntry};
+use crate::auth::{CurrentUser, Role};
+use crate::customers::db::{self as customers, CustomerUpsert};
+use crate::customers::domain::normalize_name;
+use crate::error::{AppError, ErrorCode};
+use crate::statuses::db::load_config;
+
+/// How many orders My queue shows at once.
+pub const QUEUE_LIMIT: i64 = 200;
+
+/// Validates and stores a new order, creating or updating its customer. Idempotent on the shop's
+/// reference: the same request again answers the stored order with `created: false`; a different
+/// order under a used reference is `409 reference_reused`.
+pub async fn create_order(pool: &PgPool, actor: &CurrentUser, input: &NewOrder) -> Result<IntakeResult, AppError> {
+    let order = intake::validate(input)?;
+    let fingerprint = serde_json::to_vec(&order).map_err(|_| AppError::new(ErrorCode::Internal))?;
+    let hash = sha256(&fingerprint);
+    let mut tx = pool.begin().await?;
+    if let Some(reference) = &order.reference {
+        if let Some(existing) = db::find_by_reference(&mut tx, reference).await? {
+            return replay(existing, &hash);
+        }
+    }
+    let commune_id = match &order.commune {
+        None => None,
+        Some(commune) => Some(
+            db::resolve_commune(&mut tx, order.wilaya, commune)
+                .await?
+                .ok_or_else(|| AppError::field(ErrorCode::CommuneUnknown, "delivery.commune"))?,
+        ),
+    };
+    let status = db::initial_status(&mut tx).await?.ok_or_else(|| {
+        tracing::error!("no active initial status: orders cannot be taken in");
+        AppError::new(ErrorCode::Internal)
+    })?;
+    let customer_id = customers::upsert_for_order(
+        &mut tx,
+        &CustomerUpsert {
+            phone: order.phone.e164(),
+            name: &order.name,
+            name_normalized: &normalize_name(&order.name),
+            locale: order.locale,
+            wilaya: order.wilaya,
+            commune_id,
+            address: &order.address,
+        },
+    )
+    .await?;
+    if let Some(other) = &order.other_phone {
+        customers::add_contact(&mut tx, customer_id, other.e164()).await?;
+    }
+    let Some((id, number)) = db::insert_order(&mut tx, &order, customer_id, commune_id, &status, &hash).await? else {
+        // Another request stored this reference between our read and our insert: undo the
+        // customer update and answer with that order.
+        tx.rollback().await?;
+        let mut conn = pool.acquire().await?;
+        let reference = order.reference.as_deref().unwrap_or_default();
+        let existing = db::find_by_reference(&mut conn, reference).await?.ok_or(AppError::new(ErrorCode::Conflict))?;
+        return replay(existing, &hash);
+    };
+    insert_audit(
+        &mut tx,
+        AuditEntry {
+            actor_id: Some(actor.id),
+            action: "order.create",
+            entity: "order",
+            entity_id: id,
+            before: None,
+            after: Some(json!({"number": number, "reference": order.reference, "customerId": customer_id,
+                                "total": order.total, "status": status, "source": order.source})),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(IntakeResult { id, number, customer_id, status, created: true })
+}
+
+fn replay(existing: db::ExistingOrder, hash: &[u8]) -> Result<IntakeResult, AppError> {
+    if existing.intake_hash.as_deref() != Some(hash) {
+        return Err(AppError::field(ErrorCode::ReferenceReused, "reference"));
+    }
+    Ok(IntakeResult {
+        id: existing.id,
+        number: existing.number,
+        customer_id: existing.customer_id,
+        status: existing.status,
+        created: false,
+    })
+}
+
+fn sha256(bytes: &[u8]) -> Vec<u8> {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).to_vec()
+}
+
+/// The agent's queue (for anyone: the orders assigned to them).
+pub async fn my_queue(pool: &PgPool, user: &CurrentUser) -> Result<Vec<OrderRow>, AppError> {
+    let mut conn = pool.acquire().await?;
+    Ok(db::agent_queue(&mut conn, user.id, user.locale, QUEUE_LIMIT).await?)
+}
+
+/// Open orders: all of them for supervisors and admins (filtered), the agent's own queue for agents.
+pub async fn pending(pool: &PgPool, user: &CurrentUser, filter: &PendingFilter) -> Result<Vec<OrderRow>, AppError> {
+    if !user.role.at_least(Role::Supervisor) {
+        return my_queue(pool, user).await;
+    }
+    let mut conn = pool.acquire().await?;
+    Ok(db::pending(&mut conn, filter, user.locale).await?)
+}
+
+/// Loads an order the user may act on: agents only theirs (and due "anyone" callbacks).
+async fn authorised(
+    conn: &mut sqlx::PgConnection,
+    user: &CurrentUser,
+    id: i64,
+    now: OffsetDateTime,
+) -> Result<OrderAccess, AppError> {
+    let order = db::access(conn, id).await?.ok_or(AppError::new(ErrorCode::NotFound))?;
+    if user.role.at_least(Role::Supervisor) || order.open_to_agent(user.id, now) {
+        Ok(order)
+    } else {
+        // Not 404: the order exists, the agent is simply not on it.
+        Err(AppError::new(ErrorCode::Forbidden))
+    }
+}
+
+pub async fn get_order(pool: &PgPool, user: &CurrentUser, id: i64) -> Result<OrderView, AppError> {
+    let mut conn = pool.acquire().await?;
+    authorised(&mut conn, user, id, OffsetDateTime::now_utc()).await?;
+    db::view(&mut conn, id, user.locale).await?.ok_or(AppError::new(ErrorCode::NotFound))
+}
+
+/// Records an attempt and moves the order, or fails whole: a stale `version` is `409 conflict`
+/// (the caller reloads the order and shows the new state).
+pub async fn record_attempt(
+    pool: &PgPool,
+    user: &CurrentUser,
+    id: i64,
+    input: &AttemptInput,
+) -> Result<OrderView, AppError> {
+    let now = OffsetDateTime::now_utc();
+    let mut tx = pool.begin().await?;
+    let order = authorised(&mut tx, user, id, now).await?;
+    if order.version != input.version {
+        return Err(AppError::new(ErrorCode::Conflict));
+    }
+    let config = load_config(&mut tx).await?;
+    let request = AttemptRequest {
+        method: &input.method,
+        result: &input.result,
+        notes: &input.notes,
+        duration_seconds: input.duration,
+        callback_at: input.callback_at,
+        callback_scope: input.callback_scope.as_deref(),
+    };
+    let plan = domain::plan_attempt(&config, &order.state, &request, user.role, now)?;
+    let Some(version) = db::apply_attempt(&mut tx, &order, user.id, &plan).await? else {
+        return Err(AppError::new(ErrorCode::Conflict));
+    };
+    if order.assigned_agent_id.is_some_and(|a| a != user.id) && !user.role.at_least(Role::Supervisor) {
+        db::take_over(&mut tx, order.id, user.id).await?;
+    }
+    let attempt_id = db::insert_attempt(&mut tx, &order, user.id, &plan).await?;
+    if plan.closes {
+        customers::count_outcome(&mut tx, order.customer_id, plan.counts_as_confirmed, plan.failed).await?;
+    }
+    insert_audit(
+        &mut tx,
+        AuditEntry {
+            actor_id: Some(user.id),
+            action: "order.attempt",
+            entity: "order",
+            entity_id: order.id,
+            before: Some(json!({"status": order.state.status, "version": order.version})),
+            after: Some(json!({"status": plan.status_after, "result": plan.result, "attemptId": attempt_id,
+                                "version": version, "nextContactAt": plan.next_contact_at.map(|t| t.unix_timestamp())})),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    let mut conn = pool.acquire().await?;
+    db::view(&mut conn, id, user.locale).await?.ok_or(AppError::new(ErrorCode::NotFound))
+}
+
+/// Assigns orders to an agent (or unassigns them with `None`); supervisors and admins. Returns the
+/// ids that changed (closed orders and orders already with that agent are left alone).
+pub async fn assign(
+    pool: &PgPool,
+    user: &CurrentUser,
+    ids: &[i64],
+    agent_id: Option<i64>,
+) -> Result<Vec<i64>, AppError> {
+    if !user.role.at_least(Role::Supervisor) {
+        return Err(AppError::new(ErrorCode::Forbidden));
+    }
+    if ids.is_empty() || ids.len() > 1000 {
+        return Err(AppError::field(ErrorCode::BadRequest, "orderIds"));
+    }
+    let mut tx = pool.begin().await?;
+    if let Some(agent) = agent_id {
+        if !db::is_assignable(&mut tx, agent).await? {
+            return Err(AppError::field(ErrorCode::AgentUnknown, "agentId"));
+        }
+    }
+    let changed = db::assign(&mut tx, ids, agent_id).await?;
+    for id in &changed {
+        insert_audit(
+            &mut tx,
+            AuditEntry {
+                actor_id: Some(user.id),
+                action: "order.assign",
+                entity: "order",
+                entity_id: *id,
+                before: None,
+                after: Some(json!({"agentId": agent_id})),
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(changed)
+}
