@@ -10,9 +10,9 @@ pub mod audit;
 pub mod auth;
 pub mod components;
 pub mod customers;
-pub mod orders;
 pub mod error;
 pub mod locale;
+pub mod orders;
 #[cfg(feature = "ssr")]
 pub mod server_ctx;
 pub mod statuses;

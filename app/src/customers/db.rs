@@ -147,7 +147,13 @@ pub async fn card(
     .fetch_all(&mut *conn)
     .await?
     .into_iter()
-    .map(|r| CustomerNote { id: r.id, content: r.content, date: r.created_at, added_by: r.added_by, added_by_name: r.name })
+    .map(|r| CustomerNote {
+        id: r.id,
+        content: r.content,
+        date: r.created_at,
+        added_by: r.added_by,
+        added_by_name: r.name,
+    })
     .collect();
     let orders = sqlx::query!(
         "SELECT o.id, o.number, o.total_dzd, o.status, s.category, o.attempts_count, o.created_at

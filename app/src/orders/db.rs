@@ -5,7 +5,9 @@ use time::OffsetDateTime;
 
 use super::domain::{AttemptPlan, OrderState};
 use super::intake::{CommuneRef, ValidOrder};
-use super::{Attempt, CallbackScope, Confirmation, DeliveryType, DuplicateInfo, OrderItem, OrderRow, OrderView, Priority};
+use super::{
+    Attempt, CallbackScope, Confirmation, DeliveryType, DuplicateInfo, OrderItem, OrderRow, OrderView, Priority,
+};
 use crate::locale::UiLocale;
 use crate::statuses::db::category_from_db;
 

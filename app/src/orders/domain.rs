@@ -177,7 +177,11 @@ mod tests {
         StatusConfig {
             statuses,
             transitions,
-            policy: AttemptPolicy { max_unanswered: 3, retry_after_no_answer_minutes: 120, retry_after_busy_minutes: 20 },
+            policy: AttemptPolicy {
+                max_unanswered: 3,
+                retry_after_no_answer_minutes: 120,
+                retry_after_busy_minutes: 20,
+            },
             abandoned_status: "abandoned".into(),
         }
     }
@@ -256,10 +260,19 @@ mod tests {
     #[test]
     fn transitions_are_checked_per_role() {
         let c = config();
-        assert_eq!(code(plan_attempt(&c, &order("new", 0), &request("abandoned"), Role::Agent, NOW)), ErrorCode::TransitionNotAllowed);
+        assert_eq!(
+            code(plan_attempt(&c, &order("new", 0), &request("abandoned"), Role::Agent, NOW)),
+            ErrorCode::TransitionNotAllowed
+        );
         assert!(plan_attempt(&c, &order("new", 0), &request("abandoned"), Role::Supervisor, NOW).is_ok());
-        assert_eq!(code(plan_attempt(&c, &order("new", 0), &request("new"), Role::Admin, NOW)), ErrorCode::TransitionNotAllowed);
-        assert_eq!(code(plan_attempt(&c, &order("new", 0), &request("nope"), Role::Agent, NOW)), ErrorCode::StatusUnknown);
+        assert_eq!(
+            code(plan_attempt(&c, &order("new", 0), &request("new"), Role::Admin, NOW)),
+            ErrorCode::TransitionNotAllowed
+        );
+        assert_eq!(
+            code(plan_attempt(&c, &order("new", 0), &request("nope"), Role::Agent, NOW)),
+            ErrorCode::StatusUnknown
+        );
         let closed = OrderState { closed: true, ..order("confirmed", 0) };
         assert_eq!(code(plan_attempt(&c, &closed, &request("cancelled"), Role::Admin, NOW)), ErrorCode::OrderClosed);
     }

@@ -142,7 +142,8 @@ pub fn validate(input: &NewOrder) -> Result<ValidOrder, AppError> {
         },
     };
     let address = text(&input.delivery.address, 300, "delivery.address")?;
-    let delivery_type = optional(input.delivery.kind.as_deref()).map(DeliveryType::parse).transpose()?.unwrap_or(DeliveryType::Home);
+    let delivery_type =
+        optional(input.delivery.kind.as_deref()).map(DeliveryType::parse).transpose()?.unwrap_or(DeliveryType::Home);
     if input.items.is_empty() {
         return Err(AppError::field(ErrorCode::ItemsRequired, "items"));
     }
@@ -174,7 +175,8 @@ pub fn validate(input: &NewOrder) -> Result<ValidOrder, AppError> {
         return Err(AppError::field(ErrorCode::TotalMismatch, "total"));
     }
     let priority = optional(input.priority.as_deref()).map(Priority::parse).transpose()?.unwrap_or(Priority::Normal);
-    let source = optional(input.source.as_deref()).map(|s| text(s, 40, "source")).transpose()?.unwrap_or_else(|| "api".into());
+    let source =
+        optional(input.source.as_deref()).map(|s| text(s, 40, "source")).transpose()?.unwrap_or_else(|| "api".into());
     Ok(ValidOrder {
         reference,
         name,

@@ -46,7 +46,11 @@ pub async fn load_config(conn: &mut PgConnection) -> Result<StatusConfig, sqlx::
         .fetch_all(&mut *conn)
         .await?
         .into_iter()
-        .map(|r| StatusTransition { from: r.from_code, to: r.to_code, role: Role::parse(&r.min_role).unwrap_or(Role::Admin) })
+        .map(|r| StatusTransition {
+            from: r.from_code,
+            to: r.to_code,
+            role: Role::parse(&r.min_role).unwrap_or(Role::Admin),
+        })
         .collect();
     let policy = sqlx::query!(
         "SELECT max_unanswered, retry_after_no_answer_minutes, retry_after_busy_minutes, abandoned_status

@@ -35,8 +35,10 @@ impl FromRequestParts<AppState> for Caller {
                 .ok_or(AppError::new(ErrorCode::Unauthenticated))?;
             return Ok(Caller(service::token_user(&state.pool, token).await?));
         }
-        let session = Session::from_request_parts(parts, state).await.map_err(|_| AppError::new(ErrorCode::Internal))?;
-        let user = service::current_user(&state.pool, &session).await?.ok_or(AppError::new(ErrorCode::Unauthenticated))?;
+        let session =
+            Session::from_request_parts(parts, state).await.map_err(|_| AppError::new(ErrorCode::Internal))?;
+        let user =
+            service::current_user(&state.pool, &session).await?.ok_or(AppError::new(ErrorCode::Unauthenticated))?;
         Ok(Caller(user))
     }
 }

@@ -93,3 +93,51 @@ pub async fn error_code(response: reqwest::Response) -> String {
     let body: serde_json::Value = response.json().await.expect("json error body");
     body["code"].as_str().unwrap_or_default().to_string()
 }
+
+/// A shop's order body for `POST /api/orders`.
+pub fn order_body(reference: &str, phone: &str) -> serde_json::Value {
+    serde_json::json!({
+        "reference": reference,
+        "customer": {"name": "Yacine Benali", "phone": phone, "language": "fr"},
+        "delivery": {"wilaya": 16, "commune": "Bab El Oued", "address": "12 rue des Frères Bouadou", "type": "home"},
+        "items": [{"sku": "POU-01", "name": "Poussette", "quantity": 1, "unitPrice": 14500},
+                  {"sku": "BIB-02", "name": "Biberon", "quantity": 2, "unitPrice": 900}],
+        "total": 16300
+    })
+}
+
+impl TestApp {
+    /// An API token acting as a new user with `role` (created through the admin endpoint).
+    pub async fn token_for(&self, admin: &reqwest::Client, email: &str, role: &str) -> String {
+        let user_id = self.create_user(email, role).await;
+        let response = admin
+            .post(self.url("/api/tokens"))
+            .json(&serde_json::json!({"userId": user_id, "name": format!("{role} token")}))
+            .send()
+            .await
+            .expect("create token");
+        assert_eq!(response.status(), 201);
+        let body: serde_json::Value = response.json().await.expect("token json");
+        body["token"].as_str().expect("token").to_string()
+    }
+
+    /// Stores an order through the API and returns its id.
+    pub async fn intake(&self, token: &str, body: &serde_json::Value) -> i64 {
+        let response =
+            client().post(self.url("/api/orders")).bearer_auth(token).json(body).send().await.expect("intake");
+        assert!(response.status().is_success(), "intake answered {}", response.status());
+        let body: serde_json::Value = response.json().await.expect("intake json");
+        body["id"].as_i64().expect("id")
+    }
+
+    /// Assigns orders to an agent straight through the service (as a supervisor would).
+    pub async fn assign(&self, supervisor: &reqwest::Client, order_id: i64, agent_id: i64) {
+        let response = supervisor
+            .post(self.url(&format!("/api/customer-service/orders/{order_id}/assign")))
+            .json(&serde_json::json!({"agentId": agent_id}))
+            .send()
+            .await
+            .expect("assign");
+        assert_eq!(response.status(), 200, "assign");
+    }
+}
