@@ -9,6 +9,7 @@ use leptos_router::path;
 use crate::auth::api::get_me;
 use crate::auth::ui::{HomePage, LoginPage, UsersPage};
 use crate::auth::CurrentUser;
+use crate::orders::ui::QueuePage;
 use crate::components::{ErrorAlert, Header};
 use crate::error::{AppError, ErrorCode};
 use crate::i18n::*;
@@ -60,6 +61,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=LoginPage/>
                     <ParentRoute path=path!("") view=LoggedInLayout>
                         <Route path=path!("") view=HomePage/>
+                        <Route path=path!("queue") view=QueuePage/>
                         <Route path=path!("admin/users") view=UsersPage/>
                     </ParentRoute>
                 </Routes>

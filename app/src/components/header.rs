@@ -25,6 +25,7 @@ pub fn Header(user: CurrentUser) -> impl IntoView {
             <A href="/" attr:class="brand">{t!(i18n, app_name)}</A>
             <nav class="main-nav" aria-label=move || t_string!(i18n, nav.label).to_string()>
                 <A href="/" exact=true>{t!(i18n, nav.home)}</A>
+                <A href="/queue">{t!(i18n, nav.queue)}</A>
                 <Show when=move || is_admin>
                     <A href="/admin/users">{t!(i18n, nav.users)}</A>
                 </Show>

@@ -1,4 +1,5 @@
 //! Shared widgets: translated error messages, the locale switcher, the header.
+pub mod clock;
 mod header;
 mod locale_switcher;
 

@@ -11,6 +11,7 @@ pub mod domain;
 pub mod phone;
 #[cfg(feature = "ssr")]
 pub mod service;
+pub mod ui;
 
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;

@@ -291,8 +291,10 @@ pub async fn view(conn: &mut PgConnection, id: i64, locale: UiLocale) -> Result<
                   CASE WHEN $2 THEN c.name_ar ELSE c.name_fr END AS "commune_name?", o.delivery_address,
                   o.delivery_type, o.source, o.status, s.category, o.priority, o.assigned_agent_id,
                   u.name AS "agent_name?", o.next_contact_at, o.callback_scope, o.closed_at, o.is_duplicate,
-                  o.original_order_id, o.duplicate_score, o.detection_method, o.created_at, o.version
+                  o.original_order_id, o.duplicate_score, o.detection_method, o.created_at, o.version,
+                  cu.locale
            FROM orders o
+           JOIN customers cu ON cu.id = o.customer_id
            JOIN confirmation_statuses s ON s.code = o.status
            JOIN wilayas w ON w.code = o.delivery_wilaya
            LEFT JOIN communes c ON c.id = o.delivery_commune
@@ -321,6 +323,7 @@ pub async fn view(conn: &mut PgConnection, id: i64, locale: UiLocale) -> Result<
         customer_id: o.customer_id,
         customer_name: o.customer_name,
         phone: o.phone,
+        language: UiLocale::parse(&o.locale).unwrap_or(UiLocale::ArDz),
         total: o.total_dzd,
         items,
         wilaya_code: o.delivery_wilaya,

@@ -7,6 +7,7 @@ use super::{CallbackScope, Method};
 use crate::auth::Role;
 use crate::error::{AppError, ErrorCode};
 use crate::statuses::domain::NextStep;
+use crate::locale::UiLocale;
 use crate::statuses::StatusConfig;
 
 /// Longest note an attempt (or a customer note) takes, in characters.
@@ -126,6 +127,58 @@ pub fn plan_attempt(
         }
     }
     Ok(plan)
+}
+
+/// `16300` → `16 300` (narrow no-break spaces between thousands, as French and Arabic UIs show).
+pub fn group_thousands(amount: i64) -> String {
+    let digits = amount.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 * 3 + 1);
+    if amount < 0 {
+        out.push('-');
+    }
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('\u{202F}');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The message an agent sends on WhatsApp, in the customer's language.
+pub fn whatsapp_message(language: UiLocale, name: &str, number: &str, total: i64) -> String {
+    let total = group_thousands(total);
+    match language {
+        UiLocale::Fr => format!(
+            "Bonjour {name}, ici le service client. Nous vous contactons au sujet de votre commande {number} \
+             ({total} DA). Pouvez-vous nous la confirmer ?"
+        ),
+        UiLocale::Ar => {
+            format!("مرحبًا {name}، معك خدمة الزبائن. نتواصل معك بخصوص طلبيتك رقم {number} ({total} دج). هل تؤكدها؟")
+        }
+        UiLocale::ArDz => {
+            format!("السلام عليكم {name}، معاك خدمة الزبائن. نعيطولك على الكوموند {number} ({total} دج). تأكدها؟")
+        }
+    }
+}
+
+/// `https://wa.me/213…?text=…` for an E.164 phone.
+pub fn whatsapp_link(phone_e164: &str, message: &str) -> String {
+    let digits: String = phone_e164.chars().filter(char::is_ascii_digit).collect();
+    format!("https://wa.me/{digits}?text={}", percent_encode(message))
+}
+
+/// Percent-encodes everything but RFC 3986's unreserved characters (UTF-8 bytes).
+pub fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 3);
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -296,6 +349,25 @@ mod tests {
         let fits = "ن".repeat(MAX_NOTE_CHARS);
         req.notes = &fits;
         assert_eq!(plan_attempt(&c, &o, &req, Role::Agent, NOW).unwrap().method, Method::Whatsapp);
+    }
+
+    #[test]
+    fn amounts_group_by_thousands() {
+        assert_eq!(group_thousands(0), "0");
+        assert_eq!(group_thousands(900), "900");
+        assert_eq!(group_thousands(16300), "16\u{202F}300");
+        assert_eq!(group_thousands(-1234567), "-1\u{202F}234\u{202F}567");
+    }
+
+    #[test]
+    fn whatsapp_links_carry_the_message_in_the_customers_language() {
+        let message = whatsapp_message(UiLocale::ArDz, "ياسين", "BV-2026-000001", 4500);
+        assert!(message.contains("الكوموند BV-2026-000001"));
+        let link = whatsapp_link("+213555123456", &message);
+        assert!(link.starts_with("https://wa.me/213555123456?text=%D8%A7%D9%84"), "{link}");
+        assert!(!link[20..].contains(' '));
+        assert_eq!(percent_encode("a b&c=d?"), "a%20b%26c%3Dd%3F");
+        assert!(whatsapp_message(UiLocale::Fr, "Yacine", "BV-1", 16300).contains("16\u{202F}300 DA"));
     }
 
     #[test]

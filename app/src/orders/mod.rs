@@ -170,6 +170,8 @@ pub struct OrderView {
     pub customer_id: i64,
     pub customer_name: String,
     pub phone: String,
+    /// The customer's language (for messages to them).
+    pub language: crate::locale::UiLocale,
     pub total: i64,
     pub items: Vec<OrderItem>,
     pub wilaya_code: i16,

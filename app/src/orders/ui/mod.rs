@@ -1,1 +1,189 @@
-//! The agent's My queue screen.
+//! My queue: the agent's orders on the left, the selected one on the right with the customer card
+//! and everything to record the call. Keyboard first: N/K next/previous order, C call, 1–9 pick a
+//! result, Ctrl+Enter save.
+mod panel;
+
+use leptos::ev;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use super::api::my_queue;
+use super::{OrderRow, Priority};
+use crate::components::clock::short_algiers;
+use crate::components::ErrorAlert;
+use crate::i18n::*;
+use crate::locale::UiLocale;
+use crate::statuses::api::get_status_config;
+use crate::statuses::StatusConfig;
+
+pub use panel::OrderPanel;
+
+/// The translated name of a priority.
+pub fn priority_text(i18n: leptos_i18n::I18nContext<Locale>, priority: Priority) -> String {
+    match priority {
+        Priority::Low => t_string!(i18n, queue.priority_low).to_string(),
+        Priority::Normal => t_string!(i18n, queue.priority_normal).to_string(),
+        Priority::High => t_string!(i18n, queue.priority_high).to_string(),
+        Priority::Urgent => t_string!(i18n, queue.priority_urgent).to_string(),
+    }
+}
+
+/// A status as a coloured chip, labelled in the UI language from the configuration.
+#[component]
+pub fn StatusChip(config: StoredValue<StatusConfig>, #[prop(into)] code: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let label = {
+        let code = code.clone();
+        move || {
+            let locale = UiLocale::from_i18n(i18n.get_locale());
+            config.with_value(|c| c.get(&code).map(|s| s.label(locale).to_string())).unwrap_or_else(|| code.clone())
+        }
+    };
+    let color = config.with_value(|c| c.get(&code).map(|s| s.color.clone())).unwrap_or_else(|| "#64748b".into());
+    view! {
+        <span class="chip" style:--chip-color=color data-status=code>
+            {label}
+        </span>
+    }
+}
+
+/// Whether a key press came from a text field (where letters are typing, not shortcuts).
+pub(crate) fn typing_in_field(event: &leptos::web_sys::KeyboardEvent) -> bool {
+    use leptos::wasm_bindgen::JsCast;
+    event
+        .target()
+        .and_then(|t| t.dyn_into::<leptos::web_sys::Element>().ok())
+        .map(|el| matches!(el.tag_name().to_ascii_lowercase().as_str(), "input" | "textarea" | "select"))
+        .unwrap_or(false)
+}
+
+#[component]
+pub fn QueuePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let reload = RwSignal::new(0_u32);
+    let queue = Resource::new(move || reload.get(), |_| my_queue());
+    let config = Resource::new(|| (), |_| get_status_config());
+    let selected = RwSignal::new(None::<i64>);
+    let ids = RwSignal::new(Vec::<i64>::new());
+
+    let step = move |forward: bool| {
+        let list = ids.get_untracked();
+        if list.is_empty() {
+            return;
+        }
+        let next = match selected.get_untracked().and_then(|id| list.iter().position(|x| *x == id)) {
+            None => 0,
+            Some(i) if forward => (i + 1).min(list.len() - 1),
+            Some(i) => i.saturating_sub(1),
+        };
+        selected.set(Some(list[next]));
+    };
+    let handle = window_event_listener(ev::keydown, move |event| {
+        if typing_in_field(&event) || event.ctrl_key() || event.meta_key() || event.alt_key() {
+            return;
+        }
+        match event.key().as_str() {
+            "n" | "N" | "j" | "J" => {
+                event.prevent_default();
+                step(true);
+            }
+            "k" | "K" | "p" | "P" => {
+                event.prevent_default();
+                step(false);
+            }
+            _ => {}
+        }
+    });
+    on_cleanup(move || handle.remove());
+
+    // After a save: refresh the list and move on to the next order.
+    let on_saved = Callback::new(move |_: ()| {
+        let current = selected.get_untracked();
+        let list = ids.get_untracked();
+        let next = current
+            .and_then(|id| list.iter().position(|x| *x == id))
+            .and_then(|i| list.get(i + 1).or_else(|| i.checked_sub(1).and_then(|j| list.get(j))))
+            .copied();
+        selected.set(next.or(current));
+        reload.update(|n| *n += 1);
+    });
+
+    view! {
+        <Title text=move || t_string!(i18n, queue.title).to_string()/>
+        <h1>{t!(i18n, queue.title)}</h1>
+        <p class="muted shortcuts">{t!(i18n, queue.shortcuts)}</p>
+        <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
+            {move || Suspend::new(async move {
+                let (rows, config) = (queue.await, config.await);
+                match (rows, config) {
+                    (Err(e), _) | (_, Err(e)) => view! { <ErrorAlert error=Signal::stored(Some(e))/> }.into_any(),
+                    (Ok(rows), Ok(config)) => {
+                        ids.set(rows.iter().map(|r| r.id).collect());
+                        if selected.get_untracked().is_none() {
+                            selected.set(rows.first().map(|r| r.id));
+                        }
+                        let config = StoredValue::new(config);
+                        let count = rows.len();
+                        view! {
+                            <div class="queue-layout">
+                                <section class="card queue-list" aria-label=move || t_string!(i18n, queue.list_label).to_string()>
+                                    <p class="muted" data-testid="queue-count">{t!(i18n, queue.count, count = move || count)}</p>
+                                    <Show when=move || count == 0>
+                                        <p class="muted">{t!(i18n, queue.empty)}</p>
+                                    </Show>
+                                    <ul class="queue-rows">
+                                        {rows
+                                            .into_iter()
+                                            .map(|row| view! { <QueueRow row=row config=config selected=selected/> })
+                                            .collect_view()}
+                                    </ul>
+                                </section>
+                                <section class="card order-area">
+                                    {move || match selected.get() {
+                                        None => view! { <p class="muted">{t!(i18n, queue.select_hint)}</p> }.into_any(),
+                                        Some(id) => view! { <OrderPanel id=id config=config on_saved=on_saved/> }.into_any(),
+                                    }}
+                                </section>
+                            </div>
+                        }
+                            .into_any()
+                    }
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn QueueRow(row: OrderRow, config: StoredValue<StatusConfig>, selected: RwSignal<Option<i64>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = row.id;
+    let is_selected = move || selected.get() == Some(id);
+    let due = row.next_contact_at.map(short_algiers);
+    let urgent = matches!(row.priority, Priority::High | Priority::Urgent);
+    let priority = row.priority;
+    view! {
+        <li>
+            <button
+                type="button"
+                class="queue-row"
+                class:selected=is_selected
+                aria-current=move || if is_selected() { "true" } else { "false" }
+                data-testid="queue-row"
+                data-order=id
+                on:click=move |_| selected.set(Some(id))
+            >
+                <span class="queue-row-top">
+                    <strong>{row.number.clone()}</strong>
+                    <StatusChip config=config code=row.status.clone()/>
+                </span>
+                <span class="queue-row-name">{row.customer_name.clone()}</span>
+                <span class="queue-row-meta muted">
+                    {format!("{:02} {}", row.wilaya_code, row.wilaya_name)}
+                    {urgent.then(|| view! { <span class="badge warn">{move || priority_text(i18n, priority)}</span> })}
+                    {due.map(|at| view! { <span class="due">{move || t_string!(i18n, queue.due_at, at = at.clone()).to_string()}</span> })}
+                </span>
+            </button>
+        </li>
+    }
+}
