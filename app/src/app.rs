@@ -9,11 +9,11 @@ use leptos_router::path;
 use crate::auth::api::get_me;
 use crate::auth::ui::{HomePage, LoginPage, UsersPage};
 use crate::auth::CurrentUser;
-use crate::orders::ui::QueuePage;
 use crate::components::{ErrorAlert, Header};
 use crate::error::{AppError, ErrorCode};
 use crate::i18n::*;
 use crate::locale::LOCALE_COOKIE;
+use crate::orders::ui::QueuePage;
 
 /// The HTML document around the app. `<html lang dir>` is set by the i18n provider.
 pub fn shell(options: LeptosOptions) -> impl IntoView {

@@ -75,7 +75,13 @@ async fn serve(settings: Settings, leptos_options: leptos::config::LeptosOptions
         }
         if settings.seed_demo {
             let n = seed::seed_demo(&pool).await.map_err(|e| format!("seeding demo data: {}", e.code.as_str()))?;
-            tracing::info!(users = n, password = seed::DEMO_PASSWORD, "demo data seeded");
+            tracing::info!(users = n, password = seed::DEMO_PASSWORD, "demo users seeded");
+            let started = std::time::Instant::now();
+            let orders =
+                seed::seed_orders(&pool).await.map_err(|e| format!("seeding demo orders: {}", e.code.as_str()))?;
+            if orders > 0 {
+                tracing::info!(orders, seconds = started.elapsed().as_secs_f32(), "demo orders seeded");
+            }
         }
     }
     let cleanup = startup::spawn_session_cleanup(pool.clone());

@@ -28,9 +28,32 @@ pub fn normalize_name(name: &str) -> String {
     out
 }
 
+/// An E.164 number as Algerians read it: `+213555123456` → `0555 12 34 56` (mobile) or
+/// `021 23 45 67` (Algiers landline); foreign numbers stay international.
+pub fn display_phone(e164: &str) -> String {
+    let Some(nsn) = e164.strip_prefix("+213").filter(|n| n.bytes().all(|b| b.is_ascii_digit())) else {
+        return e164.to_string();
+    };
+    let national = format!("0{nsn}");
+    let head = if national.len() == 10 { 4 } else { 3 };
+    let mut out = national[..head].to_string();
+    for pair in national.as_bytes()[head..].chunks(2) {
+        out.push(' ');
+        out.push_str(std::str::from_utf8(pair).unwrap_or_default());
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn algerian_numbers_display_in_national_pairs() {
+        assert_eq!(display_phone("+213555123456"), "0555 12 34 56");
+        assert_eq!(display_phone("+21321234567"), "021 23 45 67");
+        assert_eq!(display_phone("+33612345678"), "+33612345678");
+    }
 
     #[test]
     fn latin_names_fold_case_accents_and_spaces() {

@@ -3,11 +3,14 @@
 use leptos::prelude::*;
 
 use super::api::{get_customer_card, AddCustomerFlag, AddCustomerNote};
+use super::domain::display_phone;
 use super::{CustomerCard, FlagType};
 use crate::components::clock::{date_algiers, short_algiers};
 use crate::components::{action_error, ErrorAlert};
 use crate::i18n::*;
 use crate::orders::domain::group_thousands;
+use crate::orders::ui::StatusChip;
+use crate::statuses::StatusConfig;
 
 pub fn flag_text(i18n: leptos_i18n::I18nContext<Locale>, flag: FlagType) -> String {
     match flag {
@@ -21,13 +24,14 @@ pub fn flag_text(i18n: leptos_i18n::I18nContext<Locale>, flag: FlagType) -> Stri
 }
 
 #[component]
-pub fn CustomerCardView(id: i64) -> impl IntoView {
+pub fn CustomerCardView(id: i64, #[prop(optional)] current_order: Option<i64>) -> impl IntoView {
     let i18n = use_i18n();
     let add_note = ServerAction::<AddCustomerNote>::new();
     let add_flag = ServerAction::<AddCustomerFlag>::new();
-    let card = Resource::new(move || (id, add_note.version().get(), add_flag.version().get()), |(id, _, _)| {
-        get_customer_card(id)
-    });
+    let card = Resource::new(
+        move || (id, add_note.version().get(), add_flag.version().get()),
+        |(id, _, _)| get_customer_card(id),
+    );
     let note_error = action_error(add_note);
     let flag_error = action_error(add_flag);
     view! {
@@ -36,7 +40,7 @@ pub fn CustomerCardView(id: i64) -> impl IntoView {
                 {move || Suspend::new(async move {
                     match card.await {
                         Err(e) => view! { <ErrorAlert error=Signal::stored(Some(e))/> }.into_any(),
-                        Ok(card) => view! { <CardBody card=card/> }.into_any(),
+                        Ok(card) => view! { <CardBody card=card current_order=current_order/> }.into_any(),
                     }
                 })}
             </Transition>
@@ -74,18 +78,19 @@ pub fn CustomerCardView(id: i64) -> impl IntoView {
 }
 
 #[component]
-fn CardBody(card: CustomerCard) -> impl IntoView {
+fn CardBody(card: CustomerCard, current_order: Option<i64>) -> impl IntoView {
     let i18n = use_i18n();
+    let config = use_context::<StoredValue<StatusConfig>>();
     let counters = card.counters.clone();
     view! {
         <h3>{t!(i18n, customer.title)} ": " {card.name.clone()}</h3>
         <p>
-            <span dir="ltr">{card.phone.clone()}</span>
+            <span dir="ltr">{display_phone(&card.phone)}</span>
             " · " {t!(i18n, customer.language)} ": " {card.language.native_name()}
             {card.wilaya_name.clone().map(|w| view! { " · " {w} })}
         </p>
         {(!card.other_phones.is_empty()).then(|| view! {
-            <p class="muted">{t!(i18n, customer.other_phones)} ": " <span dir="ltr">{card.other_phones.join(", ")}</span></p>
+            <p class="muted">{t!(i18n, customer.other_phones)} ": " <span dir="ltr">{card.other_phones.iter().map(|p| display_phone(p)).collect::<Vec<_>>().join(", ")}</span></p>
         })}
         <dl class="counters">
             <div><dt>{t!(i18n, customer.orders)}</dt><dd>{counters.total_orders}</dd></div>
@@ -116,11 +121,17 @@ fn CardBody(card: CustomerCard) -> impl IntoView {
         })}
         <h4>{t!(i18n, customer.history)}</h4>
         <ul class="past-orders">
-            {card.orders.iter().map(|o| view! {
-                <li data-category=format!("{:?}", o.category).to_lowercase()>
-                    {o.number.clone()} " · " {date_algiers(o.created_at)} " · " {format!("{} DA", group_thousands(o.total))}
-                    " · " <span class="status-code">{o.status.clone()}</span>
-                </li>
+            {card.orders.iter().map(|o| {
+                let status = match config {
+                    Some(config) => view! { <StatusChip config=config code=o.status.clone()/> }.into_any(),
+                    None => view! { <span class="status-code">{o.status.clone()}</span> }.into_any(),
+                };
+                view! {
+                    <li class:current=current_order == Some(o.id)>
+                        {o.number.clone()} " · " {date_algiers(o.created_at)} " · "
+                        {format!("{} DA", group_thousands(o.total))} " " {status}
+                    </li>
+                }
             }).collect_view()}
         </ul>
         {(!card.audit.is_empty()).then(|| view! {

@@ -6,8 +6,8 @@ use time::{Duration, OffsetDateTime};
 use super::{CallbackScope, Method};
 use crate::auth::Role;
 use crate::error::{AppError, ErrorCode};
-use crate::statuses::domain::NextStep;
 use crate::locale::UiLocale;
+use crate::statuses::domain::NextStep;
 use crate::statuses::StatusConfig;
 
 /// Longest note an attempt (or a customer note) takes, in characters.

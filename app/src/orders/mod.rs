@@ -5,6 +5,8 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod demo;
 pub mod domain;
 #[cfg(feature = "ssr")]
 pub mod intake;

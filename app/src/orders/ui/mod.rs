@@ -78,23 +78,35 @@ pub fn QueuePage() -> impl IntoView {
         };
         selected.set(Some(list[next]));
     };
-    let handle = window_event_listener(ev::keydown, move |event| {
-        if typing_in_field(&event) || event.ctrl_key() || event.meta_key() || event.alt_key() {
-            return;
-        }
-        match event.key().as_str() {
-            "n" | "N" | "j" | "J" => {
-                event.prevent_default();
-                step(true);
+    Effect::new(move |_| {
+        let handle = window_event_listener(ev::keydown, move |event| {
+            if typing_in_field(&event) || event.ctrl_key() || event.meta_key() || event.alt_key() {
+                return;
             }
-            "k" | "K" | "p" | "P" => {
-                event.prevent_default();
-                step(false);
+            match event.key().as_str() {
+                "n" | "N" | "j" | "J" => {
+                    event.prevent_default();
+                    step(true);
+                }
+                "k" | "K" | "p" | "P" => {
+                    event.prevent_default();
+                    step(false);
+                }
+                _ => {}
             }
-            _ => {}
+        });
+        on_cleanup(move || handle.remove());
+    });
+
+    // Keep the selected row in sight when the keyboard moves through a long queue.
+    Effect::new(move |_| {
+        if let Some(id) = selected.get() {
+            let selector = format!("[data-testid=queue-row][data-order=\"{id}\"]");
+            if let Ok(Some(row)) = document().query_selector(&selector) {
+                row.scroll_into_view_with_bool(false);
+            }
         }
     });
-    on_cleanup(move || handle.remove());
 
     // After a save: refresh the list and move on to the next order.
     let on_saved = Callback::new(move |_: ()| {
@@ -123,6 +135,7 @@ pub fn QueuePage() -> impl IntoView {
                             selected.set(rows.first().map(|r| r.id));
                         }
                         let config = StoredValue::new(config);
+                        provide_context(config);
                         let count = rows.len();
                         view! {
                             <div class="queue-layout">

@@ -11,6 +11,7 @@ use crate::app::use_current_user;
 use crate::auth::Role;
 use crate::components::clock::{local_input_to_utc, now_ms, short_algiers, stopwatch};
 use crate::components::ErrorAlert;
+use crate::customers::domain::display_phone;
 use crate::customers::ui::CustomerCardView;
 use crate::error::{AppError, ErrorCode};
 use crate::i18n::*;
@@ -68,16 +69,19 @@ fn OrderWork(
     let elapsed = RwSignal::new(0_i64);
     let local_error = RwSignal::new(None::<AppError>);
 
-    if let Ok(ticker) = set_interval_with_handle(
-        move || {
-            if let Some(start) = started.get_untracked() {
-                elapsed.set(((now_ms() - start) / 1000.0) as i64);
-            }
-        },
-        Duration::from_millis(500),
-    ) {
-        on_cleanup(move || ticker.clear());
-    }
+    // Browser only (effects do not run on the server).
+    Effect::new(move |_| {
+        if let Ok(ticker) = set_interval_with_handle(
+            move || {
+                if let Some(start) = started.get_untracked() {
+                    elapsed.set(((now_ms() - start) / 1000.0) as i64);
+                }
+            },
+            Duration::from_millis(500),
+        ) {
+            on_cleanup(move || ticker.clear());
+        }
+    });
     let start_timer = move |m: Method| {
         method.set(m);
         if started.get_untracked().is_none() {
@@ -128,35 +132,39 @@ fn OrderWork(
     let language = order.language;
     let wa = whatsapp_link(&phone, &whatsapp_message(language, &order.customer_name, &order.number, order.total));
 
-    let handle = window_event_listener(ev::keydown, move |event| {
-        if closed {
-            return;
-        }
-        if event.key() == "Enter" && (event.ctrl_key() || event.meta_key()) {
-            event.prevent_default();
-            submit();
-            return;
-        }
-        if typing_in_field(&event) || event.ctrl_key() || event.meta_key() || event.alt_key() {
-            return;
-        }
-        let key = event.key();
-        if key == "c" || key == "C" {
-            event.prevent_default();
-            if let Some(link) = leptos::prelude::document().get_element_by_id("call-link") {
-                use leptos::wasm_bindgen::JsCast;
-                if let Ok(link) = link.dyn_into::<leptos::web_sys::HtmlElement>() {
-                    link.click();
+    Effect::new(move |_| {
+        let handle = window_event_listener(ev::keydown, move |event| {
+            if closed {
+                return;
+            }
+            if event.key() == "Enter" && (event.ctrl_key() || event.meta_key()) {
+                event.prevent_default();
+                submit();
+                return;
+            }
+            if typing_in_field(&event) || event.ctrl_key() || event.meta_key() || event.alt_key() {
+                return;
+            }
+            let key = event.key();
+            if key == "c" || key == "C" {
+                event.prevent_default();
+                if let Some(link) = leptos::prelude::document().get_element_by_id("call-link") {
+                    use leptos::wasm_bindgen::JsCast;
+                    if let Ok(link) = link.dyn_into::<leptos::web_sys::HtmlElement>() {
+                        link.click();
+                    }
+                }
+            } else if let Some(digit) =
+                key.chars().next().and_then(|c| c.to_digit(10)).filter(|d| *d >= 1 && key.len() == 1)
+            {
+                if let Some(code) = allowed.with_value(|a| a.get(digit as usize - 1).map(|x| x.0.clone())) {
+                    event.prevent_default();
+                    result.set(Some(code));
                 }
             }
-        } else if let Some(digit) = key.chars().next().and_then(|c| c.to_digit(10)).filter(|d| *d >= 1 && key.len() == 1) {
-            if let Some(code) = allowed.with_value(|a| a.get(digit as usize - 1).map(|x| x.0.clone())) {
-                event.prevent_default();
-                result.set(Some(code));
-            }
-        }
+        });
+        on_cleanup(move || handle.remove());
     });
-    on_cleanup(move || handle.remove());
 
     let delivery = match order.delivery_type {
         DeliveryType::Home => t_string!(i18n, queue.home_delivery).to_string(),
@@ -197,13 +205,13 @@ fn OrderWork(
                     <p>{delivery} " · " {place}</p>
                     <p class="muted">{order.address.clone()}</p>
                 </section>
-                <CustomerCardView id=customer_id/>
+                <CustomerCardView id=customer_id current_order=id/>
             </div>
 
             <Show when=move || !closed>
                 <section class="call-box" aria-live="polite">
                     <a id="call-link" class="button primary" href=tel.clone() on:click=move |_| start_timer(Method::Phone)>
-                        "📞 " {t!(i18n, queue.call)} " " <span dir="ltr">{phone.clone()}</span>
+                        {t!(i18n, queue.call)} " " <span dir="ltr">{display_phone(&phone)}</span>
                     </a>
                     <a class="button" href=wa.clone() target="_blank" rel="noopener" on:click=move |_| start_timer(Method::Whatsapp)>
                         {t!(i18n, queue.whatsapp)}
@@ -299,4 +307,3 @@ fn OrderWork(
         </article>
     }
 }
-
