@@ -14,6 +14,7 @@ use crate::error::{AppError, ErrorCode};
 use crate::i18n::*;
 use crate::locale::LOCALE_COOKIE;
 use crate::orders::ui::QueuePage;
+use crate::statuses::ui::StatusesPage;
 
 /// The HTML document around the app. `<html lang dir>` is set by the i18n provider.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -63,6 +64,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("") view=HomePage/>
                         <Route path=path!("queue") view=QueuePage/>
                         <Route path=path!("admin/users") view=UsersPage/>
+                        <Route path=path!("admin/statuses") view=StatusesPage/>
                     </ParentRoute>
                 </Routes>
             </Router>

@@ -84,6 +84,23 @@ error_codes! {
     FlagTypeUnknown => "flag_type_unknown", 422;
     /// A note or a flag's reason is empty.
     TextRequired => "text_required", 422;
+    /// Status codes are 1–40 lower-case letters, digits and `_`, starting with a letter.
+    StatusCodeInvalid => "status_code_invalid", 422;
+    StatusCodeTaken => "status_code_taken", 409;
+    /// Colours are `#rrggbb`.
+    ColorInvalid => "color_invalid", 422;
+    /// A status needs a label in every language (the field names which).
+    LabelRequired => "label_required", 422;
+    CategoryUnknown => "category_unknown", 422;
+    /// No active status is marked initial: new orders would have nowhere to start.
+    StatusInitialMissing => "status_initial_missing", 422;
+    StatusInitialFinal => "status_initial_final", 422;
+    /// A final status cannot have transitions out of it.
+    StatusFinalHasExits => "status_final_has_exits", 422;
+    /// From this status no final status can be reached: orders would be stuck (the field names it).
+    StatusCannotFinish => "status_cannot_finish", 422;
+    /// Orders or attempts use this status: deactivate it instead of deleting it.
+    StatusInUse => "status_in_use", 409;
     /// A required field is absent or the body is not the expected JSON.
     BadRequest => "bad_request", 400;
     PayloadTooLarge => "payload_too_large", 413;

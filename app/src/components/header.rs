@@ -18,6 +18,7 @@ pub fn Header(user: CurrentUser) -> impl IntoView {
         }
     });
     let is_admin = user.role.at_least(Role::Admin);
+    let is_supervisor = user.role.at_least(Role::Supervisor);
     let role = user.role;
     view! {
         <header class="app-header">
@@ -26,6 +27,9 @@ pub fn Header(user: CurrentUser) -> impl IntoView {
             <nav class="main-nav" aria-label=move || t_string!(i18n, nav.label).to_string()>
                 <A href="/" exact=true>{t!(i18n, nav.home)}</A>
                 <A href="/queue">{t!(i18n, nav.queue)}</A>
+                <Show when=move || is_supervisor>
+                    <A href="/admin/statuses">{t!(i18n, nav.statuses)}</A>
+                </Show>
                 <Show when=move || is_admin>
                     <A href="/admin/users">{t!(i18n, nav.users)}</A>
                 </Show>

@@ -90,8 +90,11 @@ pub fn validate(statuses: &[StatusDef], transitions: &[StatusTransition]) -> Vec
     }
     let mut exits: HashMap<&str, Vec<&str>> = HashMap::new();
     for t in transitions {
-        for code in [&t.from, &t.to] {
-            if !active.contains_key(code.as_str()) {
+        // Transitions out of an inactive status stay (orders still in it can leave); transitions
+        // into one do not.
+        let from_known = statuses.iter().any(|s| s.code == t.from);
+        for (code, ok) in [(&t.from, from_known), (&t.to, active.contains_key(t.to.as_str()))] {
+            if !ok {
                 let problem = GraphProblem::UnknownStatus { code: code.clone() };
                 if !problems.contains(&problem) {
                     problems.push(problem);
@@ -124,7 +127,9 @@ pub fn validate(statuses: &[StatusDef], transitions: &[StatusTransition]) -> Vec
             }
         }
     }
-    let mut stuck: Vec<&str> = active.keys().filter(|c| !can_finish.contains(*c)).copied().collect();
+    // A status nothing leads into (a new one, before its transitions are set) holds no orders yet.
+    let reachable = |code: &str| active.get(code).is_some_and(|s| s.initial) || entries.contains_key(code);
+    let mut stuck: Vec<&str> = active.keys().filter(|c| !can_finish.contains(*c) && reachable(c)).copied().collect();
     stuck.sort_unstable();
     problems.extend(stuck.into_iter().map(|code| GraphProblem::CannotReachFinal { code: code.into() }));
     problems
@@ -246,6 +251,13 @@ mod tests {
         assert_eq!(validate(&s, &t), vec![GraphProblem::CannotReachFinal { code: "callback".into() }]);
     }
 
+    #[test]
+    fn a_status_nothing_leads_into_yet_is_not_a_trap() {
+        let (mut s, t) = small();
+        s.push(status("whatsapp_sent", StatusCategory::Attempting, false));
+        assert_eq!(validate(&s, &t), vec![]);
+    }
+
     fn t_(from: &str, to: &str) -> StatusTransition {
         t(from, to, Role::Agent)
     }
@@ -268,6 +280,21 @@ mod tests {
         let problems = validate(&s, &t);
         assert!(problems.contains(&GraphProblem::UnknownStatus { code: "cancelled".into() }), "{problems:?}");
         assert!(problems.contains(&GraphProblem::FinalHasExits { code: "confirmed".into() }), "{problems:?}");
+    }
+
+    #[test]
+    fn an_inactive_status_keeps_its_exits_so_orders_in_it_can_leave() {
+        let (mut s, t) = small();
+        s[1].active = false;
+        let without_entries: Vec<StatusTransition> = t.into_iter().filter(|t| t.to != "no_answer_1").collect();
+        assert_eq!(validate(&s, &without_entries), vec![]);
+        assert_eq!(
+            allowed_next(&s, &without_entries, "no_answer_1", Role::Agent)
+                .iter()
+                .map(|s| s.code.as_str())
+                .collect::<Vec<_>>(),
+            vec!["confirmed"]
+        );
     }
 
     #[test]

@@ -5,6 +5,9 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod db;
 pub mod domain;
+#[cfg(feature = "ssr")]
+pub mod service;
+pub mod ui;
 
 use serde::{Deserialize, Serialize};
 

@@ -13,7 +13,7 @@ mod users;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
-use axum::routing::{get, patch, post};
+use axum::routing::{get, patch, post, put};
 use axum::Router;
 use serde::de::DeserializeOwned;
 
@@ -32,7 +32,9 @@ pub fn router() -> Router<AppState> {
         .route("/api/users/{id}", patch(users::change))
         .route("/api/tokens", post(tokens::create))
         .route("/api/orders", post(orders::create))
-        .route("/api/customer-service/statuses", get(statuses::config))
+        .route("/api/customer-service/statuses", get(statuses::config).post(statuses::create))
+        .route("/api/customer-service/statuses/{code}", put(statuses::update).delete(statuses::delete))
+        .route("/api/customer-service/statuses/{code}/transitions", put(statuses::set_transitions))
         .route("/api/customer-service/orders/pending", get(orders::pending))
         .route("/api/customer-service/orders/mine", get(orders::my_queue))
         .route("/api/customer-service/orders/assign", post(orders::bulk_assign))

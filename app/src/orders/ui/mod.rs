@@ -62,7 +62,8 @@ pub fn QueuePage() -> impl IntoView {
     let i18n = use_i18n();
     let reload = RwSignal::new(0_u32);
     let queue = Resource::new(move || reload.get(), |_| my_queue());
-    let config = Resource::new(|| (), |_| get_status_config());
+    // Re-read with the queue: configuration changes reach the agent at their next save or reload.
+    let config = Resource::new(move || reload.get(), |_| get_status_config());
     let selected = RwSignal::new(None::<i64>);
     let ids = RwSignal::new(Vec::<i64>::new());
 
