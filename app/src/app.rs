@@ -13,7 +13,7 @@ use crate::components::{ErrorAlert, Header};
 use crate::error::{AppError, ErrorCode};
 use crate::i18n::*;
 use crate::locale::LOCALE_COOKIE;
-use crate::orders::ui::QueuePage;
+use crate::orders::ui::{CustomerPage, OrderPage, OrdersPage, QueuePage};
 use crate::statuses::ui::StatusesPage;
 
 /// The HTML document around the app. `<html lang dir>` is set by the i18n provider.
@@ -63,6 +63,9 @@ pub fn App() -> impl IntoView {
                     <ParentRoute path=path!("") view=LoggedInLayout>
                         <Route path=path!("") view=HomePage/>
                         <Route path=path!("queue") view=QueuePage/>
+                        <Route path=path!("orders") view=OrdersPage/>
+                        <Route path=path!("orders/:id") view=OrderPage/>
+                        <Route path=path!("customers/:id") view=CustomerPage/>
                         <Route path=path!("admin/users") view=UsersPage/>
                         <Route path=path!("admin/statuses") view=StatusesPage/>
                     </ParentRoute>

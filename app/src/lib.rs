@@ -13,6 +13,7 @@ pub mod customers;
 pub mod error;
 pub mod locale;
 pub mod orders;
+pub mod places;
 #[cfg(feature = "ssr")]
 pub mod server_ctx;
 pub mod statuses;

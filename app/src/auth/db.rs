@@ -108,6 +108,18 @@ pub async fn find_user_for_update(conn: &mut PgConnection, id: i64) -> Result<Op
     Ok(row.map(UserRow::into_summary))
 }
 
+/// Active users orders can be assigned to (agents and supervisors), by name.
+pub async fn list_assignable(conn: &mut PgConnection) -> Result<Vec<UserSummary>, sqlx::Error> {
+    let rows = sqlx::query_as!(
+        UserRow,
+        "SELECT id, email, name, role, locale, active FROM users
+         WHERE active AND role IN ('agent', 'supervisor') ORDER BY role, name, id"
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().map(UserRow::into_summary).collect())
+}
+
 pub async fn list_users(conn: &mut PgConnection) -> Result<Vec<UserSummary>, sqlx::Error> {
     let rows = sqlx::query_as!(
         UserRow,

@@ -28,6 +28,7 @@ pub fn Header(user: CurrentUser) -> impl IntoView {
                 <A href="/" exact=true>{t!(i18n, nav.home)}</A>
                 <A href="/queue">{t!(i18n, nav.queue)}</A>
                 <Show when=move || is_supervisor>
+                    <A href="/orders">{t!(i18n, nav.orders)}</A>
                     <A href="/admin/statuses">{t!(i18n, nav.statuses)}</A>
                 </Show>
                 <Show when=move || is_admin>

@@ -3,7 +3,8 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
-use super::{AttemptInput, OrderRow, OrderView};
+use super::{AttemptInput, OrderRow, OrderView, PendingFilter};
+use crate::auth::UserSummary;
 use crate::error::AppError;
 
 /// My queue: the logged-in user's open orders, most urgent first.
@@ -34,6 +35,40 @@ pub async fn record_attempt(id: i64, input: AttemptInput) -> Result<OrderView, A
     ctx::answer(None, async {
         let (pool, user) = ctx::require(crate::auth::Role::Agent).await?;
         super::service::record_attempt(&pool, &user, id, &input).await
+    })
+    .await
+}
+
+/// Open orders for supervisors, filtered (agents get their own queue).
+#[server(prefix = "/fn", endpoint = "pending_orders", input = Json)]
+pub async fn pending_orders(filter: PendingFilter) -> Result<Vec<OrderRow>, AppError> {
+    use crate::server_ctx as ctx;
+    ctx::answer(None, async {
+        let (pool, user) = ctx::require(crate::auth::Role::Agent).await?;
+        super::service::pending(&pool, &user, &filter).await
+    })
+    .await
+}
+
+/// Assigns orders to an agent, or back to the pool with `None`. Returns the ids changed.
+#[server(prefix = "/fn", endpoint = "assign_orders", input = Json)]
+pub async fn assign_orders(ids: Vec<i64>, agent_id: Option<i64>) -> Result<Vec<i64>, AppError> {
+    use crate::server_ctx as ctx;
+    ctx::answer(None, async {
+        let (pool, user) = ctx::require(crate::auth::Role::Supervisor).await?;
+        super::service::assign(&pool, &user, &ids, agent_id).await
+    })
+    .await
+}
+
+/// Who orders can be assigned to.
+#[server(prefix = "/fn", endpoint = "assignable_agents")]
+pub async fn assignable_agents() -> Result<Vec<UserSummary>, AppError> {
+    use crate::server_ctx as ctx;
+    ctx::answer(None, async {
+        let (pool, _) = ctx::require(crate::auth::Role::Supervisor).await?;
+        let mut conn = pool.acquire().await?;
+        Ok(crate::auth::db::list_assignable(&mut conn).await?)
     })
     .await
 }

@@ -6,7 +6,8 @@ use time::OffsetDateTime;
 use super::domain::{AttemptPlan, OrderState};
 use super::intake::{CommuneRef, ValidOrder};
 use super::{
-    Attempt, CallbackScope, Confirmation, DeliveryType, DuplicateInfo, OrderItem, OrderRow, OrderView, Priority,
+    Attempt, CallbackScope, Confirmation, DeliveryType, DuplicateInfo, OrderItem, OrderRow, OrderView, PendingFilter,
+    Priority,
 };
 use crate::locale::UiLocale;
 use crate::statuses::db::category_from_db;
@@ -123,23 +124,6 @@ pub async fn insert_order(
     .execute(conn)
     .await?;
     Ok(Some((row.id, row.number)))
-}
-
-/// Filters of the pending list; `None` means any.
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PendingFilter {
-    pub status: Option<String>,
-    pub category: Option<String>,
-    pub wilaya: Option<i16>,
-    pub agent: Option<i64>,
-    #[serde(default)]
-    pub unassigned: bool,
-    pub priority: Option<String>,
-    /// Only orders older than this many minutes.
-    pub older_than_minutes: Option<i32>,
-    pub limit: Option<i64>,
-    pub offset: Option<i64>,
 }
 
 macro_rules! order_row {

@@ -220,3 +220,20 @@ pub struct IntakeResult {
     pub status: String,
     pub created: bool,
 }
+
+/// Filters of the pending list; `None` means any.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PendingFilter {
+    pub status: Option<String>,
+    pub category: Option<String>,
+    pub wilaya: Option<i16>,
+    pub agent: Option<i64>,
+    #[serde(default)]
+    pub unassigned: bool,
+    pub priority: Option<String>,
+    /// Only orders older than this many minutes.
+    pub older_than_minutes: Option<i32>,
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}

@@ -5,10 +5,10 @@ use serde_json::json;
 use sqlx::PgPool;
 use time::OffsetDateTime;
 
-use super::db::{self, OrderAccess, PendingFilter};
+use super::db::{self, OrderAccess};
 use super::domain::{self, AttemptRequest};
 use super::intake::{self, NewOrder};
-use super::{AttemptInput, IntakeResult, OrderRow, OrderView};
+use super::{AttemptInput, IntakeResult, OrderRow, OrderView, PendingFilter};
 use crate::audit::db::{insert_audit, AuditEntry};
 use crate::auth::{CurrentUser, Role};
 use crate::customers::db::{self as customers, CustomerUpsert};

@@ -6,9 +6,9 @@ use serde::Deserialize;
 
 use app::auth::Role;
 use app::error::AppError;
-use app::orders::db::PendingFilter;
 use app::orders::intake::NewOrder;
 use app::orders::service;
+use app::orders::PendingFilter;
 use app::orders::{AttemptInput, IntakeResult, OrderRow, OrderView};
 
 use super::caller::Caller;

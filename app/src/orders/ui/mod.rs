@@ -2,6 +2,7 @@
 //! and everything to record the call. Keyboard first: N/K next/previous order, C call, 1–9 pick a
 //! result, Ctrl+Enter save.
 mod panel;
+mod supervisor;
 
 use leptos::ev;
 use leptos::prelude::*;
@@ -17,6 +18,7 @@ use crate::statuses::api::get_status_config;
 use crate::statuses::StatusConfig;
 
 pub use panel::OrderPanel;
+pub use supervisor::{CustomerPage, OrderPage, OrdersPage};
 
 /// The translated name of a priority.
 pub fn priority_text(i18n: leptos_i18n::I18nContext<Locale>, priority: Priority) -> String {
