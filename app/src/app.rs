@@ -12,6 +12,7 @@ use crate::auth::CurrentUser;
 use crate::components::{ErrorAlert, Header};
 use crate::error::{AppError, ErrorCode};
 use crate::i18n::*;
+use crate::imports::ui::{ImportReportPage, ImportsPage};
 use crate::locale::LOCALE_COOKIE;
 use crate::orders::ui::{CustomerPage, OrderPage, OrdersPage, QueuePage};
 use crate::statuses::ui::StatusesPage;
@@ -66,6 +67,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("orders") view=OrdersPage/>
                         <Route path=path!("orders/:id") view=OrderPage/>
                         <Route path=path!("customers/:id") view=CustomerPage/>
+                        <Route path=path!("imports") view=ImportsPage/>
+                        <Route path=path!("imports/:id") view=ImportReportPage/>
                         <Route path=path!("admin/users") view=UsersPage/>
                         <Route path=path!("admin/statuses") view=StatusesPage/>
                     </ParentRoute>

@@ -101,6 +101,14 @@ error_codes! {
     StatusCannotFinish => "status_cannot_finish", 422;
     /// Orders or attempts use this status: deactivate it instead of deleting it.
     StatusInUse => "status_in_use", 409;
+    /// The CSV file has no header or no order lines.
+    CsvEmpty => "csv_empty", 422;
+    /// A column the import needs is not in the header (the field names it).
+    CsvColumnMissing => "csv_column_missing", 422;
+    /// A CSV line could not be read (unbalanced quotes, bad encoding).
+    CsvRowInvalid => "csv_row_invalid", 422;
+    /// No file was sent.
+    FileRequired => "file_required", 422;
     /// A required field is absent or the body is not the expected JSON.
     BadRequest => "bad_request", 400;
     PayloadTooLarge => "payload_too_large", 413;

@@ -11,6 +11,7 @@ pub mod auth;
 pub mod components;
 pub mod customers;
 pub mod error;
+pub mod imports;
 pub mod locale;
 pub mod orders;
 pub mod places;

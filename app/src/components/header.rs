@@ -29,6 +29,7 @@ pub fn Header(user: CurrentUser) -> impl IntoView {
                 <A href="/queue">{t!(i18n, nav.queue)}</A>
                 <Show when=move || is_supervisor>
                     <A href="/orders">{t!(i18n, nav.orders)}</A>
+                    <A href="/imports">{t!(i18n, nav.imports)}</A>
                     <A href="/admin/statuses">{t!(i18n, nav.statuses)}</A>
                 </Show>
                 <Show when=move || is_admin>

@@ -5,6 +5,7 @@ mod auth;
 mod caller;
 mod customers;
 mod health;
+mod imports;
 mod orders;
 mod statuses;
 mod tokens;
@@ -32,6 +33,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/users/{id}", patch(users::change))
         .route("/api/tokens", post(tokens::create))
         .route("/api/orders", post(orders::create))
+        .route("/api/orders/import/{id}", get(imports::report))
         .route("/api/customer-service/statuses", get(statuses::config).post(statuses::create))
         .route("/api/customer-service/statuses/{code}", put(statuses::update).delete(statuses::delete))
         .route("/api/customer-service/statuses/{code}/transitions", put(statuses::set_transitions))
@@ -44,6 +46,14 @@ pub fn router() -> Router<AppState> {
         .route("/api/customer-service/customers/{id}", get(customers::card))
         .route("/api/customer-service/customers/{id}/flags", post(customers::add_flag))
         .route("/api/customer-service/customers/{id}/notes", post(customers::add_note))
+}
+
+/// Routes that take large bodies (their own limit instead of the API's 1 MiB).
+pub fn upload_router() -> Router<AppState> {
+    Router::new()
+        .route("/api/orders/import", post(imports::upload))
+        .layer(axum::extract::DefaultBodyLimit::disable())
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(imports::MAX_UPLOAD_BYTES))
 }
 
 /// `Json<T>` whose rejections are answered with our error codes instead of axum's prose.

@@ -1,0 +1,26 @@
+//! Server functions for imports (the upload itself is a plain form post to
+//! `POST /api/orders/import`, which works before hydration too).
+use leptos::prelude::*;
+
+use super::{ImportReport, ImportSummary};
+use crate::error::AppError;
+
+#[server(prefix = "/fn", endpoint = "import_report")]
+pub async fn get_import_report(id: i64) -> Result<ImportReport, AppError> {
+    use crate::server_ctx as ctx;
+    ctx::answer(None, async {
+        let (pool, user) = ctx::require(crate::auth::Role::Supervisor).await?;
+        super::service::report(&pool, &user, id).await
+    })
+    .await
+}
+
+#[server(prefix = "/fn", endpoint = "recent_imports")]
+pub async fn recent_imports() -> Result<Vec<ImportSummary>, AppError> {
+    use crate::server_ctx as ctx;
+    ctx::answer(None, async {
+        let (pool, user) = ctx::require(crate::auth::Role::Supervisor).await?;
+        super::service::recent(&pool, &user).await
+    })
+    .await
+}

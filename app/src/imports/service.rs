@@ -1,0 +1,136 @@
+//! Runs a CSV import: the file is read whole first (a file that is not an order list is refused
+//! at once), then each order goes through the same intake as `POST /api/orders`, in the
+//! background, its outcome stored as it goes so the page can show progress and the report. Each
+//! order is all or nothing; orders with a reference are never created twice, so a file can be
+//! uploaded again after an interruption.
+use std::time::Duration;
+
+use sqlx::PgPool;
+
+use super::csv::{self, CsvOrder};
+use super::db::{self, ResultRow};
+use super::{ImportReport, ImportSummary};
+use crate::auth::{CurrentUser, Role};
+use crate::error::{AppError, ErrorCode};
+use crate::orders::service::create_order;
+
+/// Outcomes stored per batch (and progress reported as often).
+const BATCH: usize = 50;
+
+fn require_supervisor(user: &CurrentUser) -> Result<(), AppError> {
+    if user.role.at_least(Role::Supervisor) {
+        Ok(())
+    } else {
+        Err(AppError::new(ErrorCode::Forbidden))
+    }
+}
+
+/// Reads the file and starts importing it in the background. Returns the import's id.
+pub async fn start(pool: &PgPool, user: &CurrentUser, file_name: &str, bytes: &[u8]) -> Result<i64, AppError> {
+    require_supervisor(user)?;
+    if bytes.is_empty() {
+        return Err(AppError::new(ErrorCode::FileRequired));
+    }
+    let file = csv::parse(bytes)?;
+    let name: String = file_name.chars().take(200).collect();
+    let mut conn = pool.acquire().await?;
+    let total_orders = i32::try_from(file.orders.len()).unwrap_or(i32::MAX);
+    let total_rows = i32::try_from(file.rows).unwrap_or(i32::MAX);
+    let id = db::insert_import(&mut conn, user.id, &name, total_orders, total_rows).await?;
+    drop(conn);
+    let (pool, user) = (pool.clone(), user.clone());
+    tokio::spawn(async move {
+        if let Err(error) = run(&pool, &user, id, file.orders).await {
+            tracing::error!(import = id, code = error.code.as_str(), "import stopped");
+        }
+    });
+    Ok(id)
+}
+
+async fn run(pool: &PgPool, user: &CurrentUser, id: i64, orders: Vec<CsvOrder>) -> Result<(), AppError> {
+    let mut batch = Vec::with_capacity(BATCH);
+    for (i, unit) in orders.into_iter().enumerate() {
+        let (outcome, order_id, error) = match &unit.order {
+            Err(e) => ("rejected", None, Some(e.clone())),
+            Ok(order) => match create_with_retry(pool, user, order).await {
+                Ok(r) => (if r.created { "created" } else { "existing" }, Some(r.id), None),
+                Err(e) => ("rejected", None, Some(e)),
+            },
+        };
+        batch.push(ResultRow {
+            position: i as i32 + 1,
+            first_line: unit.first_line as i32,
+            last_line: unit.last_line as i32,
+            reference: unit.reference,
+            outcome,
+            order_id,
+            error_code: error.as_ref().map(|e| e.code.as_str().to_string()),
+            error_field: error.and_then(|e| e.field),
+        });
+        if batch.len() == BATCH {
+            flush(pool, id, &mut batch).await?;
+        }
+    }
+    flush(pool, id, &mut batch).await?;
+    let mut conn = pool.acquire().await?;
+    db::finish(&mut conn, id).await?;
+    Ok(())
+}
+
+/// A database that blinks is waited for (a few times) rather than turning orders into rejections.
+async fn create_with_retry(
+    pool: &PgPool,
+    user: &CurrentUser,
+    order: &crate::orders::intake::NewOrder,
+) -> Result<crate::orders::IntakeResult, AppError> {
+    let mut delay = Duration::from_millis(200);
+    for _ in 0..5 {
+        match create_order(pool, user, order).await {
+            Err(e) if e.code == ErrorCode::DatabaseUnavailable => {
+                tokio::time::sleep(delay).await;
+                delay *= 2;
+            }
+            other => return other,
+        }
+    }
+    create_order(pool, user, order).await
+}
+
+async fn flush(pool: &PgPool, id: i64, batch: &mut Vec<ResultRow>) -> Result<(), AppError> {
+    if batch.is_empty() {
+        return Ok(());
+    }
+    let mut delay = Duration::from_millis(200);
+    loop {
+        let attempt = async {
+            let mut conn = pool.acquire().await?;
+            db::record_results(&mut conn, id, batch).await
+        };
+        match attempt.await {
+            Ok(()) => break,
+            Err(e) if delay < Duration::from_secs(30) => {
+                tracing::warn!(import = id, error = %e, "storing import results; retrying");
+                tokio::time::sleep(delay).await;
+                delay *= 2;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    batch.clear();
+    Ok(())
+}
+
+pub async fn report(pool: &PgPool, user: &CurrentUser, id: i64) -> Result<ImportReport, AppError> {
+    require_supervisor(user)?;
+    let mut conn = pool.acquire().await?;
+    let summary =
+        db::summaries(&mut conn, Some(id), 1).await?.into_iter().next().ok_or(AppError::new(ErrorCode::NotFound))?;
+    let rejections = db::rejections(&mut conn, id).await?;
+    Ok(ImportReport { summary, rejections })
+}
+
+pub async fn recent(pool: &PgPool, user: &CurrentUser) -> Result<Vec<ImportSummary>, AppError> {
+    require_supervisor(user)?;
+    let mut conn = pool.acquire().await?;
+    Ok(db::summaries(&mut conn, None, 20).await?)
+}
