@@ -94,6 +94,29 @@ fn number(raw: &str) -> Option<i64> {
     (cents.bytes().all(|b| b == b'0')).then(|| whole.parse().ok()).flatten()
 }
 
+/// Turns byte offsets (increasing) into 1-based line numbers, scanning the text once. A record's
+/// line is that of its first character that is not a line break (the reader reports a record's
+/// position before the blank lines it skips).
+struct Lines<'a> {
+    bytes: &'a [u8],
+    at: usize,
+    line: usize,
+}
+
+impl Lines<'_> {
+    fn line_of(&mut self, byte: usize) -> usize {
+        let mut target = byte.min(self.bytes.len());
+        while target < self.bytes.len() && matches!(self.bytes[target], b'\r' | b'\n') {
+            target += 1;
+        }
+        if target >= self.at {
+            self.line += self.bytes[self.at..target].iter().filter(|b| **b == b'\n').count();
+            self.at = target;
+        }
+        self.line
+    }
+}
+
 /// Reads a CSV file. Fails whole only when the file cannot be an order list at all (no header,
 /// a required column missing, no data lines); otherwise every line is accounted for.
 pub fn parse(bytes: &[u8]) -> Result<CsvFile, AppError> {
@@ -130,9 +153,16 @@ pub fn parse(bytes: &[u8]) -> Result<CsvFile, AppError> {
     }
     let mut drafts: Vec<Draft> = Vec::new();
     let mut rows = 0;
-    for (n, record) in reader.records().enumerate() {
-        // Line 1 is the header.
-        let line = n + 2;
+    let mut lines = Lines { bytes: text.as_bytes(), at: 0, line: 1 };
+    let mut last_line = 1;
+    for record in reader.records() {
+        // The file line the record starts on (blank lines are skipped by the reader).
+        let position = match &record {
+            Ok(r) => r.position().map(|p| p.byte()),
+            Err(e) => e.position().map(|p| p.byte()),
+        };
+        let line = position.map(|byte| lines.line_of(byte as usize)).unwrap_or(last_line + 1);
+        last_line = line;
         let Ok(record) = record else {
             rows += 1;
             let order = Err(AppError::new(ErrorCode::CsvRowInvalid));
