@@ -28,3 +28,37 @@ export function failOnConsoleErrors(page: Page) {
   page.on("pageerror", (err) => errors.push(err.message));
   return () => expect(errors.filter((e) => !/status of 40[13]/.test(e))).toEqual([]);
 }
+
+/** An API client logged in as `email` (its own cookie jar, separate from any page). */
+export async function apiAs(playwright: typeof import("@playwright/test").request, baseURL: string, email: string, password: string) {
+  const api = await playwright.newContext({ baseURL });
+  const response = await api.post("/api/auth/login", { data: { email, password } });
+  expect(response.status()).toBe(200);
+  return api;
+}
+
+let orderCounter = 0;
+
+/** A fresh order through the shop API, assigned to the agent with `agentEmail`. Returns its id and number. */
+export async function orderFor(admin: import("@playwright/test").APIRequestContext, agentEmail: string) {
+  orderCounter += 1;
+  const reference = `E2E-${Date.now()}-${orderCounter}`;
+  const phone = `0550${String(Date.now() % 1_000_000).padStart(6, "0")}`;
+  const created = await admin.post("/api/orders", {
+    data: {
+      reference,
+      customer: { name: "Yacine Benali", phone, language: "ar-DZ" },
+      delivery: { wilaya: 16, commune: "Bab El Oued", address: "12 rue des Frères Bouadou", type: "home" },
+      items: [{ sku: "POU-TRIO", name: "Poussette trio", quantity: 1, unitPrice: 24500 }],
+      total: 24500,
+      priority: "urgent",
+    },
+  });
+  expect(created.status()).toBe(201);
+  const order = await created.json();
+  const users = await (await admin.get("/api/users")).json();
+  const agent = users.find((u: { email: string }) => u.email === agentEmail);
+  const assigned = await admin.post(`/api/customer-service/orders/${order.id}/assign`, { data: { agentId: agent.id } });
+  expect(assigned.status()).toBe(200);
+  return { id: order.id as number, number: order.number as string };
+}

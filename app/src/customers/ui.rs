@@ -2,7 +2,7 @@
 //! (agents add them here), and for supervisors the audit trail of the customer's orders.
 use leptos::prelude::*;
 
-use super::api::{get_customer_card, AddCustomerFlag, AddCustomerNote};
+use super::api::{AddCustomerFlag, AddCustomerNote};
 use super::domain::display_phone;
 use super::{CustomerCard, FlagType};
 use crate::components::clock::{date_algiers, short_algiers};
@@ -23,27 +23,29 @@ pub fn flag_text(i18n: leptos_i18n::I18nContext<Locale>, flag: FlagType) -> Stri
     }
 }
 
+/// The card, with forms to add a note or a flag; `on_change` runs after one is added (the owner
+/// reloads the card: one resource per page, so server rendering and hydration always agree).
 #[component]
-pub fn CustomerCardView(id: i64, #[prop(optional)] current_order: Option<i64>) -> impl IntoView {
+pub fn CustomerCardView(
+    card: CustomerCard,
+    #[prop(optional)] current_order: Option<i64>,
+    on_change: Callback<()>,
+) -> impl IntoView {
     let i18n = use_i18n();
+    let id = card.id;
     let add_note = ServerAction::<AddCustomerNote>::new();
     let add_flag = ServerAction::<AddCustomerFlag>::new();
-    let card = Resource::new(
-        move || (id, add_note.version().get(), add_flag.version().get()),
-        |(id, _, _)| get_customer_card(id),
-    );
+    Effect::new(move |_| {
+        let saved = matches!(add_note.value().get(), Some(Ok(_))) || matches!(add_flag.value().get(), Some(Ok(_)));
+        if saved {
+            on_change.run(());
+        }
+    });
     let note_error = action_error(add_note);
     let flag_error = action_error(add_flag);
     view! {
         <section class="customer-card" data-testid="customer-card">
-            <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
-                {move || Suspend::new(async move {
-                    match card.await {
-                        Err(e) => view! { <ErrorAlert error=Signal::stored(Some(e))/> }.into_any(),
-                        Ok(card) => view! { <CardBody card=card current_order=current_order/> }.into_any(),
-                    }
-                })}
-            </Transition>
+            <CardBody card=card current_order=current_order/>
             <details class="card-forms">
                 <summary>{t!(i18n, customer.add_note)} " / " {t!(i18n, customer.add_flag)}</summary>
                 <ActionForm action=add_note>

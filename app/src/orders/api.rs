@@ -28,6 +28,19 @@ pub async fn get_order(id: i64) -> Result<OrderView, AppError> {
     .await
 }
 
+/// An order and its customer's card, in one request (the agent's screen shows both).
+#[server(prefix = "/fn", endpoint = "get_order_work")]
+pub async fn get_order_work(id: i64) -> Result<(OrderView, crate::customers::CustomerCard), AppError> {
+    use crate::server_ctx as ctx;
+    ctx::answer(None, async {
+        let (pool, user) = ctx::require(crate::auth::Role::Agent).await?;
+        let order = super::service::get_order(&pool, &user, id).await?;
+        let card = crate::customers::service::card(&pool, &user, order.customer_id).await?;
+        Ok((order, card))
+    })
+    .await
+}
+
 /// Records an attempt; a stale `input.version` fails with `conflict`.
 #[server(prefix = "/fn", endpoint = "record_attempt", input = Json)]
 pub async fn record_attempt(id: i64, input: AttemptInput) -> Result<OrderView, AppError> {

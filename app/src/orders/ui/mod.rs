@@ -67,14 +67,16 @@ pub fn QueuePage() -> impl IntoView {
     // Re-read with the queue: configuration changes reach the agent at their next save or reload.
     let config = Resource::new(move || reload.get(), |_| get_status_config());
     let selected = RwSignal::new(None::<i64>);
-    let ids = RwSignal::new(Vec::<i64>::new());
+    let ids = move || queue.get().and_then(|r| r.ok()).map(|rows| rows.iter().map(|r| r.id).collect::<Vec<_>>());
+    // The chosen order, else the first of the queue.
+    let current = Memo::new(move |_| selected.get().or_else(|| ids().and_then(|ids| ids.first().copied())));
 
     let step = move |forward: bool| {
-        let list = ids.get_untracked();
+        let list = untrack(ids).unwrap_or_default();
         if list.is_empty() {
             return;
         }
-        let next = match selected.get_untracked().and_then(|id| list.iter().position(|x| *x == id)) {
+        let next = match current.get_untracked().and_then(|id| list.iter().position(|x| *x == id)) {
             None => 0,
             Some(i) if forward => (i + 1).min(list.len() - 1),
             Some(i) => i.saturating_sub(1),
@@ -103,7 +105,7 @@ pub fn QueuePage() -> impl IntoView {
 
     // Keep the selected row in sight when the keyboard moves through a long queue.
     Effect::new(move |_| {
-        if let Some(id) = selected.get() {
+        if let Some(id) = current.get() {
             let selector = format!("[data-testid=queue-row][data-order=\"{id}\"]");
             if let Ok(Some(row)) = document().query_selector(&selector) {
                 row.scroll_into_view_with_bool(false);
@@ -111,15 +113,15 @@ pub fn QueuePage() -> impl IntoView {
         }
     });
 
-    // After a save: refresh the list and move on to the next order.
+    // After a save: move on to the next order and refresh the list.
     let on_saved = Callback::new(move |_: ()| {
-        let current = selected.get_untracked();
-        let list = ids.get_untracked();
-        let next = current
+        let list = untrack(ids).unwrap_or_default();
+        let now = current.get_untracked();
+        let next = now
             .and_then(|id| list.iter().position(|x| *x == id))
             .and_then(|i| list.get(i + 1).or_else(|| i.checked_sub(1).and_then(|j| list.get(j))))
             .copied();
-        selected.set(next.or(current));
+        selected.set(next.or(now));
         reload.update(|n| *n += 1);
     });
 
@@ -127,22 +129,17 @@ pub fn QueuePage() -> impl IntoView {
         <Title text=move || t_string!(i18n, queue.title).to_string()/>
         <h1>{t!(i18n, queue.title)}</h1>
         <p class="muted shortcuts">{t!(i18n, queue.shortcuts)}</p>
-        <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
-            {move || Suspend::new(async move {
-                let (rows, config) = (queue.await, config.await);
-                match (rows, config) {
-                    (Err(e), _) | (_, Err(e)) => view! { <ErrorAlert error=Signal::stored(Some(e))/> }.into_any(),
-                    (Ok(rows), Ok(config)) => {
-                        ids.set(rows.iter().map(|r| r.id).collect());
-                        if selected.get_untracked().is_none() {
-                            selected.set(rows.first().map(|r| r.id));
-                        }
-                        let config = StoredValue::new(config);
-                        provide_context(config);
-                        let count = rows.len();
-                        view! {
-                            <div class="queue-layout">
-                                <section class="card queue-list" aria-label=move || t_string!(i18n, queue.list_label).to_string()>
+        <div class="queue-layout">
+            <section class="card queue-list" aria-label=move || t_string!(i18n, queue.list_label).to_string()>
+                <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
+                    {move || Suspend::new(async move {
+                        let (rows, config) = (queue.await, config.await);
+                        match (rows, config) {
+                            (Err(e), _) | (_, Err(e)) => view! { <ErrorAlert error=Signal::stored(Some(e))/> }.into_any(),
+                            (Ok(rows), Ok(config)) => {
+                                let config = StoredValue::new(config);
+                                let count = rows.len();
+                                view! {
                                     <p class="muted" data-testid="queue-count">{t!(i18n, queue.count, count = move || count)}</p>
                                     <Show when=move || count == 0>
                                         <p class="muted">{t!(i18n, queue.empty)}</p>
@@ -150,31 +147,33 @@ pub fn QueuePage() -> impl IntoView {
                                     <ul class="queue-rows">
                                         {rows
                                             .into_iter()
-                                            .map(|row| view! { <QueueRow row=row config=config selected=selected/> })
+                                            .map(|row| view! { <QueueRow row=row config=config current=current selected=selected/> })
                                             .collect_view()}
                                     </ul>
-                                </section>
-                                <section class="card order-area">
-                                    {move || match selected.get() {
-                                        None => view! { <p class="muted">{t!(i18n, queue.select_hint)}</p> }.into_any(),
-                                        Some(id) => view! { <OrderPanel id=id config=config on_saved=on_saved/> }.into_any(),
-                                    }}
-                                </section>
-                            </div>
+                                }
+                                    .into_any()
+                            }
                         }
-                            .into_any()
-                    }
-                }
-            })}
-        </Transition>
+                    })}
+                </Transition>
+            </section>
+            <section class="card order-area">
+                <OrderPanel id=current.into() config=config on_saved=on_saved/>
+            </section>
+        </div>
     }
 }
 
 #[component]
-fn QueueRow(row: OrderRow, config: StoredValue<StatusConfig>, selected: RwSignal<Option<i64>>) -> impl IntoView {
+fn QueueRow(
+    row: OrderRow,
+    config: StoredValue<StatusConfig>,
+    current: Memo<Option<i64>>,
+    selected: RwSignal<Option<i64>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let id = row.id;
-    let is_selected = move || selected.get() == Some(id);
+    let is_selected = move || current.get() == Some(id);
     let due = row.next_contact_at.map(short_algiers);
     let urgent = matches!(row.priority, Priority::High | Priority::Urgent);
     let priority = row.priority;

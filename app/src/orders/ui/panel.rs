@@ -13,25 +13,48 @@ use crate::components::clock::{local_input_to_utc, now_ms, short_algiers, stopwa
 use crate::components::ErrorAlert;
 use crate::customers::domain::display_phone;
 use crate::customers::ui::CustomerCardView;
+use crate::customers::CustomerCard;
 use crate::error::{AppError, ErrorCode};
 use crate::i18n::*;
 use crate::locale::UiLocale;
-use crate::orders::api::{get_order, record_attempt};
+use crate::orders::api::{get_order_work, record_attempt};
 use crate::orders::domain::{group_thousands, whatsapp_link, whatsapp_message};
 use crate::orders::{AttemptInput, DeliveryType, Method, OrderView};
 use crate::statuses::StatusConfig;
 
+/// The order being worked, or a hint when there is none. One panel lives as long as the page and
+/// follows `id`: its data is fetched in the browser only (it changes with every key press, and a
+/// panel rebuilt per order could be disposed while its request is still out).
 #[component]
-pub fn OrderPanel(id: i64, config: StoredValue<StatusConfig>, on_saved: Callback<()>) -> impl IntoView {
+pub fn OrderPanel(
+    id: Signal<Option<i64>>,
+    config: Resource<Result<StatusConfig, AppError>>,
+    on_saved: Callback<()>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let reload = RwSignal::new(0_u32);
-    let order = Resource::new(move || (id, reload.get()), |(id, _)| get_order(id));
+    let order = LocalResource::new(move || {
+        reload.track();
+        let id = id.get();
+        async move {
+            match id {
+                None => Ok(None),
+                Some(id) => get_order_work(id).await.map(Some),
+            }
+        }
+    });
     view! {
         <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
-                match order.await {
-                    Err(e) => view! { <ErrorAlert error=Signal::stored(Some(e))/> }.into_any(),
-                    Ok(order) => view! { <OrderWork order=order config=config reload=reload on_saved=on_saved/> }.into_any(),
+                let (config, work) = (config.await, order.await);
+                match (config, work) {
+                    (Err(e), _) | (_, Err(e)) => view! { <ErrorAlert error=Signal::stored(Some(e))/> }.into_any(),
+                    (Ok(_), Ok(None)) => view! { <p class="muted">{t!(i18n, queue.select_hint)}</p> }.into_any(),
+                    (Ok(config), Ok(Some((order, card)))) => {
+                        let config = StoredValue::new(config);
+                        provide_context(config);
+                        view! { <OrderWork order=order card=card config=config reload=reload on_saved=on_saved/> }.into_any()
+                    }
                 }
             })}
         </Transition>
@@ -41,6 +64,7 @@ pub fn OrderPanel(id: i64, config: StoredValue<StatusConfig>, on_saved: Callback
 #[component]
 fn OrderWork(
     order: OrderView,
+    card: CustomerCard,
     config: StoredValue<StatusConfig>,
     reload: RwSignal<u32>,
     on_saved: Callback<()>,
@@ -92,7 +116,10 @@ fn OrderWork(
 
     let save = Action::new(move |input: &AttemptInput| record_attempt(id, input.clone()));
     Effect::new(move |_| match save.value().get() {
-        Some(Ok(_)) => on_saved.run(()),
+        Some(Ok(_)) => {
+            reload.update(|n| *n += 1);
+            on_saved.run(());
+        }
         Some(Err(e)) => {
             if e.code == ErrorCode::Conflict || e.code == ErrorCode::OrderClosed {
                 // Someone else moved the order: show its new state (the message stays).
@@ -166,7 +193,8 @@ fn OrderWork(
         on_cleanup(move || handle.remove());
     });
 
-    let delivery = match order.delivery_type {
+    let delivery_type = order.delivery_type;
+    let delivery = move || match delivery_type {
         DeliveryType::Home => t_string!(i18n, queue.home_delivery).to_string(),
         DeliveryType::StopDesk => t_string!(i18n, queue.stop_desk).to_string(),
     };
@@ -177,7 +205,6 @@ fn OrderWork(
         .join(" · ");
     let priority = order.confirmation.priority;
     let attempts = order.confirmation.attempts.clone();
-    let customer_id = order.customer_id;
 
     view! {
         <article class="order-work" data-testid="order-panel" data-order=id data-version=version>
@@ -205,7 +232,7 @@ fn OrderWork(
                     <p>{delivery} " · " {place}</p>
                     <p class="muted">{order.address.clone()}</p>
                 </section>
-                <CustomerCardView id=customer_id current_order=id/>
+                <CustomerCardView card=card current_order=id on_change=Callback::new(move |_| reload.update(|n| *n += 1))/>
             </div>
 
             <Show when=move || !closed>

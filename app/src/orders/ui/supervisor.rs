@@ -12,6 +12,7 @@ use crate::app::use_current_user;
 use crate::auth::Role;
 use crate::components::clock::short_algiers;
 use crate::components::ErrorAlert;
+use crate::customers::api::get_customer_card;
 use crate::customers::domain::display_phone;
 use crate::customers::ui::CustomerCardView;
 use crate::error::{AppError, ErrorCode};
@@ -304,32 +305,14 @@ fn OrdersBoard() -> impl IntoView {
 pub fn OrderPage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
-    let id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()));
+    let id = Signal::derive(move || params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok())));
     let config = Resource::new(|| (), |_| get_status_config());
-    let reload = RwSignal::new(0_u32);
     view! {
         <Title text=move || t_string!(i18n, orders.title).to_string()/>
         <p><A href="/orders">{t!(i18n, orders.back)}</A></p>
-        <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
-            {move || Suspend::new(async move {
-                let config = config.await;
-                match (config, id()) {
-                    (Err(e), _) => view! { <ErrorAlert error=Signal::stored(Some(e))/> }.into_any(),
-                    (_, None) => view! { <ErrorAlert error=Signal::stored(Some(AppError::new(ErrorCode::NotFound)))/> }.into_any(),
-                    (Ok(config), Some(id)) => {
-                        let config = StoredValue::new(config);
-                        provide_context(config);
-                        let on_saved = Callback::new(move |_: ()| reload.update(|n| *n += 1));
-                        view! {
-                            <section class="card">
-                                {move || { reload.get(); view! { <OrderPanel id=id config=config on_saved=on_saved/> } }}
-                            </section>
-                        }
-                            .into_any()
-                    }
-                }
-            })}
-        </Transition>
+        <section class="card">
+            <OrderPanel id=id config=config on_saved=Callback::new(|_| {})/>
+        </section>
     }
 }
 
@@ -338,18 +321,31 @@ pub fn OrderPage() -> impl IntoView {
 pub fn CustomerPage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()));
+    let reload = RwSignal::new(0_u32);
     let config = Resource::new(|| (), |_| get_status_config());
+    let card = Resource::new(
+        move || (id(), reload.get()),
+        |(id, _)| async move {
+            match id {
+                Some(id) => get_customer_card(id).await,
+                None => Err(AppError::new(ErrorCode::NotFound)),
+            }
+        },
+    );
+    let on_change = Callback::new(move |_: ()| reload.update(|n| *n += 1));
     view! {
         <Title text=move || t_string!(i18n, orders.customer_page).to_string()/>
         <h1>{t!(i18n, orders.customer_page)}</h1>
         <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
-                if let Ok(config) = config.await {
+                let (config, card) = (config.await, card.await);
+                if let Ok(config) = config {
                     provide_context(StoredValue::new(config));
                 }
-                match params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok())) {
-                    None => view! { <ErrorAlert error=Signal::stored(Some(AppError::new(ErrorCode::NotFound)))/> }.into_any(),
-                    Some(id) => view! { <section class="card"><CustomerCardView id=id/></section> }.into_any(),
+                match card {
+                    Err(e) => view! { <ErrorAlert error=Signal::stored(Some(e))/> }.into_any(),
+                    Ok(card) => view! { <section class="card"><CustomerCardView card=card on_change=on_change/></section> }.into_any(),
                 }
             })}
         </Transition>
