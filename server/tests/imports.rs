@@ -1,5 +1,6 @@
 //! CSV imports over HTTP: every order of a file accounted for, each all or nothing, re-uploads
 //! never duplicate, and large or malformed files get clear answers.
+#![allow(clippy::unwrap_used)] // a test crate: a panic is the failure report
 mod common;
 
 use std::time::Duration;

@@ -1,5 +1,6 @@
 //! Orders over real HTTP against a real database: intake (tokens, validation, idempotency), the
 //! agent's loop, optimistic locking, and who may touch which order.
+#![allow(clippy::unwrap_used)] // a test crate: a panic is the failure report
 mod common;
 
 use std::sync::Arc;

@@ -1,5 +1,6 @@
 //! Editing the status configuration over HTTP: validation of the whole graph, per-role
 //! transitions, and agents seeing changes at once.
+#![allow(clippy::unwrap_used)] // a test crate: a panic is the failure report
 mod common;
 
 use common::{error_code, order_body, TestApp};

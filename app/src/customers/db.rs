@@ -74,14 +74,12 @@ pub async fn count_outcome(
 }
 
 pub async fn exists(conn: &mut PgConnection, id: i64) -> Result<bool, sqlx::Error> {
-    Ok(sqlx::query_scalar!(r#"SELECT EXISTS (SELECT 1 FROM customers WHERE id = $1) AS "e!""#, id)
-        .fetch_one(conn)
-        .await?)
+    sqlx::query_scalar!(r#"SELECT EXISTS (SELECT 1 FROM customers WHERE id = $1) AS "e!""#, id).fetch_one(conn).await
 }
 
 /// An agent may see a customer who has an open order of theirs (or any order they worked on).
 pub async fn visible_to_agent(conn: &mut PgConnection, customer_id: i64, agent_id: i64) -> Result<bool, sqlx::Error> {
-    Ok(sqlx::query_scalar!(
+    sqlx::query_scalar!(
         r#"SELECT EXISTS (
                SELECT 1 FROM orders o
                WHERE o.customer_id = $1
@@ -92,7 +90,7 @@ pub async fn visible_to_agent(conn: &mut PgConnection, customer_id: i64, agent_i
         agent_id
     )
     .fetch_one(conn)
-    .await?)
+    .await
 }
 
 pub async fn card(

@@ -457,10 +457,10 @@ pub async fn assign(conn: &mut PgConnection, ids: &[i64], agent_id: Option<i64>)
 /// Agents an order may be assigned to: active users with the agent role (supervisors may take
 /// orders too).
 pub async fn is_assignable(conn: &mut PgConnection, user_id: i64) -> Result<bool, sqlx::Error> {
-    Ok(sqlx::query_scalar!(
+    sqlx::query_scalar!(
         r#"SELECT EXISTS (SELECT 1 FROM users WHERE id = $1 AND active AND role IN ('agent', 'supervisor')) AS "e!""#,
         user_id
     )
     .fetch_one(conn)
-    .await?)
+    .await
 }

@@ -152,14 +152,14 @@ pub async fn delete_transitions_to(conn: &mut PgConnection, to: &str) -> Result<
 
 /// Orders or attempts that name the status (then it may only be deactivated).
 pub async fn status_in_use(conn: &mut PgConnection, code: &str) -> Result<bool, sqlx::Error> {
-    Ok(sqlx::query_scalar!(
+    sqlx::query_scalar!(
         r#"SELECT EXISTS (SELECT 1 FROM orders WHERE status = $1)
                OR EXISTS (SELECT 1 FROM confirmation_attempts WHERE result_status = $1 OR status_after = $1)
                OR EXISTS (SELECT 1 FROM attempt_policy WHERE abandoned_status = $1) AS "used!""#,
         code
     )
     .fetch_one(conn)
-    .await?)
+    .await
 }
 
 pub async fn delete_status(conn: &mut PgConnection, code: &str) -> Result<(), sqlx::Error> {

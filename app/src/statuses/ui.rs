@@ -95,7 +95,7 @@ fn StatusEditor() -> impl IntoView {
                                 <div class="toolbar">
                                     <span></span>
                                     <button type="button" class="primary" data-testid="new-status" on:click=new_status>
-                                        {t!(i18n, statuses.new)}
+                                        {t!(i18n, statuses.create)}
                                     </button>
                                 </div>
                                 <div class="table-wrap">
@@ -224,7 +224,7 @@ fn StatusForm(
     };
     view! {
         <section class="card" data-testid="status-form">
-            <h2>{if create { t_string!(i18n, statuses.new).to_string() } else { t_string!(i18n, statuses.edit).to_string() }}</h2>
+            <h2>{if create { t_string!(i18n, statuses.create).to_string() } else { t_string!(i18n, statuses.edit).to_string() }}</h2>
             <form on:submit=submit>
                 <div class="create-grid">
                     <div class="field">
