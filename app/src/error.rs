@@ -7,6 +7,7 @@ macro_rules! error_codes {
         /// What went wrong, as a stable, serialisable code (`"invalid_credentials"`, …).
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
         #[serde(rename_all = "snake_case")]
+        #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
         pub enum ErrorCode {
             $($(#[$doc])* $variant,)+
         }
@@ -126,6 +127,7 @@ error_codes! {
 /// The error every server function and REST handler returns: `{"code": "...", "field": "..."}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[error("{}", code.as_str())]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AppError {
     pub code: ErrorCode,
     /// The input field the error is about, when there is one.

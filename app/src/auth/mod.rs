@@ -17,6 +17,7 @@ use crate::locale::UiLocale;
 /// What a user may do. Ordered: an admin can do everything a supervisor can, and so on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum Role {
     Agent,
     Supervisor,
@@ -51,6 +52,7 @@ impl Role {
 
 /// The logged-in user, as `GET /api/auth/me` returns it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CurrentUser {
     pub id: i64,
     pub email: String,
@@ -61,6 +63,7 @@ pub struct CurrentUser {
 
 /// A row of the users page.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct UserSummary {
     pub id: i64,
     pub email: String,

@@ -163,7 +163,7 @@ pub fn client_ip(headers: &http::HeaderMap, peer: Option<std::net::SocketAddr>, 
 }
 
 /// A user as an admin fills the form in.
-#[derive(Clone, Debug, serde::Deserialize)]
+#[derive(Clone, Debug, serde::Deserialize, utoipa::ToSchema)]
 pub struct NewUserInput {
     pub email: String,
     pub name: String,
@@ -355,6 +355,7 @@ pub async fn create_token(pool: &PgPool, admin: &CurrentUser, user_id: i64, name
 
 /// A token as created: shown once.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct NewToken {
     pub id: i64,
     pub token: String,

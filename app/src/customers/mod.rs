@@ -23,6 +23,7 @@ use crate::statuses::StatusCategory;
 /// Why a customer is flagged (the brief's `flags[].type`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum FlagType {
     FakeOrder,
     Abusive,
@@ -64,6 +65,7 @@ impl FlagType {
 /// The brief's `flags[]`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CustomerFlag {
     pub id: i64,
     #[serde(rename = "type")]
@@ -78,6 +80,7 @@ pub struct CustomerFlag {
 /// The brief's `notes[]`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CustomerNote {
     pub id: i64,
     pub content: String,
@@ -90,6 +93,7 @@ pub struct CustomerNote {
 /// One past order on the customer card.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PastOrder {
     pub id: i64,
     pub number: String,
@@ -104,6 +108,7 @@ pub struct PastOrder {
 /// The counters classification reads (the brief's `totalOrders`, `totalSpent`, …).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CustomerCounters {
     pub total_orders: i32,
     pub confirmed: i32,
@@ -118,6 +123,7 @@ pub struct CustomerCounters {
 /// One change to the customer or their orders, from the audit log.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AuditLine {
     pub action: String,
     pub entity: String,
@@ -131,6 +137,7 @@ pub struct AuditLine {
 /// Everything the agent sees about a customer before calling.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CustomerCard {
     pub id: i64,
     pub name: String,

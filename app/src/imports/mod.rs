@@ -19,6 +19,7 @@ use crate::error::ErrorCode;
 /// Where an import stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum ImportState {
     Running,
     Done,
@@ -29,6 +30,7 @@ pub enum ImportState {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ImportSummary {
     pub id: i64,
     pub file_name: String,
@@ -49,6 +51,7 @@ pub struct ImportSummary {
 /// An order of the file that was not imported, with the lines it came from.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ImportRejection {
     pub position: i32,
     pub first_line: i32,
@@ -60,6 +63,7 @@ pub struct ImportRejection {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ImportReport {
     pub summary: ImportSummary,
     /// The first [`REPORT_LIMIT`] rejections, in file order.

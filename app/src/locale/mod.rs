@@ -7,6 +7,7 @@ use crate::error::{AppError, ErrorCode};
 
 /// A UI and customer language.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum UiLocale {
     /// French, the default.
     #[default]

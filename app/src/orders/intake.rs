@@ -15,6 +15,7 @@ pub const MAX_AMOUNT_DZD: i64 = 100_000_000;
 /// A number or a text (`16` or `"16"`, a commune id or its name).
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(untagged)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum NumberOrText {
     Number(i64),
     Text(String),
@@ -22,6 +23,7 @@ pub enum NumberOrText {
 
 #[derive(Clone, Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct NewCustomer {
     pub name: String,
     pub phone: String,
@@ -34,6 +36,7 @@ pub struct NewCustomer {
 
 #[derive(Clone, Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct NewDelivery {
     pub wilaya: NumberOrText,
     #[serde(default)]
@@ -46,6 +49,7 @@ pub struct NewDelivery {
 
 #[derive(Clone, Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct NewItem {
     #[serde(default)]
     pub sku: String,
@@ -57,6 +61,7 @@ pub struct NewItem {
 /// The body of `POST /api/orders`.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct NewOrder {
     /// The shop's own order reference: sending it again returns the same order.
     #[serde(default)]

@@ -24,6 +24,7 @@ macro_rules! text_enum {
     ($(#[$meta:meta])* $name:ident, $code:expr, $field:literal { $($variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
         pub enum $name {
             $(#[serde(rename = $text)] $variant),+
         }
@@ -78,6 +79,7 @@ text_enum!(
 /// One line of an order.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct OrderItem {
     pub sku: String,
     pub name: String,
@@ -88,6 +90,7 @@ pub struct OrderItem {
 /// A row of a queue or of the pending list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct OrderRow {
     pub id: i64,
     pub number: String,
@@ -115,6 +118,7 @@ pub struct OrderRow {
 /// The brief's `duplicateInfo` (filled by duplicate detection).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct DuplicateInfo {
     pub is_duplicate: bool,
     pub original_order: Option<i64>,
@@ -125,6 +129,7 @@ pub struct DuplicateInfo {
 /// One attempt of the trail (the brief's `attempts[]`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Attempt {
     pub id: i64,
     pub agent_id: i64,
@@ -146,6 +151,7 @@ pub struct Attempt {
 /// The brief's `confirmation` block.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Confirmation {
     /// The configured status code (`no_answer_1`).
     pub status_code: String,
@@ -165,6 +171,7 @@ pub struct Confirmation {
 /// An order as the agent's screen and `GET` endpoints show it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct OrderView {
     pub id: i64,
     pub number: String,
@@ -193,6 +200,7 @@ pub struct OrderView {
 /// What an agent records after trying to reach the customer (`confirm-attempt`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AttemptInput {
     pub method: String,
     /// The status code recorded.
@@ -213,6 +221,7 @@ pub struct AttemptInput {
 /// The result of intake: the order, and whether this request created it (a retry does not).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct IntakeResult {
     pub id: i64,
     pub number: String,
@@ -224,6 +233,8 @@ pub struct IntakeResult {
 /// Filters of the pending list; `None` means any.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ssr", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "ssr", into_params(parameter_in = Query))]
 pub struct PendingFilter {
     pub status: Option<String>,
     pub category: Option<String>,

@@ -151,6 +151,7 @@ pub fn allowed_next<'a>(
 
 /// After how many unanswered attempts an order is abandoned, and when to try again.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AttemptPolicy {
     /// Unanswered attempts (no answer, busy, unreachable) before the order is abandoned.
     pub max_unanswered: u32,

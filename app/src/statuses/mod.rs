@@ -16,6 +16,7 @@ use crate::auth::Role;
 /// The brief's five confirmation categories; every configured status belongs to one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum StatusCategory {
     Pending,
     Attempting,
@@ -26,6 +27,7 @@ pub enum StatusCategory {
 
 /// What a status means, so KPIs and routing work for any status set (VICIdial's idea).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct StatusFlags {
     /// The customer was reached.
     pub contact_made: bool,
@@ -43,6 +45,7 @@ pub struct StatusFlags {
 
 /// A status label in each UI language.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct StatusLabels {
     pub fr: String,
     pub ar: String,
@@ -52,6 +55,7 @@ pub struct StatusLabels {
 
 /// One configured status.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct StatusDef {
     pub code: String,
     pub labels: StatusLabels,
@@ -67,6 +71,7 @@ pub struct StatusDef {
 
 /// `role` (and the roles above it) may move an order from `from` to `to`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct StatusTransition {
     pub from: String,
     pub to: String,
@@ -98,6 +103,7 @@ impl StatusDef {
 
 /// The whole configuration as agents' screens and the attempt rules read it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct StatusConfig {
     pub statuses: Vec<StatusDef>,
     pub transitions: Vec<StatusTransition>,

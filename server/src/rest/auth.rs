@@ -14,12 +14,13 @@ use app::error::{AppError, ErrorCode};
 use super::ApiJson;
 use crate::state::AppState;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct LoginBody {
     email: String,
     password: String,
 }
 
+#[utoipa::path(post, path = "/api/auth/login", tag = "auth", request_body = LoginBody, responses((status = 200, body = CurrentUser), (status = 401, body = AppError), (status = 429, body = AppError)))]
 pub async fn login(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -32,11 +33,13 @@ pub async fn login(
     Ok(Json(user))
 }
 
+#[utoipa::path(post, path = "/api/auth/logout", tag = "auth", responses((status = 200, description = "Logged out")))]
 pub async fn logout(session: Session) -> Result<Json<serde_json::Value>, AppError> {
     service::logout(&session).await?;
     Ok(Json(serde_json::json!({ "status": "logged_out" })))
 }
 
+#[utoipa::path(get, path = "/api/auth/me", tag = "auth", responses((status = 200, body = CurrentUser), (status = 401, body = AppError)))]
 pub async fn me(State(state): State<AppState>, session: Session) -> Result<Json<CurrentUser>, AppError> {
     service::current_user(&state.pool, &session).await?.map(Json).ok_or(AppError::new(ErrorCode::Unauthenticated))
 }

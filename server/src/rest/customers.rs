@@ -12,6 +12,7 @@ use super::caller::Caller;
 use super::{ApiJson, ApiPath};
 use crate::state::AppState;
 
+#[utoipa::path(get, path = "/api/customer-service/customers/{customerId}", tag = "customers", params(("customerId" = i64, Path)), responses((status = 200, body = CustomerCard), (status = 401, description = "Not logged in or bad token", body = AppError), (status = 403, description = "Role not allowed", body = AppError), (status = 404, body = AppError)))]
 pub async fn card(
     State(state): State<AppState>,
     caller: Caller,
@@ -20,13 +21,14 @@ pub async fn card(
     Ok(Json(service::card(&state.pool, &caller.0, id).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct FlagBody {
     #[serde(rename = "type")]
     kind: String,
     reason: String,
 }
 
+#[utoipa::path(post, path = "/api/customer-service/customers/{customerId}/flags", tag = "customers", params(("customerId" = i64, Path)), request_body = FlagBody, responses((status = 201, body = CustomerFlag), (status = 401, description = "Not logged in or bad token", body = AppError), (status = 403, description = "Role not allowed", body = AppError), (status = 404, body = AppError), (status = 422, description = "Invalid input (code and field)", body = AppError)))]
 pub async fn add_flag(
     State(state): State<AppState>,
     caller: Caller,
@@ -37,11 +39,12 @@ pub async fn add_flag(
     Ok((StatusCode::CREATED, Json(flag)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct NoteBody {
     content: String,
 }
 
+#[utoipa::path(post, path = "/api/customer-service/customers/{customerId}/notes", tag = "customers", params(("customerId" = i64, Path)), request_body = NoteBody, responses((status = 201, body = CustomerNote), (status = 401, description = "Not logged in or bad token", body = AppError), (status = 403, description = "Role not allowed", body = AppError), (status = 404, body = AppError), (status = 422, description = "Invalid input (code and field)", body = AppError)))]
 pub async fn add_note(
     State(state): State<AppState>,
     caller: Caller,

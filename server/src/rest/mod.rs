@@ -6,6 +6,7 @@ mod caller;
 mod customers;
 mod health;
 mod imports;
+pub mod openapi;
 mod orders;
 mod statuses;
 mod tokens;
@@ -26,6 +27,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/health", get(health::health))
         .route("/ready", get(health::ready))
+        .route("/api/openapi.json", get(openapi::document))
         .route("/api/auth/login", post(auth::login))
         .route("/api/auth/logout", post(auth::logout))
         .route("/api/auth/me", get(auth::me))
@@ -40,12 +42,12 @@ pub fn router() -> Router<AppState> {
         .route("/api/customer-service/orders/pending", get(orders::pending))
         .route("/api/customer-service/orders/mine", get(orders::my_queue))
         .route("/api/customer-service/orders/assign", post(orders::bulk_assign))
-        .route("/api/customer-service/orders/{id}", get(orders::get))
-        .route("/api/customer-service/orders/{id}/assign", post(orders::assign))
-        .route("/api/customer-service/orders/{id}/confirm-attempt", post(orders::confirm_attempt))
-        .route("/api/customer-service/customers/{id}", get(customers::card))
-        .route("/api/customer-service/customers/{id}/flags", post(customers::add_flag))
-        .route("/api/customer-service/customers/{id}/notes", post(customers::add_note))
+        .route("/api/customer-service/orders/{orderId}", get(orders::get))
+        .route("/api/customer-service/orders/{orderId}/assign", post(orders::assign))
+        .route("/api/customer-service/orders/{orderId}/confirm-attempt", post(orders::confirm_attempt))
+        .route("/api/customer-service/customers/{customerId}", get(customers::card))
+        .route("/api/customer-service/customers/{customerId}/flags", post(customers::add_flag))
+        .route("/api/customer-service/customers/{customerId}/notes", post(customers::add_note))
 }
 
 /// Routes that take large bodies (their own limit instead of the API's 1 MiB).

@@ -15,11 +15,13 @@ use crate::state::AppState;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[derive(utoipa::ToSchema)]
 pub struct TokenBody {
     user_id: i64,
     name: String,
 }
 
+#[utoipa::path(post, path = "/api/tokens", tag = "users", request_body = TokenBody, responses((status = 201, description = "The token, shown once", body = NewToken), (status = 401, description = "Not logged in or bad token", body = AppError), (status = 403, description = "Role not allowed", body = AppError)))]
 pub async fn create(
     State(state): State<AppState>,
     caller: Caller,

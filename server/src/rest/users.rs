@@ -13,11 +13,13 @@ use app::error::{AppError, ErrorCode};
 use super::ApiJson;
 use crate::state::AppState;
 
+#[utoipa::path(get, path = "/api/users", tag = "users", responses((status = 200, body = Vec<UserSummary>), (status = 401, description = "Not logged in or bad token", body = AppError), (status = 403, description = "Role not allowed", body = AppError)))]
 pub async fn list(State(state): State<AppState>, session: Session) -> Result<Json<Vec<UserSummary>>, AppError> {
     service::require_role(&state.pool, &session, Role::Admin).await?;
     Ok(Json(service::list_users(&state.pool).await?))
 }
 
+#[utoipa::path(post, path = "/api/users", tag = "users", request_body = NewUserInput, responses((status = 201, body = UserSummary), (status = 401, description = "Not logged in or bad token", body = AppError), (status = 403, description = "Role not allowed", body = AppError), (status = 422, description = "Invalid input (code and field)", body = AppError), (status = 409, body = AppError)))]
 pub async fn create(
     State(state): State<AppState>,
     session: Session,
@@ -28,12 +30,13 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(user)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct ChangeBody {
     role: Option<String>,
     active: Option<bool>,
 }
 
+#[utoipa::path(patch, path = "/api/users/{id}", tag = "users", params(("id" = i64, Path)), request_body = ChangeBody, responses((status = 200, body = UserSummary), (status = 401, description = "Not logged in or bad token", body = AppError), (status = 403, description = "Role not allowed", body = AppError), (status = 422, description = "Invalid input (code and field)", body = AppError)))]
 pub async fn change(
     State(state): State<AppState>,
     session: Session,
