@@ -1,6 +1,6 @@
 # The two commands a newcomer needs: `make run` and `make test`. Both install what is missing
 # (once per machine, into ~/.cache/ecomanager-cs) and are safe to run again.
-.PHONY: run test release tools sqlx-prepare clean-data
+.PHONY: run test release tools sqlx-prepare clean-data bench-confirmation
 
 run:
 	scripts/run.sh
@@ -19,7 +19,11 @@ tools:
 sqlx-prepare:
 	scripts/sqlx-prepare.sh
 
+# Benchmark of the confirmation core with 1 M orders (on demand; numbers in the closing notes).
+bench-confirmation:
+	scripts/bench-confirmation.sh
+
 # Removes the private databases (not the tools nor the build cache).
 clean-data:
-	bash -c 'source scripts/env.sh run && { "$$CARGO_TARGET_DIR/debug/server" db stop .data/test; "$$CARGO_TARGET_DIR/debug/server" db stop .data/e2e; true; }'
+	bash -c 'source scripts/env.sh run && { "$$CARGO_TARGET_DIR/debug/server" db stop .data/test; "$$CARGO_TARGET_DIR/debug/server" db stop .data/e2e; "$$CARGO_TARGET_DIR/debug/server" db stop .data/bench; true; }'
 	rm -rf .data

@@ -224,8 +224,8 @@ CREATE INDEX orders_agent_queue_idx ON orders (assigned_agent_id, priority_rank 
     WHERE closed_at IS NULL;
 -- My queue: callbacks any agent may take once due
 CREATE INDEX orders_anyone_callback_idx ON orders (next_contact_at) WHERE closed_at IS NULL AND callback_scope = 'anyone';
--- pending list: open orders, oldest first
-CREATE INDEX orders_open_idx ON orders (created_at, id) WHERE closed_at IS NULL;
+-- pending list: open orders, most urgent and oldest first
+CREATE INDEX orders_pending_idx ON orders (priority_rank DESC, created_at, id) WHERE closed_at IS NULL;
 -- routing: unassigned open orders, most urgent and oldest first
 CREATE INDEX orders_unassigned_idx ON orders (priority_rank DESC, created_at)
     WHERE closed_at IS NULL AND assigned_agent_id IS NULL;

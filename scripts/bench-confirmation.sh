@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# `make bench-confirmation`: the confirmation core with 1 M orders, 500 k customers and 300 agents
+# (server/benches/confirmation.rs), against a private PostgreSQL under .data/bench that keeps its
+# data between runs (the first run loads it: a few minutes). Release build.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh test
+server_bin="$CARGO_TARGET_DIR/debug/server"
+[ -x "$server_bin" ] || cargo leptos build
+DATABASE_URL="$("$server_bin" db start .data/bench)"
+export DATABASE_URL
+RUSTFLAGS="$LEPTOS_DEBUG_RUSTFLAGS" cargo bench -p server --bench confirmation

@@ -1,0 +1,247 @@
+//! The confirmation core under production-sized data, over real HTTP on loopback:
+//! 1 M orders, 500 k customers, 300 agents. Measures My queue and the pending list (p50/p99),
+//! attempt writes (p99) and `POST /api/orders` throughput. Run with `make bench-confirmation`
+//! (it starts a private PostgreSQL under .data/bench and keeps the data between runs).
+#![allow(clippy::unwrap_used)] // a bench: a panic is the report
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use leptos::config::LeptosOptions;
+use serde_json::{json, Value};
+use sqlx::PgPool;
+
+const ORDERS: i64 = 1_000_000;
+const CUSTOMERS: i64 = 500_000;
+const AGENTS: i64 = 300;
+const PASSWORD: &str = "bench-password";
+
+fn percentile(samples: &mut [Duration], p: f64) -> Duration {
+    samples.sort_unstable();
+    let i = ((samples.len() as f64 - 1.0) * p).round() as usize;
+    samples[i]
+}
+
+fn report(name: &str, samples: &mut [Duration]) {
+    let p50 = percentile(samples, 0.50);
+    let p99 = percentile(samples, 0.99);
+    let max = percentile(samples, 1.0);
+    println!(
+        "{name:<44} n={:<6} p50={:>7.2} ms  p99={:>7.2} ms  max={:>7.2} ms",
+        samples.len(),
+        p50.as_secs_f64() * 1e3,
+        p99.as_secs_f64() * 1e3,
+        max.as_secs_f64() * 1e3
+    );
+}
+
+async fn load(pool: &PgPool) {
+    let have: i64 = sqlx::query_scalar("SELECT count(*) FROM orders").fetch_one(pool).await.unwrap();
+    if have >= ORDERS {
+        println!("data: {have} orders already loaded");
+        return;
+    }
+    let started = Instant::now();
+    let hash = app::auth::service::hash_password(app::auth::domain::NewPassword::parse(PASSWORD.to_string()).unwrap()).await.unwrap();
+    sqlx::query(
+        "INSERT INTO users (email, name, role, locale, password_hash)
+         SELECT 'agent' || g || '@bench.dz', 'Agent ' || g, 'agent', (ARRAY['fr','ar','ar-DZ'])[1 + g % 3], $1
+         FROM generate_series(1, $2) g
+         UNION ALL SELECT 'supervisor@bench.dz', 'Superviseur', 'supervisor', 'fr', $1
+         UNION ALL SELECT 'admin@bench.dz', 'Admin', 'admin', 'fr', $1
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(&hash)
+    .bind(AGENTS)
+    .execute(pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO customers (phone, name, name_normalized, locale, wilaya_code, address, orders_count, last_order_at)
+         SELECT '+2135' || lpad(g::text, 8, '0'), 'Client ' || g, 'client ' || g, (ARRAY['fr','ar','ar-DZ'])[1 + g % 3],
+                1 + g % 69, 'Adresse ' || g, 2, now()
+         FROM generate_series(1, $1) g",
+    )
+    .bind(CUSTOMERS)
+    .execute(pool)
+    .await
+    .unwrap();
+    println!("data: users and {CUSTOMERS} customers in {:.1} s", started.elapsed().as_secs_f64());
+    // 3 % open and assigned (about 100 per agent), 2 % open in the pool, the rest closed.
+    for chunk in 0..10 {
+        let (from, to) = (chunk * ORDERS / 10 + 1, (chunk + 1) * ORDERS / 10);
+        sqlx::query(
+            "WITH agents AS (SELECT array_agg(id ORDER BY id) AS ids FROM users WHERE email LIKE 'agent%@bench.dz'),
+                  first_customer AS (SELECT min(id) AS id FROM customers)
+             INSERT INTO orders (customer_id, customer_name, phone, total_dzd, delivery_wilaya, delivery_address, status,
+                                 priority, assigned_agent_id, assigned_at, attempts_count, next_contact_at, closed_at,
+                                 created_at, source, shop_reference)
+             SELECT fc.id + g % $3, 'Client ' || (g % $3), '+2135' || lpad((g % $3 + 1)::text, 8, '0'), 1000 + g % 40000,
+                    1 + g % 69, 'Adresse', s.status,
+                    (ARRAY['low','normal','normal','normal','high','urgent'])[1 + g % 6],
+                    CASE WHEN g % 100 BETWEEN 3 AND 4 THEN NULL ELSE a.ids[1 + (g / 100) % array_length(a.ids, 1)] END,
+                    now() - interval '1 hour', CASE WHEN g % 100 < 5 THEN g % 3 ELSE 1 END,
+                    CASE WHEN g % 100 < 3 AND g % 4 = 1 THEN now() + (g % 7200 - 3600) * interval '1 second' END,
+                    CASE WHEN g % 100 >= 5 THEN now() - (g % 2592000) * interval '1 second' END,
+                    now() - (g % 2592000) * interval '1 second' - interval '1 hour', 'bench', 'BENCH-' || g
+             FROM generate_series($1::int8, $2::int8) g
+             CROSS JOIN agents a CROSS JOIN first_customer fc
+             CROSS JOIN LATERAL (SELECT CASE
+                 WHEN g % 100 < 5 THEN (ARRAY['new','no_answer_1','busy','callback'])[1 + g % 4]
+                 WHEN g % 100 < 65 THEN 'confirmed'
+                 WHEN g % 100 < 85 THEN 'cancelled'
+                 ELSE 'abandoned' END AS status) s",
+        )
+        .bind(from)
+        .bind(to)
+        .bind(CUSTOMERS)
+        .execute(pool)
+        .await
+        .unwrap();
+        println!("data: orders {to} ({:.1} s)", started.elapsed().as_secs_f64());
+    }
+    sqlx::query("INSERT INTO order_items (order_id, line, sku, name, quantity, unit_price_dzd) SELECT id, 1, 'SKU', 'Produit', 1, total_dzd FROM orders")
+        .execute(pool)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO confirmation_attempts (order_id, agent_id, method, status_before, result_status, status_after,
+                                            started_at, ended_at)
+         SELECT id, assigned_agent_id, 'phone', 'new', status, status, closed_at - interval '1 minute', closed_at
+         FROM orders WHERE closed_at IS NOT NULL",
+    )
+    .execute(pool)
+    .await
+    .unwrap();
+    sqlx::query("ANALYZE").execute(pool).await.unwrap();
+    println!("data: loaded in {:.1} s", started.elapsed().as_secs_f64());
+}
+
+async fn login(base: &str, email: &str) -> reqwest::Client {
+    let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
+    let r = client.post(format!("{base}/api/auth/login")).json(&json!({"email": email, "password": PASSWORD})).send().await.unwrap();
+    assert_eq!(r.status(), 200, "login {email}");
+    client
+}
+
+async fn timed(request: reqwest::RequestBuilder, expect: u16) -> Duration {
+    let started = Instant::now();
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    let _ = response.bytes().await.unwrap();
+    assert_eq!(status, expect);
+    started.elapsed()
+}
+
+#[tokio::main]
+async fn main() {
+    let url = std::env::var("DATABASE_URL").expect("DATABASE_URL (make bench-confirmation sets it)");
+    let pool = server::startup::connect_pool(&url, 32).await.unwrap();
+    server::MIGRATOR.run(&pool).await.unwrap();
+    load(&pool).await;
+
+    let settings = server::config::Settings::from_lookup(|name| {
+        (name == "LOGIN_MAX_FAILURES_PER_IP").then(|| "100000".to_string())
+    })
+    .unwrap();
+    let options = LeptosOptions::builder().output_name("ecomanager-cs").build();
+    let router = server::startup::router(pool.clone(), &settings, options);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(server::startup::serve(listener, router, std::future::pending(), Duration::from_secs(1)));
+
+    let agents: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, email FROM users WHERE email LIKE 'agent%@bench.dz' ORDER BY id LIMIT 20")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    let mut clients = Vec::new();
+    for (id, email) in &agents {
+        clients.push((*id, login(&base, email).await));
+    }
+    let supervisor = login(&base, "supervisor@bench.dz").await;
+    println!("\n== 1 M orders, 500 k customers, 300 agents; one client, sequential requests over loopback ==");
+
+    // Warm up the caches the way a working day does.
+    for (_, c) in &clients {
+        timed(c.get(format!("{base}/api/customer-service/orders/mine")), 200).await;
+    }
+    let mut samples = Vec::new();
+    for i in 0..2000 {
+        let (_, c) = &clients[i % clients.len()];
+        samples.push(timed(c.get(format!("{base}/api/customer-service/orders/mine")), 200).await);
+    }
+    report("GET My queue (~100 open orders per agent)", &mut samples);
+
+    for (name, query) in [
+        ("GET pending, no filter (first 100)", ""),
+        ("GET pending, unassigned", "?unassigned=true"),
+        ("GET pending, wilaya 16", "?wilaya=16"),
+        ("GET pending, status no_answer_1", "?status=no_answer_1"),
+        ("GET pending, agent + priority urgent", "?agent=AGENT&priority=urgent"),
+        ("GET pending, page 50 (offset 5000)", "?offset=5000"),
+    ] {
+        let query = query.replace("AGENT", &agents[0].0.to_string());
+        let mut samples = Vec::new();
+        for _ in 0..500 {
+            samples.push(timed(supervisor.get(format!("{base}/api/customer-service/orders/pending{query}")), 200).await);
+        }
+        report(name, &mut samples);
+    }
+
+    // Attempt writes: each agent records a result on their own open orders.
+    let mut samples = Vec::new();
+    for (agent_id, c) in &clients {
+        let orders: Vec<(i64, i32)> = sqlx::query_as(
+            "SELECT id, version FROM orders WHERE assigned_agent_id = $1 AND closed_at IS NULL AND status <> 'callback' LIMIT 50",
+        )
+        .bind(agent_id)
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        for (i, (id, version)) in orders.into_iter().enumerate() {
+            let result = if i % 2 == 0 { "confirmed" } else { "cancelled" };
+            let body = json!({"method": "phone", "result": result, "duration": 60, "version": version});
+            samples.push(
+                timed(c.post(format!("{base}/api/customer-service/orders/{id}/confirm-attempt")).json(&body), 201).await,
+            );
+        }
+    }
+    report("POST confirm-attempt (closes the order)", &mut samples);
+
+    // Intake throughput: 8 shop connections posting new orders at once.
+    let admin = login(&base, "admin@bench.dz").await;
+    let shop_user: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = 'supervisor@bench.dz'").fetch_one(&pool).await.unwrap();
+    let token: Value = admin.post(format!("{base}/api/tokens")).json(&json!({"userId": shop_user, "name": "bench"})).send().await.unwrap().json().await.unwrap();
+    let token = Arc::new(token["token"].as_str().unwrap().to_string());
+    let run = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    let per_client = 1000;
+    let started = Instant::now();
+    let mut tasks = tokio::task::JoinSet::new();
+    for c in 0..8 {
+        let (base, token) = (base.clone(), token.clone());
+        tasks.spawn(async move {
+            let client = reqwest::Client::new();
+            let mut samples = Vec::with_capacity(per_client);
+            for i in 0..per_client {
+                let body = json!({
+                    "reference": format!("BENCH-{run}-{c}-{i}"),
+                    "customer": {"name": "Yacine Benali", "phone": format!("06{:08}", (c * per_client + i) % 100_000_000)},
+                    "delivery": {"wilaya": 1 + (i % 69), "address": "Cité 1000 logements"},
+                    "items": [{"sku": "POU-TRIO", "name": "Poussette trio", "quantity": 1, "unitPrice": 24500}],
+                    "total": 24500
+                });
+                samples.push(timed(client.post(format!("{base}/api/orders")).bearer_auth(&*token).json(&body), 201).await);
+            }
+            samples
+        });
+    }
+    let mut samples: Vec<Duration> = tasks.join_all().await.into_iter().flatten().collect();
+    let elapsed = started.elapsed();
+    report("POST /api/orders (8 concurrent shops)", &mut samples);
+    println!(
+        "POST /api/orders throughput: {:.0} orders/s ({} orders in {:.2} s)",
+        samples.len() as f64 / elapsed.as_secs_f64(),
+        samples.len(),
+        elapsed.as_secs_f64()
+    );
+}
