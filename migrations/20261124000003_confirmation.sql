@@ -160,11 +160,16 @@ CREATE INDEX customer_notes_customer_idx ON customer_notes (customer_id, created
 
 CREATE SEQUENCE order_number_seq;
 
+-- BV-<year in Algiers>-<sequence, at least 6 digits> (BV-2026-000123, and BV-2026-1234567 past a million)
+CREATE FUNCTION next_order_number() RETURNS text LANGUAGE sql VOLATILE AS $$
+    SELECT 'BV-' || to_char(now() AT TIME ZONE 'Africa/Algiers', 'YYYY') || '-' || lpad(n::text, greatest(6, length(n::text)), '0')
+    FROM (SELECT nextval('order_number_seq') AS n) s
+$$;
+
 CREATE TABLE orders (
     id                  bigint GENERATED ALWAYS AS IDENTITY,
-    -- human number, BV-<year in Algiers>-<sequence>
-    number              text        NOT NULL DEFAULT 'BV-' || to_char(now() AT TIME ZONE 'Africa/Algiers', 'YYYY')
-                                        || '-' || lpad(nextval('order_number_seq')::text, 6, '0'),
+    -- human number (next_order_number)
+    number              text        NOT NULL DEFAULT next_order_number(),
     -- the shop's own reference: intake is idempotent on it
     shop_reference      text,
     -- SHA-256 of the intake request, to tell an honest retry from a reused reference
@@ -231,8 +236,10 @@ CREATE INDEX orders_unassigned_idx ON orders (priority_rank DESC, created_at)
     WHERE closed_at IS NULL AND assigned_agent_id IS NULL;
 -- customer card: a customer's orders, newest first
 CREATE INDEX orders_customer_idx ON orders (customer_id, created_at DESC);
--- supervisor filter by status
-CREATE INDEX orders_status_idx ON orders (status, created_at);
+-- pending list filtered by status, or by wilaya, in the list's order
+CREATE INDEX orders_pending_status_idx ON orders (status, priority_rank DESC, created_at, id) WHERE closed_at IS NULL;
+CREATE INDEX orders_pending_wilaya_idx ON orders (delivery_wilaya, priority_rank DESC, created_at, id)
+    WHERE closed_at IS NULL;
 
 CREATE TABLE order_items (
     order_id       bigint  NOT NULL,

@@ -105,3 +105,27 @@ test("a supervisor adds a status with an Arabic label and the agent sees it as a
   await expect(agent.locator(`[data-testid=order-panel] [data-result="${code}"]`)).toHaveText(new RegExp(label));
   await agent.context().close();
 });
+
+test("two tabs on one order: the second save is refused with the conflict and shows the new state", async ({ browser, baseURL }) => {
+  const admin = await apiAs(request, baseURL!, ADMIN.email, ADMIN.password);
+  const order = await orderFor(admin, KARIM);
+  const context = await browser.newContext();
+  const [first, second] = [await context.newPage(), await context.newPage()];
+  await login(first, KARIM, DEMO_PASSWORD);
+  for (const tab of [first, second]) {
+    await open(tab, "/queue");
+    await tab.locator(`[data-testid=queue-row][data-order="${order.id}"]`).click();
+    await expect(tab.locator(`[data-testid=order-panel][data-order="${order.id}"]`)).toHaveAttribute("data-version", "2");
+  }
+  await first.locator("[data-result=busy]").click();
+  await first.getByTestId("save-attempt").click();
+  await expect(first.locator(`[data-testid=queue-row][data-order="${order.id}"] [data-status]`)).toHaveAttribute("data-status", "busy");
+
+  await second.locator("[data-result=confirmed]").click();
+  await second.getByTestId("save-attempt").click();
+  await expect(second.getByRole("alert")).toHaveText("Quelqu'un a modifié cet élément entre-temps. Rechargez et réessayez.");
+  const panel = second.locator(`[data-testid=order-panel][data-order="${order.id}"]`);
+  await expect(panel).toHaveAttribute("data-version", "3");
+  await expect(panel.locator(".order-head [data-status]")).toHaveAttribute("data-status", "busy");
+  await context.close();
+});

@@ -41,7 +41,9 @@ async fn load(pool: &PgPool) {
         return;
     }
     let started = Instant::now();
-    let hash = app::auth::service::hash_password(app::auth::domain::NewPassword::parse(PASSWORD.to_string()).unwrap()).await.unwrap();
+    let hash = app::auth::service::hash_password(app::auth::domain::NewPassword::parse(PASSWORD.to_string()).unwrap())
+        .await
+        .unwrap();
     sqlx::query(
         "INSERT INTO users (email, name, role, locale, password_hash)
          SELECT 'agent' || g || '@bench.dz', 'Agent ' || g, 'agent', (ARRAY['fr','ar','ar-DZ'])[1 + g % 3], $1
@@ -118,7 +120,12 @@ async fn load(pool: &PgPool) {
 
 async fn login(base: &str, email: &str) -> reqwest::Client {
     let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
-    let r = client.post(format!("{base}/api/auth/login")).json(&json!({"email": email, "password": PASSWORD})).send().await.unwrap();
+    let r = client
+        .post(format!("{base}/api/auth/login"))
+        .json(&json!({"email": email, "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200, "login {email}");
     client
 }
@@ -183,7 +190,8 @@ async fn main() {
         let query = query.replace("AGENT", &agents[0].0.to_string());
         let mut samples = Vec::new();
         for _ in 0..500 {
-            samples.push(timed(supervisor.get(format!("{base}/api/customer-service/orders/pending{query}")), 200).await);
+            samples
+                .push(timed(supervisor.get(format!("{base}/api/customer-service/orders/pending{query}")), 200).await);
         }
         report(name, &mut samples);
     }
@@ -202,7 +210,8 @@ async fn main() {
             let result = if i % 2 == 0 { "confirmed" } else { "cancelled" };
             let body = json!({"method": "phone", "result": result, "duration": 60, "version": version});
             samples.push(
-                timed(c.post(format!("{base}/api/customer-service/orders/{id}/confirm-attempt")).json(&body), 201).await,
+                timed(c.post(format!("{base}/api/customer-service/orders/{id}/confirm-attempt")).json(&body), 201)
+                    .await,
             );
         }
     }
@@ -210,8 +219,17 @@ async fn main() {
 
     // Intake throughput: 8 shop connections posting new orders at once.
     let admin = login(&base, "admin@bench.dz").await;
-    let shop_user: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = 'supervisor@bench.dz'").fetch_one(&pool).await.unwrap();
-    let token: Value = admin.post(format!("{base}/api/tokens")).json(&json!({"userId": shop_user, "name": "bench"})).send().await.unwrap().json().await.unwrap();
+    let shop_user: i64 =
+        sqlx::query_scalar("SELECT id FROM users WHERE email = 'supervisor@bench.dz'").fetch_one(&pool).await.unwrap();
+    let token: Value = admin
+        .post(format!("{base}/api/tokens"))
+        .json(&json!({"userId": shop_user, "name": "bench"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let token = Arc::new(token["token"].as_str().unwrap().to_string());
     let run = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
     let per_client = 1000;

@@ -365,3 +365,86 @@ async fn every_customer_service_endpoint_needs_a_login(pool: PgPool) {
     let statuses = json_of(w.agent.get(w.app.url("/api/customer-service/statuses")).send().await.unwrap()).await;
     assert_eq!(statuses["statuses"].as_array().unwrap().len(), 14);
 }
+
+/// Every customer-service endpoint against every role: anonymous, an agent the order is not
+/// assigned to, the assigned agent, a supervisor, an admin.
+#[sqlx::test(migrations = "../migrations")]
+async fn every_endpoint_answers_every_role_as_it_should(pool: PgPool) {
+    let w = world(pool).await;
+    let admin = &w.admin;
+    let id = w.app.intake(&w.shop_token, &order_body("SHOP-M", "0555000222")).await;
+    w.app.assign(&w.supervisor, id, w.agent_id).await;
+    let order: Value = w
+        .supervisor
+        .get(w.app.url(&format!("/api/customer-service/orders/{id}")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let customer = order["customerId"].as_i64().unwrap();
+    let anonymous = client();
+    let who: [(&str, &reqwest::Client); 5] = [
+        ("anonymous", &anonymous),
+        ("other agent", &w.other_agent),
+        ("assigned agent", &w.agent),
+        ("supervisor", &w.supervisor),
+        ("admin", admin),
+    ];
+    // (method, path, body, expected status per role in the order above)
+    let note = json!({"content": "Rappeler après 18 h"});
+    let flag = json!({"type": "other", "reason": "Client pressé"});
+    let reassign = json!({"agentId": w.agent_id});
+    let cases: Vec<(&str, String, Option<Value>, [u16; 5])> = vec![
+        ("GET", "/api/customer-service/orders/pending".into(), None, [401, 200, 200, 200, 200]),
+        ("GET", "/api/customer-service/orders/mine".into(), None, [401, 200, 200, 200, 200]),
+        ("GET", format!("/api/customer-service/orders/{id}"), None, [401, 403, 200, 200, 200]),
+        ("GET", format!("/api/customer-service/customers/{customer}"), None, [401, 403, 200, 200, 200]),
+        ("POST", format!("/api/customer-service/customers/{customer}/notes"), Some(note), [401, 403, 201, 201, 201]),
+        ("POST", format!("/api/customer-service/customers/{customer}/flags"), Some(flag), [401, 403, 201, 201, 201]),
+        (
+            "POST",
+            format!("/api/customer-service/orders/{id}/assign"),
+            Some(reassign.clone()),
+            [401, 403, 403, 200, 200],
+        ),
+        (
+            "POST",
+            "/api/customer-service/orders/assign".into(),
+            Some(json!({"orderIds": [id], "agentId": w.agent_id})),
+            [401, 403, 403, 200, 200],
+        ),
+        ("GET", "/api/customer-service/statuses".into(), None, [401, 200, 200, 200, 200]),
+        ("GET", "/api/users".into(), None, [401, 403, 403, 403, 200]),
+        ("GET", "/api/orders/import/1".into(), None, [401, 403, 403, 404, 404]),
+    ];
+    for (method, path, body, expected) in cases {
+        for ((role, client), want) in who.iter().zip(expected) {
+            let url = w.app.url(&path);
+            let request = if method == "GET" { client.get(url) } else { client.post(url).json(body.as_ref().unwrap()) };
+            let status = request.send().await.unwrap().status().as_u16();
+            assert_eq!(status, want, "{method} {path} as {role}");
+        }
+    }
+    // Attempts: the other agent may not, the assigned agent, a supervisor and an admin may (each
+    // with the version they saw).
+    let url = w.app.url(&format!("/api/customer-service/orders/{id}/confirm-attempt"));
+    assert_eq!(anonymous.post(&url).json(&attempt("busy", 4)).send().await.unwrap().status(), 401);
+    assert_eq!(w.other_agent.post(&url).json(&attempt("busy", 4)).send().await.unwrap().status(), 403);
+    let mut version = sqlx::query_scalar::<_, i32>("SELECT version FROM orders WHERE id = $1")
+        .bind(id)
+        .fetch_one(&w.app.pool)
+        .await
+        .unwrap() as i64;
+    for client in [&w.agent, &w.supervisor, admin] {
+        let response = client
+            .post(&url)
+            .json(&attempt(if version % 2 == 0 { "busy" } else { "no_answer_1" }, version))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 201);
+        version += 1;
+    }
+}

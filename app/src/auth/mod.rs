@@ -73,6 +73,17 @@ pub struct UserSummary {
     pub active: bool,
 }
 
+impl CurrentUser {
+    /// `Ok` when the user's role is at least `role`, else `forbidden`.
+    pub fn require(&self, role: Role) -> Result<(), AppError> {
+        if self.role.at_least(role) {
+            Ok(())
+        } else {
+            Err(AppError::new(ErrorCode::Forbidden))
+        }
+    }
+}
+
 impl UserSummary {
     /// The logged-in view of this user.
     pub fn into_current(self) -> CurrentUser {

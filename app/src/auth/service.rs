@@ -78,11 +78,8 @@ pub async fn current_user(pool: &PgPool, session: &Session) -> Result<Option<Cur
 /// The guard every protected server function and handler starts with.
 pub async fn require_role(pool: &PgPool, session: &Session, required: Role) -> Result<CurrentUser, AppError> {
     let user = current_user(pool, session).await?.ok_or(AppError::new(ErrorCode::Unauthenticated))?;
-    if user.role.at_least(required) {
-        Ok(user)
-    } else {
-        Err(AppError::new(ErrorCode::Forbidden))
-    }
+    user.require(required)?;
+    Ok(user)
 }
 
 /// Checks the credentials, throttling per e-mail and per client address, and on success stores the
@@ -324,9 +321,7 @@ pub async fn token_user(pool: &PgPool, token: &str) -> Result<CurrentUser, AppEr
 
 /// A new API token acting as `user_id` (admins only). The token is returned once and never stored.
 pub async fn create_token(pool: &PgPool, admin: &CurrentUser, user_id: i64, name: &str) -> Result<NewToken, AppError> {
-    if !admin.role.at_least(Role::Admin) {
-        return Err(AppError::new(ErrorCode::Forbidden));
-    }
+    admin.require(Role::Admin)?;
     let name = name.trim();
     if name.is_empty() {
         return Err(AppError::field(ErrorCode::NameRequired, "name"));

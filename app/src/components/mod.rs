@@ -111,6 +111,22 @@ pub fn error_from_query() -> Signal<Option<AppError>> {
     })
 }
 
+/// Shows `children` to users with at least `role`; others see the translated `forbidden` message.
+/// (The server checks again: this only spares them a page of errors.)
+#[component]
+pub fn RoleGate(role: Role, children: ChildrenFn) -> impl IntoView {
+    let me = crate::app::use_current_user();
+    let allowed = move || me.get().is_some_and(|u| u.role.at_least(role));
+    view! {
+        <Show
+            when=allowed
+            fallback=|| view! { <ErrorAlert error=Signal::stored(Some(AppError::new(ErrorCode::Forbidden)))/> }
+        >
+            {children()}
+        </Show>
+    }
+}
+
 /// The error of an action's last run, if it failed.
 pub fn action_error<S>(action: ServerAction<S>) -> Signal<Option<AppError>>
 where

@@ -17,17 +17,9 @@ use crate::orders::service::create_order;
 /// Outcomes stored per batch (and progress reported as often).
 const BATCH: usize = 50;
 
-fn require_supervisor(user: &CurrentUser) -> Result<(), AppError> {
-    if user.role.at_least(Role::Supervisor) {
-        Ok(())
-    } else {
-        Err(AppError::new(ErrorCode::Forbidden))
-    }
-}
-
 /// Reads the file and starts importing it in the background. Returns the import's id.
 pub async fn start(pool: &PgPool, user: &CurrentUser, file_name: &str, bytes: &[u8]) -> Result<i64, AppError> {
-    require_supervisor(user)?;
+    user.require(Role::Supervisor)?;
     if bytes.is_empty() {
         return Err(AppError::new(ErrorCode::FileRequired));
     }
@@ -121,7 +113,7 @@ async fn flush(pool: &PgPool, id: i64, batch: &mut Vec<ResultRow>) -> Result<(),
 }
 
 pub async fn report(pool: &PgPool, user: &CurrentUser, id: i64) -> Result<ImportReport, AppError> {
-    require_supervisor(user)?;
+    user.require(Role::Supervisor)?;
     let mut conn = pool.acquire().await?;
     let summary =
         db::summaries(&mut conn, Some(id), 1).await?.into_iter().next().ok_or(AppError::new(ErrorCode::NotFound))?;
@@ -130,7 +122,7 @@ pub async fn report(pool: &PgPool, user: &CurrentUser, id: i64) -> Result<Import
 }
 
 pub async fn recent(pool: &PgPool, user: &CurrentUser) -> Result<Vec<ImportSummary>, AppError> {
-    require_supervisor(user)?;
+    user.require(Role::Supervisor)?;
     let mut conn = pool.acquire().await?;
     Ok(db::summaries(&mut conn, None, 20).await?)
 }

@@ -9,11 +9,9 @@ use leptos_router::hooks::use_params_map;
 
 use super::api::{get_import_report, recent_imports};
 use super::{ImportState, ImportSummary, REPORT_LIMIT};
-use crate::app::use_current_user;
 use crate::auth::Role;
 use crate::components::clock::short_algiers;
-use crate::components::{error_from_query, error_text, ErrorAlert};
-use crate::error::{AppError, ErrorCode};
+use crate::components::{error_from_query, error_text, ErrorAlert, RoleGate};
 use crate::i18n::*;
 
 fn state_text(i18n: leptos_i18n::I18nContext<Locale>, state: ImportState) -> String {
@@ -24,24 +22,15 @@ fn state_text(i18n: leptos_i18n::I18nContext<Locale>, state: ImportState) -> Str
     }
 }
 
-fn forbidden_unless_supervisor() -> impl Fn() -> bool + Copy {
-    let me = use_current_user();
-    move || me.get().is_some_and(|u| u.role.at_least(Role::Supervisor))
-}
-
 #[component]
 pub fn ImportsPage() -> impl IntoView {
     let i18n = use_i18n();
-    let allowed = forbidden_unless_supervisor();
     let recent = Resource::new(|| (), |_| recent_imports());
     let query_error = error_from_query();
     view! {
         <Title text=move || t_string!(i18n, imports.title).to_string()/>
         <h1>{t!(i18n, imports.title)}</h1>
-        <Show
-            when=allowed
-            fallback=|| view! { <ErrorAlert error=Signal::stored(Some(AppError::new(ErrorCode::Forbidden)))/> }
-        >
+        <RoleGate role=Role::Supervisor>
             <section class="card">
                 <p class="muted">{t!(i18n, imports.intro)}</p>
                 <ErrorAlert error=query_error/>
@@ -75,14 +64,13 @@ pub fn ImportsPage() -> impl IntoView {
                     })}
                 </Transition>
             </section>
-        </Show>
+        </RoleGate>
     }
 }
 
 #[component]
 pub fn ImportReportPage() -> impl IntoView {
     let i18n = use_i18n();
-    let allowed = forbidden_unless_supervisor();
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok())).unwrap_or(0);
     let tick = RwSignal::new(0_u32);
@@ -107,10 +95,7 @@ pub fn ImportReportPage() -> impl IntoView {
     view! {
         <Title text=move || t_string!(i18n, imports.title).to_string()/>
         <p><A href="/imports">{t!(i18n, imports.back)}</A></p>
-        <Show
-            when=allowed
-            fallback=|| view! { <ErrorAlert error=Signal::stored(Some(AppError::new(ErrorCode::Forbidden)))/> }
-        >
+        <RoleGate role=Role::Supervisor>
             <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match report.await {
@@ -157,7 +142,7 @@ pub fn ImportReportPage() -> impl IntoView {
                     }
                 })}
             </Transition>
-        </Show>
+        </RoleGate>
     }
 }
 

@@ -464,3 +464,127 @@ pub async fn is_assignable(conn: &mut PgConnection, user_id: i64) -> Result<bool
     .fetch_one(conn)
     .await
 }
+
+#[cfg(test)]
+mod tests {
+    use sqlx::PgPool;
+
+    use super::*;
+    use crate::auth::service::{create_user, NewUserInput};
+    use crate::auth::CurrentUser;
+    use crate::orders::intake::NewOrder;
+    use crate::orders::service::create_order;
+
+    async fn user(pool: &PgPool, email: &str, role: &str) -> CurrentUser {
+        let input = NewUserInput {
+            email: email.into(),
+            name: email.into(),
+            role: role.into(),
+            locale: Some("fr".into()),
+            password: "a long enough password".into(),
+        };
+        create_user(pool, None, input).await.unwrap().into_current()
+    }
+
+    async fn order(pool: &PgPool, by: &CurrentUser, n: u32, priority: &str) -> i64 {
+        let body: NewOrder = serde_json::from_value(serde_json::json!({
+            "reference": format!("T-{n}"),
+            "customer": {"name": "Client", "phone": format!("0555{n:06}")},
+            "delivery": {"wilaya": 16},
+            "items": [{"name": "Lit", "quantity": 1, "unitPrice": 100}],
+            "total": 100,
+            "priority": priority
+        }))
+        .unwrap();
+        create_order(pool, by, &body).await.unwrap().id
+    }
+
+    async fn set(pool: &PgPool, sql: &str, id: i64) {
+        sqlx::query(sql).bind(id).execute(pool).await.unwrap();
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn my_queue_has_my_open_orders_and_due_anyone_callbacks_in_working_order(pool: PgPool) {
+        let sup = user(&pool, "sup@example.dz", "supervisor").await;
+        let me = user(&pool, "me@example.dz", "agent").await;
+        let other = user(&pool, "other@example.dz", "agent").await;
+        let normal = order(&pool, &sup, 1, "normal").await;
+        let urgent = order(&pool, &sup, 2, "urgent").await;
+        let later = order(&pool, &sup, 3, "urgent").await;
+        let closed = order(&pool, &sup, 4, "normal").await;
+        let anyone_due = order(&pool, &sup, 5, "low").await;
+        let anyone_later = order(&pool, &sup, 6, "normal").await;
+        let someone_elses = order(&pool, &sup, 7, "urgent").await;
+        let mut conn = pool.acquire().await.unwrap();
+        assign(&mut conn, &[normal, urgent, later, closed], Some(me.id)).await.unwrap();
+        assign(&mut conn, &[anyone_due, anyone_later, someone_elses], Some(other.id)).await.unwrap();
+        set(&pool, "UPDATE orders SET next_contact_at = now() + interval '2 hours' WHERE id = $1", later).await;
+        set(&pool, "UPDATE orders SET closed_at = now(), status = 'confirmed' WHERE id = $1", closed).await;
+        set(
+            &pool,
+            "UPDATE orders SET callback_scope = 'anyone', next_contact_at = now() - interval '1 minute' WHERE id = $1",
+            anyone_due,
+        )
+        .await;
+        set(
+            &pool,
+            "UPDATE orders SET callback_scope = 'anyone', next_contact_at = now() + interval '1 hour' WHERE id = $1",
+            anyone_later,
+        )
+        .await;
+
+        let queue: Vec<i64> =
+            agent_queue(&mut conn, me.id, UiLocale::Fr, 100).await.unwrap().iter().map(|r| r.id).collect();
+        // Ready first (urgent, then normal, then the due callback of anyone), the later retry last.
+        assert_eq!(queue, vec![urgent, normal, anyone_due, later]);
+        let theirs: Vec<i64> =
+            agent_queue(&mut conn, other.id, UiLocale::Fr, 100).await.unwrap().iter().map(|r| r.id).collect();
+        assert_eq!(theirs, vec![someone_elses, anyone_due, anyone_later]);
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn the_pending_list_filters_and_pages(pool: PgPool) {
+        let sup = user(&pool, "sup@example.dz", "supervisor").await;
+        let agent = user(&pool, "a@example.dz", "agent").await;
+        let mut ids = Vec::new();
+        for n in 0..5 {
+            ids.push(order(&pool, &sup, n, if n == 4 { "urgent" } else { "normal" }).await);
+        }
+        let mut conn = pool.acquire().await.unwrap();
+        assign(&mut conn, &ids[..2], Some(agent.id)).await.unwrap();
+        let all = |f: PendingFilter| {
+            let pool = pool.clone();
+            async move {
+                let mut conn = pool.acquire().await.unwrap();
+                pending(&mut conn, &f, UiLocale::Ar).await.unwrap().iter().map(|r| r.id).collect::<Vec<_>>()
+            }
+        };
+        assert_eq!(all(PendingFilter::default()).await, vec![ids[4], ids[0], ids[1], ids[2], ids[3]]);
+        assert_eq!(all(PendingFilter { unassigned: true, ..Default::default() }).await, vec![ids[4], ids[2], ids[3]]);
+        assert_eq!(all(PendingFilter { agent: Some(agent.id), ..Default::default() }).await, vec![ids[0], ids[1]]);
+        assert_eq!(all(PendingFilter { priority: Some("urgent".into()), ..Default::default() }).await, vec![ids[4]]);
+        assert_eq!(all(PendingFilter { wilaya: Some(31), ..Default::default() }).await, Vec::<i64>::new());
+        assert_eq!(
+            all(PendingFilter { limit: Some(2), offset: Some(2), ..Default::default() }).await,
+            vec![ids[1], ids[2]]
+        );
+        assert_eq!(all(PendingFilter { older_than_minutes: Some(60), ..Default::default() }).await, Vec::<i64>::new());
+        let arabic = pending(&mut conn, &PendingFilter::default(), UiLocale::Ar).await.unwrap();
+        assert_eq!(arabic[0].wilaya_name, "الجزائر");
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn order_numbers_keep_growing_past_a_million(pool: PgPool) {
+        let sup = user(&pool, "sup@example.dz", "supervisor").await;
+        let first = order(&pool, &sup, 1, "normal").await;
+        sqlx::query("SELECT setval('order_number_seq', 999999)").execute(&pool).await.unwrap();
+        let millionth = order(&pool, &sup, 2, "normal").await;
+        let numbers: Vec<String> = sqlx::query_scalar("SELECT number FROM orders WHERE id = ANY($1) ORDER BY id")
+            .bind(vec![first, millionth])
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+        assert!(numbers[0].starts_with("BV-20") && numbers[0].ends_with("-000001"), "{numbers:?}");
+        assert!(numbers[1].ends_with("-1000000"), "{numbers:?}");
+    }
+}

@@ -201,9 +201,7 @@ pub async fn assign(
     ids: &[i64],
     agent_id: Option<i64>,
 ) -> Result<Vec<i64>, AppError> {
-    if !user.role.at_least(Role::Supervisor) {
-        return Err(AppError::new(ErrorCode::Forbidden));
-    }
+    user.require(Role::Supervisor)?;
     if ids.is_empty() || ids.len() > 1000 {
         return Err(AppError::field(ErrorCode::BadRequest, "orderIds"));
     }

@@ -35,14 +35,6 @@ fn check(config: &StatusConfig) -> Result<(), AppError> {
     }
 }
 
-fn require_supervisor(user: &CurrentUser) -> Result<(), AppError> {
-    if user.role.at_least(Role::Supervisor) {
-        Ok(())
-    } else {
-        Err(AppError::new(ErrorCode::Forbidden))
-    }
-}
-
 /// Creates (`create`) or updates a status. Deactivating one also removes the transitions into it
 /// (orders already in it can still leave). Returns the new configuration.
 pub async fn save_status(
@@ -51,7 +43,7 @@ pub async fn save_status(
     mut status: StatusDef,
     create: bool,
 ) -> Result<StatusConfig, AppError> {
-    require_supervisor(user)?;
+    user.require(Role::Supervisor)?;
     status.code = status.code.trim().to_string();
     status.color = status.color.trim().to_lowercase();
     for label in [&mut status.labels.fr, &mut status.labels.ar, &mut status.labels.ar_dz] {
@@ -108,7 +100,7 @@ pub async fn save_exits(
     from: &str,
     exits: Vec<(String, Role)>,
 ) -> Result<StatusConfig, AppError> {
-    require_supervisor(user)?;
+    user.require(Role::Supervisor)?;
     let mut tx = pool.begin().await?;
     db::lock_config(&mut tx).await?;
     let mut config = db::load_config(&mut tx).await?;
@@ -144,7 +136,7 @@ pub async fn save_exits(
 
 /// Deletes a status nobody ever used (otherwise `status_in_use`: deactivate it instead).
 pub async fn delete_status(pool: &PgPool, user: &CurrentUser, code: &str) -> Result<StatusConfig, AppError> {
-    require_supervisor(user)?;
+    user.require(Role::Supervisor)?;
     let mut tx = pool.begin().await?;
     db::lock_config(&mut tx).await?;
     let mut config = db::load_config(&mut tx).await?;

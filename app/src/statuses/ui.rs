@@ -5,10 +5,8 @@ use leptos_meta::Title;
 
 use super::api::{get_status_config, DeleteStatus, SaveExits, SaveStatus};
 use super::{StatusCategory, StatusConfig, StatusDef, StatusFlags, StatusLabels};
-use crate::app::use_current_user;
 use crate::auth::Role;
-use crate::components::{action_error, role_text, ErrorAlert};
-use crate::error::{AppError, ErrorCode};
+use crate::components::{action_error, role_text, ErrorAlert, RoleGate};
 use crate::i18n::*;
 use crate::locale::UiLocale;
 use crate::orders::ui::StatusChip;
@@ -34,16 +32,11 @@ pub fn category_text(i18n: leptos_i18n::I18nContext<Locale>, category: StatusCat
 #[component]
 pub fn StatusesPage() -> impl IntoView {
     let i18n = use_i18n();
-    let me = use_current_user();
-    let allowed = move || me.get().is_some_and(|u| u.role.at_least(Role::Supervisor));
     view! {
         <Title text=move || t_string!(i18n, statuses.title).to_string()/>
-        <Show
-            when=allowed
-            fallback=|| view! { <ErrorAlert error=Signal::stored(Some(AppError::new(ErrorCode::Forbidden)))/> }
-        >
+        <RoleGate role=Role::Supervisor>
             <StatusEditor/>
-        </Show>
+        </RoleGate>
     }
 }
 

@@ -5,24 +5,18 @@ use leptos_meta::Title;
 use crate::app::use_current_user;
 use crate::auth::api::{list_users, ChangeRole, CreateUser, SetActive};
 use crate::auth::{Role, UserSummary};
-use crate::components::{action_error, error_from_query, role_text, ErrorAlert};
-use crate::error::{AppError, ErrorCode};
+use crate::components::{action_error, error_from_query, role_text, ErrorAlert, RoleGate};
 use crate::i18n::*;
 use crate::locale::UiLocale;
 
 #[component]
 pub fn UsersPage() -> impl IntoView {
     let i18n = use_i18n();
-    let me = use_current_user();
-    let is_admin = move || me.get().is_some_and(|u| u.role.at_least(Role::Admin));
     view! {
         <Title text=move || t_string!(i18n, users.title).to_string()/>
-        <Show
-            when=is_admin
-            fallback=|| view! { <ErrorAlert error=Signal::stored(Some(AppError::new(ErrorCode::Forbidden)))/> }
-        >
+        <RoleGate role=Role::Admin>
             <UsersAdmin/>
-        </Show>
+        </RoleGate>
     }
 }
 

@@ -33,6 +33,15 @@ pub fn OrderPanel(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let reload = RwSignal::new(0_u32);
+    // Outlives the order view it is about: a 409 reloads the order and the message stays.
+    let notice = RwSignal::new(None::<AppError>);
+    Effect::new(move |previous: Option<Option<i64>>| {
+        let now = id.get();
+        if previous.is_some_and(|p| p != now) {
+            notice.set(None);
+        }
+        now
+    });
     let order = LocalResource::new(move || {
         reload.track();
         let id = id.get();
@@ -44,6 +53,7 @@ pub fn OrderPanel(
         }
     });
     view! {
+        <ErrorAlert error=notice/>
         <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 let (config, work) = (config.await, order.await);
@@ -53,7 +63,7 @@ pub fn OrderPanel(
                     (Ok(config), Ok(Some((order, card)))) => {
                         let config = StoredValue::new(config);
                         provide_context(config);
-                        view! { <OrderWork order=order card=card config=config reload=reload on_saved=on_saved/> }.into_any()
+                        view! { <OrderWork order=order card=card config=config reload=reload notice=notice on_saved=on_saved/> }.into_any()
                     }
                 }
             })}
@@ -67,6 +77,7 @@ fn OrderWork(
     card: CustomerCard,
     config: StoredValue<StatusConfig>,
     reload: RwSignal<u32>,
+    notice: RwSignal<Option<AppError>>,
     on_saved: Callback<()>,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -76,10 +87,11 @@ fn OrderWork(
     let version = order.version;
     let closed = order.confirmation.closed_at.is_some();
     let status_code = order.confirmation.status_code.clone();
-    let allowed: Vec<(String, String, String, bool)> = config.with_value(|c| {
+    // (code, colour, needs a callback time) of each result allowed from here, in display order.
+    let allowed: Vec<(String, String, bool)> = config.with_value(|c| {
         c.allowed_next(&status_code, role)
             .into_iter()
-            .map(|s| (s.code.clone(), s.color.clone(), s.code.clone(), s.flags.callback))
+            .map(|s| (s.code.clone(), s.color.clone(), s.flags.callback))
             .collect()
     });
     let allowed = StoredValue::new(allowed);
@@ -91,7 +103,6 @@ fn OrderWork(
     let method = RwSignal::new(Method::Phone);
     let started = RwSignal::new(None::<f64>);
     let elapsed = RwSignal::new(0_i64);
-    let local_error = RwSignal::new(None::<AppError>);
 
     // Browser only (effects do not run on the server).
     Effect::new(move |_| {
@@ -117,6 +128,7 @@ fn OrderWork(
     let save = Action::new(move |input: &AttemptInput| record_attempt(id, input.clone()));
     Effect::new(move |_| match save.value().get() {
         Some(Ok(_)) => {
+            notice.set(None);
             reload.update(|n| *n += 1);
             on_saved.run(());
         }
@@ -125,24 +137,23 @@ fn OrderWork(
                 // Someone else moved the order: show its new state (the message stays).
                 reload.update(|n| *n += 1);
             }
-            local_error.set(Some(e));
+            notice.set(Some(e));
         }
         None => {}
     });
-    let needs_callback = move || {
-        result.get().is_some_and(|code| allowed.with_value(|a| a.iter().any(|(c, _, _, cb)| *c == code && *cb)))
-    };
+    let needs_callback =
+        move || result.get().is_some_and(|code| allowed.with_value(|a| a.iter().any(|(c, _, cb)| *c == code && *cb)));
     let submit = move || {
         if save.pending().get_untracked() {
             return;
         }
         let Some(code) = result.get_untracked() else {
-            local_error.set(Some(AppError::field(ErrorCode::StatusUnknown, "result")));
+            notice.set(Some(AppError::field(ErrorCode::StatusUnknown, "result")));
             return;
         };
         let duration = started.get_untracked().map(|s| ((now_ms() - s) / 1000.0).max(0.0) as i64).unwrap_or(0);
         let callback = local_input_to_utc(&callback_at.get_untracked());
-        local_error.set(None);
+        notice.set(None);
         save.dispatch(AttemptInput {
             method: method.get_untracked().as_str().to_string(),
             result: code,
@@ -254,7 +265,7 @@ fn OrderWork(
                     <Show when=move || allowed.with_value(|a| a.is_empty())>
                         <p class="muted">{t!(i18n, queue.no_results)}</p>
                     </Show>
-                    {allowed.get_value().into_iter().enumerate().map(|(i, (code, color, _, _))| {
+                    {allowed.get_value().into_iter().enumerate().map(|(i, (code, color, _))| {
                         let pressed = {
                             let code = code.clone();
                             move || result.get().as_deref() == Some(code.as_str())
@@ -303,7 +314,6 @@ fn OrderWork(
                     <textarea id="attempt-notes" rows="2" prop:value=notes
                         on:input=move |ev| notes.set(event_target_value(&ev))></textarea>
                 </div>
-                <ErrorAlert error=local_error/>
                 <button type="button" class="button primary" data-testid="save-attempt"
                     disabled=move || save.pending().get()
                     on:click=move |_| submit()>

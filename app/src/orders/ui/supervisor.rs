@@ -8,10 +8,9 @@ use leptos_router::components::{Form, A};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::{priority_text, OrderPanel, StatusChip};
-use crate::app::use_current_user;
 use crate::auth::Role;
 use crate::components::clock::short_algiers;
-use crate::components::ErrorAlert;
+use crate::components::{ErrorAlert, RoleGate};
 use crate::customers::api::get_customer_card;
 use crate::customers::domain::display_phone;
 use crate::customers::ui::CustomerCardView;
@@ -27,21 +26,6 @@ use crate::statuses::ui::category_text;
 use crate::statuses::StatusCategory;
 
 const PAGE: i64 = 100;
-
-/// Shows `content` to supervisors and admins, `forbidden` to others.
-#[component]
-fn SupervisorOnly(children: ChildrenFn) -> impl IntoView {
-    let me = use_current_user();
-    let allowed = move || me.get().is_some_and(|u| u.role.at_least(Role::Supervisor));
-    view! {
-        <Show
-            when=allowed
-            fallback=|| view! { <ErrorAlert error=Signal::stored(Some(AppError::new(ErrorCode::Forbidden)))/> }
-        >
-            {children()}
-        </Show>
-    }
-}
 
 fn filter_from_query(q: &leptos_router::params::ParamsMap) -> PendingFilter {
     let text = |k: &str| q.get(k).filter(|v| !v.trim().is_empty());
@@ -63,9 +47,9 @@ pub fn OrdersPage() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <Title text=move || t_string!(i18n, orders.title).to_string()/>
-        <SupervisorOnly>
+        <RoleGate role=Role::Supervisor>
             <OrdersBoard/>
-        </SupervisorOnly>
+        </RoleGate>
     }
 }
 
