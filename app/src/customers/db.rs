@@ -103,8 +103,9 @@ pub async fn card(
     let Some(c) = sqlx::query!(
         r#"SELECT c.id, c.name, c.phone, c.locale, c.wilaya_code, c.address, c.orders_count, c.confirmed_count,
                   c.delivered_count, c.cancelled_count, c.returned_count, c.total_spent_dzd, c.last_order_at,
-                  CASE WHEN $2 THEN w.name_ar ELSE w.name_fr END AS "wilaya_name?"
-           FROM customers c LEFT JOIN wilayas w ON w.code = c.wilaya_code
+                  (SELECT CASE WHEN $2 THEN name_ar ELSE name_fr END FROM wilayas WHERE code = c.wilaya_code)
+                      AS "wilaya_name?"
+           FROM customers c
            WHERE c.id = $1"#,
         id,
         arabic
@@ -174,8 +175,9 @@ pub async fn card(
     .collect();
     let audit = if with_audit {
         sqlx::query!(
-            r#"SELECT a.action, a.entity, a.entity_id, u.name AS "actor_name?", a.after, a.created_at
-               FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id
+            r#"SELECT a.action, a.entity, a.entity_id, (SELECT name FROM users WHERE id = a.actor_id) AS "actor_name?",
+                      a.after, a.created_at
+               FROM audit_log a
                WHERE (a.entity = 'customer' AND a.entity_id = $1)
                   OR (a.entity = 'order' AND a.entity_id IN (SELECT id FROM orders WHERE customer_id = $1))
                ORDER BY a.created_at DESC, a.id DESC LIMIT 100"#,

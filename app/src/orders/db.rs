@@ -1,5 +1,10 @@
 //! SQL for orders, their items and the attempt trail. Functions take a connection so the service
 //! decides the transaction. Indexes are named for the query they serve in the migration.
+//!
+//! No `LEFT JOIN` in checked queries (here and in every `db.rs`): sqlx infers an outer join's
+//! nullability from the query plan, which differs between databases, so `.sqlx/` would flip
+//! between machines and `cargo sqlx prepare --check` fail at random. Optional lookups are scalar
+//! subqueries with an explicit `?` override instead.
 use sqlx::PgConnection;
 use time::OffsetDateTime;
 
@@ -165,7 +170,7 @@ pub async fn agent_queue(
                   o.customer_name AS "customer_name!", o.phone AS "phone!", o.delivery_wilaya AS "delivery_wilaya!",
                   CASE WHEN $2 THEN w.name_ar ELSE w.name_fr END AS wilaya_name, o.total_dzd AS "total_dzd!",
                   o.status AS "status!", s.category, o.priority AS "priority!", o.assigned_agent_id,
-                  u.name AS "agent_name?", o.attempts_count AS "attempts_count!", o.next_contact_at,
+                  (SELECT name FROM users WHERE id = o.assigned_agent_id) AS "agent_name?", o.attempts_count AS "attempts_count!", o.next_contact_at,
                   o.callback_scope, o.is_duplicate AS "is_duplicate!", o.created_at AS "created_at!",
                   o.version AS "version!"
            FROM (SELECT * FROM orders WHERE closed_at IS NULL AND assigned_agent_id = $1
@@ -173,7 +178,6 @@ pub async fn agent_queue(
                  SELECT * FROM orders WHERE closed_at IS NULL AND callback_scope = 'anyone' AND next_contact_at <= now()) o
            JOIN confirmation_statuses s ON s.code = o.status
            JOIN wilayas w ON w.code = o.delivery_wilaya
-           LEFT JOIN users u ON u.id = o.assigned_agent_id
            ORDER BY (o.next_contact_at IS NULL OR o.next_contact_at <= now()) DESC, o.priority_rank DESC,
                     (o.next_contact_at IS NOT NULL) DESC, coalesce(o.next_contact_at, o.created_at), o.id
            LIMIT $3"#,
@@ -195,12 +199,11 @@ pub async fn pending(
     let rows = sqlx::query!(
         r#"SELECT o.id, o.number, o.customer_id, o.customer_name, o.phone, o.delivery_wilaya,
                   CASE WHEN $1 THEN w.name_ar ELSE w.name_fr END AS wilaya_name, o.total_dzd, o.status,
-                  s.category, o.priority, o.assigned_agent_id, u.name AS "agent_name?", o.attempts_count,
+                  s.category, o.priority, o.assigned_agent_id, (SELECT name FROM users WHERE id = o.assigned_agent_id) AS "agent_name?", o.attempts_count,
                   o.next_contact_at, o.callback_scope, o.is_duplicate, o.created_at, o.version
            FROM orders o
            JOIN confirmation_statuses s ON s.code = o.status
            JOIN wilayas w ON w.code = o.delivery_wilaya
-           LEFT JOIN users u ON u.id = o.assigned_agent_id
            WHERE o.closed_at IS NULL
              AND ($2::text IS NULL OR o.status = $2)
              AND ($3::text IS NULL OR s.category = $3)
@@ -272,17 +275,15 @@ pub async fn view(conn: &mut PgConnection, id: i64, locale: UiLocale) -> Result<
     let Some(o) = sqlx::query!(
         r#"SELECT o.id, o.number, o.shop_reference, o.customer_id, o.customer_name, o.phone, o.total_dzd,
                   o.delivery_wilaya, CASE WHEN $2 THEN w.name_ar ELSE w.name_fr END AS wilaya_name,
-                  CASE WHEN $2 THEN c.name_ar ELSE c.name_fr END AS "commune_name?", o.delivery_address,
+                  (SELECT CASE WHEN $2 THEN name_ar ELSE name_fr END FROM communes WHERE id = o.delivery_commune) AS "commune_name?", o.delivery_address,
                   o.delivery_type, o.source, o.status, s.category, o.priority, o.assigned_agent_id,
-                  u.name AS "agent_name?", o.next_contact_at, o.callback_scope, o.closed_at, o.is_duplicate,
+                  (SELECT name FROM users WHERE id = o.assigned_agent_id) AS "agent_name?", o.next_contact_at, o.callback_scope, o.closed_at, o.is_duplicate,
                   o.original_order_id, o.duplicate_score, o.detection_method, o.created_at, o.version,
                   cu.locale
            FROM orders o
            JOIN customers cu ON cu.id = o.customer_id
            JOIN confirmation_statuses s ON s.code = o.status
            JOIN wilayas w ON w.code = o.delivery_wilaya
-           LEFT JOIN communes c ON c.id = o.delivery_commune
-           LEFT JOIN users u ON u.id = o.assigned_agent_id
            WHERE o.id = $1"#,
         id,
         arabic(locale),
