@@ -49,6 +49,15 @@ pub fn StatusChip(config: StoredValue<StatusConfig>, #[prop(into)] code: String)
     }
 }
 
+/// Renders `children` only in the browser, after hydration. For parts fetched in the browser
+/// only: the server and the hydrating browser then agree on an empty slot, whatever the timing.
+#[component]
+pub fn ClientOnly(children: ChildrenFn) -> impl IntoView {
+    let mounted = RwSignal::new(false);
+    Effect::new(move |_| mounted.set(true));
+    move || mounted.get().then(|| children())
+}
+
 /// Whether a key press came from a text field (where letters are typing, not shortcuts).
 pub(crate) fn typing_in_field(event: &leptos::web_sys::KeyboardEvent) -> bool {
     use leptos::wasm_bindgen::JsCast;
@@ -158,7 +167,9 @@ pub fn QueuePage() -> impl IntoView {
                 </Transition>
             </section>
             <section class="card order-area">
-                <OrderPanel id=current.into() config=config on_saved=on_saved/>
+                <ClientOnly>
+                    <OrderPanel id=current.into() config=config on_saved=on_saved/>
+                </ClientOnly>
             </section>
         </div>
     }

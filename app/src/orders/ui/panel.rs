@@ -24,7 +24,8 @@ use crate::statuses::StatusConfig;
 
 /// The order being worked, or a hint when there is none. One panel lives as long as the page and
 /// follows `id`: its data is fetched in the browser only (it changes with every key press, and a
-/// panel rebuilt per order could be disposed while its request is still out).
+/// panel rebuilt per order could be disposed while its request is still out). Mount it inside
+/// `ClientOnly`: a server render of it could not match what the browser has by hydration time.
 #[component]
 pub fn OrderPanel(
     id: Signal<Option<i64>>,

@@ -7,7 +7,7 @@ use leptos_meta::Title;
 use leptos_router::components::{Form, A};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::{priority_text, OrderPanel, StatusChip};
+use super::{priority_text, ClientOnly, OrderPanel, StatusChip};
 use crate::auth::Role;
 use crate::components::clock::short_algiers;
 use crate::components::{ErrorAlert, RoleGate};
@@ -295,7 +295,9 @@ pub fn OrderPage() -> impl IntoView {
         <Title text=move || t_string!(i18n, orders.title).to_string()/>
         <p><A href="/orders">{t!(i18n, orders.back)}</A></p>
         <section class="card">
-            <OrderPanel id=id config=config on_saved=Callback::new(|_| {})/>
+            <ClientOnly>
+                <OrderPanel id=id config=config on_saved=Callback::new(|_| {})/>
+            </ClientOnly>
         </section>
     }
 }
