@@ -186,8 +186,10 @@ CREATE TABLE orders (
     source              text        NOT NULL DEFAULT 'api',
     status              text        NOT NULL,
     priority            text        NOT NULL DEFAULT 'normal',
-    priority_rank       smallint    GENERATED ALWAYS AS (CASE priority WHEN 'urgent' THEN 3 WHEN 'high' THEN 2
-                                        WHEN 'normal' THEN 1 ELSE 0 END) STORED,
+    -- urgent 0, high 1, normal 2, low 3: lists sort ascending on it, so one index serves a
+    -- list and its keyset pages
+    priority_order      smallint    GENERATED ALWAYS AS (CASE priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1
+                                        WHEN 'normal' THEN 2 ELSE 3 END) STORED,
     assigned_agent_id   bigint,
     assigned_at         timestamptz,
     attempts_count      integer     NOT NULL DEFAULT 0,
@@ -225,20 +227,20 @@ CREATE UNIQUE INDEX orders_number_key ON orders (number);
 -- idempotent intake: one order per shop reference
 CREATE UNIQUE INDEX orders_shop_reference_key ON orders (shop_reference) WHERE shop_reference IS NOT NULL;
 -- My queue: an agent's open orders, most urgent first
-CREATE INDEX orders_agent_queue_idx ON orders (assigned_agent_id, priority_rank DESC, created_at)
+CREATE INDEX orders_agent_queue_idx ON orders (assigned_agent_id, priority_order, created_at)
     WHERE closed_at IS NULL;
 -- My queue: callbacks any agent may take once due
 CREATE INDEX orders_anyone_callback_idx ON orders (next_contact_at) WHERE closed_at IS NULL AND callback_scope = 'anyone';
 -- pending list: open orders, most urgent and oldest first
-CREATE INDEX orders_pending_idx ON orders (priority_rank DESC, created_at, id) WHERE closed_at IS NULL;
+CREATE INDEX orders_pending_idx ON orders (priority_order, created_at, id) WHERE closed_at IS NULL;
 -- routing: unassigned open orders, most urgent and oldest first
-CREATE INDEX orders_unassigned_idx ON orders (priority_rank DESC, created_at)
+CREATE INDEX orders_unassigned_idx ON orders (priority_order, created_at, id)
     WHERE closed_at IS NULL AND assigned_agent_id IS NULL;
 -- customer card: a customer's orders, newest first
 CREATE INDEX orders_customer_idx ON orders (customer_id, created_at DESC);
 -- pending list filtered by status, or by wilaya, in the list's order
-CREATE INDEX orders_pending_status_idx ON orders (status, priority_rank DESC, created_at, id) WHERE closed_at IS NULL;
-CREATE INDEX orders_pending_wilaya_idx ON orders (delivery_wilaya, priority_rank DESC, created_at, id)
+CREATE INDEX orders_pending_status_idx ON orders (status, priority_order, created_at, id) WHERE closed_at IS NULL;
+CREATE INDEX orders_pending_wilaya_idx ON orders (delivery_wilaya, priority_order, created_at, id)
     WHERE closed_at IS NULL;
 
 CREATE TABLE order_items (

@@ -118,6 +118,19 @@ async fn load(pool: &PgPool) {
     println!("data: loaded in {:.1} s", started.elapsed().as_secs_f64());
 }
 
+/// The keyset cursor of the `n`-th row of the unfiltered pending list.
+async fn cursor_after(pool: &PgPool, n: i64) -> String {
+    let (order, created, id): (i16, time::OffsetDateTime, i64) = sqlx::query_as(
+        "SELECT priority_order, created_at, id FROM orders WHERE closed_at IS NULL
+         ORDER BY priority_order, created_at, id OFFSET $1 LIMIT 1",
+    )
+    .bind(n - 1)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    app::orders::PageCursor { priority_order: order, created_at: created, id }.encode()
+}
+
 async fn login(base: &str, email: &str) -> reqwest::Client {
     let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
     let r = client
@@ -185,9 +198,10 @@ async fn main() {
         ("GET pending, wilaya 16", "?wilaya=16"),
         ("GET pending, status no_answer_1", "?status=no_answer_1"),
         ("GET pending, agent + priority urgent", "?agent=AGENT&priority=urgent"),
-        ("GET pending, page 50 (offset 5000)", "?offset=5000"),
+        ("GET pending, page 51 (after row 5000)", "?after=CURSOR"),
     ] {
-        let query = query.replace("AGENT", &agents[0].0.to_string());
+        let query =
+            query.replace("AGENT", &agents[0].0.to_string()).replace("CURSOR", &cursor_after(&pool, 5000).await);
         let mut samples = Vec::new();
         for _ in 0..500 {
             samples

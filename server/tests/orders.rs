@@ -319,6 +319,11 @@ async fn agents_act_only_on_their_own_orders(pool: PgPool) {
     assert_eq!(card["flags"][0]["type"], "fake_order");
     assert!(card["audit"].as_array().unwrap().len() >= 4, "{}", card["audit"]);
 
+    // A page cursor that is not one.
+    let bad_cursor =
+        w.supervisor.get(w.app.url("/api/customer-service/orders/pending?after=x.y")).send().await.unwrap();
+    assert_eq!((bad_cursor.status().as_u16(), error_code(bad_cursor).await.as_str()), (400, "bad_request"));
+
     // Wrong ids and transitions.
     assert_eq!(w.agent.get(w.app.url("/api/customer-service/orders/999999")).send().await.unwrap().status(), 404);
     assert_eq!(w.agent.get(w.app.url("/api/customer-service/orders/abc")).send().await.unwrap().status(), 404);

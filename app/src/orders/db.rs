@@ -11,8 +11,8 @@ use time::OffsetDateTime;
 use super::domain::{AttemptPlan, OrderState};
 use super::intake::{CommuneRef, ValidOrder};
 use super::{
-    Attempt, CallbackScope, Confirmation, DeliveryType, DuplicateInfo, OrderItem, OrderRow, OrderView, PendingFilter,
-    Priority,
+    Attempt, CallbackScope, Confirmation, DeliveryType, DuplicateInfo, OrderItem, OrderRow, OrderView, PageCursor,
+    PendingFilter, Priority,
 };
 use crate::locale::UiLocale;
 use crate::statuses::db::category_from_db;
@@ -178,7 +178,7 @@ pub async fn agent_queue(
                  SELECT * FROM orders WHERE closed_at IS NULL AND callback_scope = 'anyone' AND next_contact_at <= now()) o
            JOIN confirmation_statuses s ON s.code = o.status
            JOIN wilayas w ON w.code = o.delivery_wilaya
-           ORDER BY (o.next_contact_at IS NULL OR o.next_contact_at <= now()) DESC, o.priority_rank DESC,
+           ORDER BY (o.next_contact_at IS NULL OR o.next_contact_at <= now()) DESC, o.priority_order,
                     (o.next_contact_at IS NOT NULL) DESC, coalesce(o.next_contact_at, o.created_at), o.id
            LIMIT $3"#,
         agent_id,
@@ -194,6 +194,7 @@ pub async fn agent_queue(
 pub async fn pending(
     conn: &mut PgConnection,
     filter: &PendingFilter,
+    after: PageCursor,
     locale: UiLocale,
 ) -> Result<Vec<OrderRow>, sqlx::Error> {
     let rows = sqlx::query!(
@@ -212,8 +213,9 @@ pub async fn pending(
              AND (NOT $6 OR o.assigned_agent_id IS NULL)
              AND ($7::text IS NULL OR o.priority = $7)
              AND ($8::int4 IS NULL OR o.created_at <= now() - make_interval(mins => $8))
-           ORDER BY o.priority_rank DESC, o.created_at, o.id
-           LIMIT $9 OFFSET $10"#,
+             AND (o.priority_order, o.created_at, o.id) > ($10::int2, $11::timestamptz, $12::int8)
+           ORDER BY o.priority_order, o.created_at, o.id
+           LIMIT $9"#,
         arabic(locale),
         filter.status,
         filter.category,
@@ -223,7 +225,9 @@ pub async fn pending(
         filter.priority,
         filter.older_than_minutes,
         filter.limit.unwrap_or(100).clamp(1, 500),
-        filter.offset.unwrap_or(0).max(0),
+        after.priority_order,
+        after.created_at,
+        after.id,
     )
     .fetch_all(conn)
     .await?;
@@ -557,7 +561,8 @@ mod tests {
             let pool = pool.clone();
             async move {
                 let mut conn = pool.acquire().await.unwrap();
-                pending(&mut conn, &f, UiLocale::Ar).await.unwrap().iter().map(|r| r.id).collect::<Vec<_>>()
+                let after = f.after.as_deref().map(|a| PageCursor::decode(a).unwrap()).unwrap_or(PageCursor::START);
+                pending(&mut conn, &f, after, UiLocale::Ar).await.unwrap().iter().map(|r| r.id).collect::<Vec<_>>()
             }
         };
         assert_eq!(all(PendingFilter::default()).await, vec![ids[4], ids[0], ids[1], ids[2], ids[3]]);
@@ -565,12 +570,24 @@ mod tests {
         assert_eq!(all(PendingFilter { agent: Some(agent.id), ..Default::default() }).await, vec![ids[0], ids[1]]);
         assert_eq!(all(PendingFilter { priority: Some("urgent".into()), ..Default::default() }).await, vec![ids[4]]);
         assert_eq!(all(PendingFilter { wilaya: Some(31), ..Default::default() }).await, Vec::<i64>::new());
+        let first_two = pending(
+            &mut conn,
+            &PendingFilter { limit: Some(2), ..Default::default() },
+            PageCursor::START,
+            UiLocale::Fr,
+        )
+        .await
+        .unwrap();
+        let after = PageCursor::after(&first_two[1]).encode();
         assert_eq!(
-            all(PendingFilter { limit: Some(2), offset: Some(2), ..Default::default() }).await,
-            vec![ids[1], ids[2]]
+            PageCursor::decode(&after).unwrap(),
+            PageCursor::after(&first_two[1]),
+            "the cursor survives as text"
         );
+        let next = all(PendingFilter { limit: Some(2), after: Some(after), ..Default::default() }).await;
+        assert_eq!(next, vec![ids[1], ids[2]]);
         assert_eq!(all(PendingFilter { older_than_minutes: Some(60), ..Default::default() }).await, Vec::<i64>::new());
-        let arabic = pending(&mut conn, &PendingFilter::default(), UiLocale::Ar).await.unwrap();
+        let arabic = pending(&mut conn, &PendingFilter::default(), PageCursor::START, UiLocale::Ar).await.unwrap();
         assert_eq!(arabic[0].wilaya_name, "الجزائر");
     }
 

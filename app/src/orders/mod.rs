@@ -246,5 +246,55 @@ pub struct PendingFilter {
     /// Only orders older than this many minutes.
     pub older_than_minutes: Option<i32>,
     pub limit: Option<i64>,
-    pub offset: Option<i64>,
+    /// Keyset paging: the [`PageCursor`] of the last row of the previous page.
+    pub after: Option<String>,
+}
+
+impl Priority {
+    /// The list order: urgent 0, high 1, normal 2, low 3 (the `priority_order` column).
+    pub fn order(self) -> i16 {
+        match self {
+            Priority::Urgent => 0,
+            Priority::High => 1,
+            Priority::Normal => 2,
+            Priority::Low => 3,
+        }
+    }
+}
+
+/// Where a page of the pending list ends; the next page starts after it. Keyset paging: page 500
+/// costs what page 1 costs. Written `<priority order>.<created, µs since 1970>.<id>`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PageCursor {
+    pub priority_order: i16,
+    pub created_at: OffsetDateTime,
+    pub id: i64,
+}
+
+impl PageCursor {
+    /// Before every order.
+    pub const START: PageCursor = PageCursor { priority_order: -1, created_at: OffsetDateTime::UNIX_EPOCH, id: 0 };
+
+    pub fn after(row: &OrderRow) -> Self {
+        PageCursor { priority_order: row.priority.order(), created_at: row.created_at, id: row.id }
+    }
+
+    pub fn encode(&self) -> String {
+        format!("{}.{}.{}", self.priority_order, self.created_at.unix_timestamp_nanos() / 1000, self.id)
+    }
+
+    pub fn decode(raw: &str) -> Result<Self, AppError> {
+        let bad = || AppError::field(ErrorCode::BadRequest, "after");
+        let mut parts = raw.trim().split('.');
+        let (Some(order), Some(micros), Some(id), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return Err(bad());
+        };
+        let micros: i128 = micros.parse().map_err(|_| bad())?;
+        Ok(PageCursor {
+            priority_order: order.parse().map_err(|_| bad())?,
+            created_at: OffsetDateTime::from_unix_timestamp_nanos(micros * 1000).map_err(|_| bad())?,
+            id: id.parse().map_err(|_| bad())?,
+        })
+    }
 }

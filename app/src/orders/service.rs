@@ -8,7 +8,7 @@ use time::OffsetDateTime;
 use super::db::{self, OrderAccess};
 use super::domain::{self, AttemptRequest};
 use super::intake::{self, NewOrder};
-use super::{AttemptInput, IntakeResult, OrderRow, OrderView, PendingFilter};
+use super::{AttemptInput, IntakeResult, OrderRow, OrderView, PageCursor, PendingFilter};
 use crate::audit::db::{insert_audit, AuditEntry};
 use crate::auth::{CurrentUser, Role};
 use crate::customers::db::{self as customers, CustomerUpsert};
@@ -115,8 +115,9 @@ pub async fn pending(pool: &PgPool, user: &CurrentUser, filter: &PendingFilter) 
     if !user.role.at_least(Role::Supervisor) {
         return my_queue(pool, user).await;
     }
+    let after = filter.after.as_deref().filter(|a| !a.is_empty()).map(PageCursor::decode).transpose()?;
     let mut conn = pool.acquire().await?;
-    Ok(db::pending(&mut conn, filter, user.locale).await?)
+    Ok(db::pending(&mut conn, filter, after.unwrap_or(PageCursor::START), user.locale).await?)
 }
 
 /// Loads an order the user may act on: agents only theirs (and due "anyone" callbacks).

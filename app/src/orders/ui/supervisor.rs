@@ -19,7 +19,7 @@ use crate::i18n::*;
 use crate::locale::UiLocale;
 use crate::orders::api::{assign_orders, assignable_agents, pending_orders};
 use crate::orders::domain::group_thousands;
-use crate::orders::{PendingFilter, Priority};
+use crate::orders::{PageCursor, PendingFilter, Priority};
 use crate::places::api::get_wilayas;
 use crate::statuses::api::get_status_config;
 use crate::statuses::ui::category_text;
@@ -38,7 +38,7 @@ fn filter_from_query(q: &leptos_router::params::ParamsMap) -> PendingFilter {
         priority: text("priority"),
         older_than_minutes: text("older_than").and_then(|v| v.parse().ok()),
         limit: Some(PAGE),
-        offset: text("offset").and_then(|v| v.parse().ok()),
+        after: text("after"),
     }
 }
 
@@ -76,11 +76,11 @@ fn OrdersBoard() -> impl IntoView {
     let assigned = move || assign.value().get().and_then(|r| r.ok()).map(|ids| ids.len());
     let locale = move || UiLocale::from_i18n(i18n.get_locale());
     let q = move |k: &str| query.with(|m| m.get(k).unwrap_or_default());
-    let page_link = move |delta: i64| {
+    // The same filters, starting after `cursor` (None: from the first page).
+    let page_link = move |cursor: Option<String>| {
         let mut pairs: Vec<(String, String)> = query
-            .with(|m| m.clone().into_iter().filter(|(k, _)| k != "offset").map(|(k, v)| (k.to_string(), v)).collect());
-        let offset = (filter.get().offset.unwrap_or(0) + delta * PAGE).max(0);
-        pairs.push(("offset".into(), offset.to_string()));
+            .with(|m| m.clone().into_iter().filter(|(k, _)| k != "after").map(|(k, v)| (k.to_string(), v)).collect());
+        pairs.extend(cursor.map(|c| ("after".to_string(), c)));
         let qs: Vec<String> =
             pairs.into_iter().map(|(k, v)| format!("{k}={}", crate::orders::domain::percent_encode(&v))).collect();
         format!("/orders?{}", qs.join("&"))
@@ -212,6 +212,7 @@ fn OrdersBoard() -> impl IntoView {
                             let config = StoredValue::new(config);
                             let all: Vec<i64> = rows.iter().map(|r| r.id).collect();
                             let count = rows.len() as i64;
+                            let next = rows.last().map(|r| PageCursor::after(r).encode());
                             if rows.is_empty() {
                                 return view! { <p class="muted">{t!(i18n, orders.empty)}</p> }.into_any();
                             }
@@ -271,8 +272,8 @@ fn OrdersBoard() -> impl IntoView {
                                     </table>
                                 </div>
                                 <nav class="pager">
-                                    {move || (filter.get().offset.unwrap_or(0) > 0).then(|| view! { <A href=page_link(-1) attr:class="button">{t!(i18n, orders.previous)}</A> })}
-                                    {(count == PAGE).then(|| view! { <A href=page_link(1) attr:class="button">{t!(i18n, orders.next)}</A> })}
+                                    {move || filter.get().after.is_some().then(|| view! { <A href=page_link(None) attr:class="button">{t!(i18n, orders.first_page)}</A> })}
+                                    {(count == PAGE).then(|| view! { <A href=page_link(next.clone()) attr:class="button">{t!(i18n, orders.next)}</A> })}
                                 </nav>
                             }
                                 .into_any()
