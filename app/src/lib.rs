@@ -5,6 +5,9 @@
 
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
+#[macro_use]
+mod text_enum;
+
 mod app;
 pub mod audit;
 pub mod auth;

@@ -97,8 +97,9 @@ pub async fn seed_orders(pool: &PgPool) -> Result<usize, AppError> {
             8 => &["no_answer_1", "callback"],
             _ => &["wrong_number"],
         };
+        // Intake and assignment make version 2; each attempt answers the next.
+        let mut version = 2;
         for result in story {
-            let view = service::get_order(pool, agent, order.id).await?;
             let input = AttemptInput {
                 method: if rng.gen_bool(0.85) { "phone" } else { "whatsapp" }.into(),
                 result: (*result).into(),
@@ -107,9 +108,9 @@ pub async fn seed_orders(pool: &PgPool) -> Result<usize, AppError> {
                 callback_at: (*result == "callback")
                     .then(|| time::OffsetDateTime::now_utc() + time::Duration::hours(rng.gen_range(1..48))),
                 callback_scope: Some(if rng.gen_bool(0.7) { "me" } else { "anyone" }.into()),
-                version: view.version,
+                version,
             };
-            service::record_attempt(pool, agent, order.id, &input).await?;
+            version = service::record_attempt(pool, agent, order.id, &input).await?.version;
         }
     }
     Ok(made)

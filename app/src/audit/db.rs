@@ -26,3 +26,26 @@ pub async fn insert_audit(conn: &mut PgConnection, entry: AuditEntry<'_>) -> Res
     .await?;
     Ok(())
 }
+
+/// The same action on many entities, in one statement (a bulk change writes one row per entity).
+pub async fn insert_audits(
+    conn: &mut PgConnection,
+    actor_id: Option<i64>,
+    action: &str,
+    entity: &str,
+    entity_ids: &[i64],
+    after: Option<serde_json::Value>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "INSERT INTO audit_log (actor_id, action, entity, entity_id, after)
+         SELECT $1, $2, $3, id, $5 FROM UNNEST($4::int8[]) AS id",
+        actor_id,
+        action,
+        entity,
+        entity_ids,
+        after,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}

@@ -16,51 +16,17 @@ pub mod ui;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use crate::error::{AppError, ErrorCode};
+use crate::error::ErrorCode;
 use crate::locale::UiLocale;
 use crate::statuses::StatusCategory;
 
-/// Why a customer is flagged (the brief's `flags[].type`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-pub enum FlagType {
-    FakeOrder,
-    Abusive,
-    RefusedDelivery,
-    WrongAddress,
-    Blacklisted,
-    Other,
-}
-
-impl FlagType {
-    pub const ALL: [FlagType; 6] = [
-        FlagType::FakeOrder,
-        FlagType::Abusive,
-        FlagType::RefusedDelivery,
-        FlagType::WrongAddress,
-        FlagType::Blacklisted,
-        FlagType::Other,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FlagType::FakeOrder => "fake_order",
-            FlagType::Abusive => "abusive",
-            FlagType::RefusedDelivery => "refused_delivery",
-            FlagType::WrongAddress => "wrong_address",
-            FlagType::Blacklisted => "blacklisted",
-            FlagType::Other => "other",
-        }
+text_enum!(
+    /// Why a customer is flagged (the brief's `flags[].type`).
+    FlagType, ErrorCode::FlagTypeUnknown, "type" {
+        FakeOrder => "fake_order", Abusive => "abusive", RefusedDelivery => "refused_delivery",
+        WrongAddress => "wrong_address", Blacklisted => "blacklisted", Other => "other",
     }
-
-    pub fn parse(raw: &str) -> Result<Self, AppError> {
-        FlagType::ALL
-            .into_iter()
-            .find(|f| f.as_str() == raw.trim())
-            .ok_or_else(|| AppError::field(ErrorCode::FlagTypeUnknown, "type"))
-    }
-}
+);
 
 /// The brief's `flags[]`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -62,7 +62,7 @@ pub fn CustomerCardView(
                     <div class="field">
                         <label for="flag-kind">{t!(i18n, customer.flag_type)}</label>
                         <select id="flag-kind" name="kind">
-                            {FlagType::ALL.into_iter().map(|f| view! {
+                            {FlagType::ALL.iter().copied().map(|f| view! {
                                 <option value=f.as_str()>{move || flag_text(i18n, f)}</option>
                             }).collect_view()}
                         </select>

@@ -20,34 +20,6 @@ use time::OffsetDateTime;
 use crate::error::{AppError, ErrorCode};
 use crate::statuses::StatusCategory;
 
-macro_rules! text_enum {
-    ($(#[$meta:meta])* $name:ident, $code:expr, $field:literal { $($variant:ident => $text:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-        pub enum $name {
-            $(#[serde(rename = $text)] $variant),+
-        }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self {
-                    $($name::$variant => $text),+
-                }
-            }
-
-            pub fn parse(raw: &str) -> Result<Self, AppError> {
-                match raw.trim() {
-                    $($text => Ok($name::$variant),)+
-                    _ => Err(AppError::field($code, $field)),
-                }
-            }
-        }
-    };
-}
-
 text_enum!(
     /// How urgent an order is (the brief's four levels).
     Priority, ErrorCode::PriorityUnknown, "priority" {

@@ -9,7 +9,7 @@ use super::db::{self, OrderAccess};
 use super::domain::{self, AttemptRequest};
 use super::intake::{self, NewOrder};
 use super::{AttemptInput, IntakeResult, OrderRow, OrderView, PageCursor, PendingFilter};
-use crate::audit::db::{insert_audit, AuditEntry};
+use crate::audit::db::{insert_audit, insert_audits, AuditEntry};
 use crate::auth::{CurrentUser, Role};
 use crate::customers::db::{self as customers, CustomerUpsert};
 use crate::customers::domain::normalize_name;
@@ -213,20 +213,8 @@ pub async fn assign(
         }
     }
     let changed = db::assign(&mut tx, ids, agent_id).await?;
-    for id in &changed {
-        insert_audit(
-            &mut tx,
-            AuditEntry {
-                actor_id: Some(user.id),
-                action: "order.assign",
-                entity: "order",
-                entity_id: *id,
-                before: None,
-                after: Some(json!({"agentId": agent_id})),
-            },
-        )
+    insert_audits(&mut tx, Some(user.id), "order.assign", "order", &changed, Some(json!({"agentId": agent_id})))
         .await?;
-    }
     tx.commit().await?;
     Ok(changed)
 }

@@ -59,23 +59,26 @@ async fn read_file(request: Request, state: &AppState, name: Option<String>) -> 
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("multipart/form-data"));
-    let too_large = |e: &dyn std::fmt::Display| {
-        if e.to_string().to_lowercase().contains("length limit") {
-            AppError::new(ErrorCode::PayloadTooLarge)
+    let multipart_error = |e: axum::extract::multipart::MultipartError| {
+        AppError::new(if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ErrorCode::PayloadTooLarge
         } else {
-            AppError::new(ErrorCode::BadRequest)
-        }
+            ErrorCode::BadRequest
+        })
     };
     if !is_multipart {
-        let bytes = axum::body::to_bytes(request.into_body(), MAX_UPLOAD_BYTES).await.map_err(|e| too_large(&e))?;
+        // Bodies over the limit are refused by the route's RequestBodyLimitLayer (413) before this.
+        let bytes = axum::body::to_bytes(request.into_body(), MAX_UPLOAD_BYTES)
+            .await
+            .map_err(|_| AppError::new(ErrorCode::PayloadTooLarge))?;
         return Ok((name.unwrap_or_else(|| "import.csv".into()), bytes.to_vec()));
     }
     let mut multipart =
         Multipart::from_request(request, state).await.map_err(|_| AppError::new(ErrorCode::BadRequest))?;
-    while let Some(field) = multipart.next_field().await.map_err(|e| too_large(&e))? {
+    while let Some(field) = multipart.next_field().await.map_err(multipart_error)? {
         if field.name() == Some("file") {
             let file_name = field.file_name().map(str::to_string).filter(|n| !n.is_empty());
-            let bytes = field.bytes().await.map_err(|e| too_large(&e))?;
+            let bytes = field.bytes().await.map_err(multipart_error)?;
             return Ok((file_name.or(name).unwrap_or_else(|| "import.csv".into()), bytes.to_vec()));
         }
     }
