@@ -49,6 +49,8 @@ export default defineConfig({
       ADMIN_EMAIL,
       ADMIN_PASSWORD,
       SEED_DEMO: "true",
+      // no background auto-assign: specs run in parallel and must not take each other's orders
+      SCHEDULER: "false",
       LOGIN_MAX_FAILURES_PER_IP: "1000",
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
       LEPTOS_SITE_ROOT: path.join(root, "target/site"),

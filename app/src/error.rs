@@ -110,6 +110,24 @@ error_codes! {
     CsvRowInvalid => "csv_row_invalid", 422;
     /// No file was sent.
     FileRequired => "file_required", 422;
+    /// The presence state is not available, paused or offline.
+    PresenceUnknown => "presence_unknown", 422;
+    /// A language level is not between 1 and 5.
+    ProficiencyInvalid => "proficiency_invalid", 422;
+    /// A confirmation agent needs at least one language.
+    LanguagesRequired => "languages_required", 422;
+    /// A shift or business hours have a bad day or times (start before end, within the day).
+    ShiftInvalid => "shift_invalid", 422;
+    /// Two shifts overlap on the same day.
+    ShiftOverlap => "shift_overlap", 422;
+    /// A limit or a number of minutes is out of range (the field names it).
+    LimitInvalid => "limit_invalid", 422;
+    /// The period is empty, reversed or longer than a year.
+    PeriodInvalid => "period_invalid", 422;
+    /// No scheduled job has this name.
+    JobUnknown => "job_unknown", 404;
+    /// The job is running right now (here or on another instance).
+    JobRunning => "job_running", 409;
     /// A required field is absent or the body is not the expected JSON.
     BadRequest => "bad_request", 400;
     PayloadTooLarge => "payload_too_large", 413;

@@ -8,6 +8,7 @@ include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 #[macro_use]
 mod text_enum;
 
+pub mod agents;
 mod app;
 pub mod audit;
 pub mod auth;

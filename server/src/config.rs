@@ -23,6 +23,8 @@ pub struct Settings {
     pub auth: app::auth::service::AuthSettings,
     pub json_logs: bool,
     pub shutdown_grace: Duration,
+    /// Runs the job runner (scheduled jobs and immediate auto-assign) in this instance.
+    pub scheduler: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -68,6 +70,7 @@ impl Settings {
             },
             json_logs: lookup("LOG_FORMAT").is_some_and(|v| v.eq_ignore_ascii_case("json")),
             shutdown_grace: Duration::from_secs(parse(&lookup, "SHUTDOWN_GRACE_SECONDS", 20u64)?),
+            scheduler: parse(&lookup, "SCHEDULER", true)?,
         })
     }
 }

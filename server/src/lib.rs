@@ -1,6 +1,7 @@
 //! The host of EcoManager CS: configuration, the private PostgreSQL, HTTP (pages, server
 //! functions, REST), sessions and start-up. Business rules live in the `app` crate.
 pub mod config;
+pub mod jobs;
 pub mod pgcluster;
 pub mod rest;
 pub mod seed;

@@ -25,13 +25,17 @@ async fn the_document_describes_every_endpoint(pool: PgPool) {
         ("/api/customer-service/customers/{customerId}/notes", "post"),
         ("/api/customer-service/statuses/{code}/transitions", "put"),
         ("/api/tokens", "post"),
+        ("/api/customer-service/orders/auto-assign", "post"),
+        ("/api/customer-service/agents/performance", "get"),
+        ("/api/customer-service/agents/{agentId}/presence", "put"),
+        ("/api/customer-service/jobs/{name}/run", "post"),
     ];
     for (path, method) in expected {
         assert!(paths.get(path).and_then(|p| p.get(method)).is_some(), "{method} {path} is documented");
     }
-    assert_eq!(paths.len(), 23, "every route of rest::router is documented: {:?}", paths.keys().collect::<Vec<_>>());
+    assert_eq!(paths.len(), 32, "every route of rest::router is documented: {:?}", paths.keys().collect::<Vec<_>>());
     let schemas = doc["components"]["schemas"].as_object().unwrap();
-    for name in ["NewOrder", "OrderView", "AttemptInput", "AppError", "ErrorCode", "CustomerCard", "StatusConfig"] {
+    for name in ["NewOrder", "OrderView", "AttemptInput", "AppError", "ErrorCode", "CustomerCard", "StatusConfig", "AgentProfile", "AutoAssignReport", "AgentPerformance"] {
         assert!(schemas.contains_key(name), "schema {name}");
     }
     let codes: Vec<&str> =

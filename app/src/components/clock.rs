@@ -3,7 +3,7 @@
 //! zone (they are only called from event handlers, after hydration).
 use time::{OffsetDateTime, UtcOffset};
 
-const ALGIERS: UtcOffset = match UtcOffset::from_hms(1, 0, 0) {
+pub const ALGIERS: UtcOffset = match UtcOffset::from_hms(1, 0, 0) {
     Ok(offset) => offset,
     Err(_) => UtcOffset::UTC,
 };

@@ -3,6 +3,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use super::{role_text, LocaleSwitcher};
+use crate::agents::ui::PresenceSwitch;
 use crate::auth::api::Logout;
 use crate::auth::{CurrentUser, Role};
 use crate::i18n::*;
@@ -30,10 +31,12 @@ pub fn Header(user: CurrentUser) -> impl IntoView {
                 <Show when=move || is_supervisor>
                     <A href="/orders">{t!(i18n, nav.orders)}</A>
                     <A href="/imports">{t!(i18n, nav.imports)}</A>
+                    <A href="/agents">{t!(i18n, nav.agents)}</A>
                     <A href="/admin/statuses">{t!(i18n, nav.statuses)}</A>
                 </Show>
                 <Show when=move || is_admin>
                     <A href="/admin/users">{t!(i18n, nav.users)}</A>
+                    <A href="/admin/jobs">{t!(i18n, nav.jobs)}</A>
                 </Show>
             </nav>
             <div class="header-tools">
@@ -41,6 +44,9 @@ pub fn Header(user: CurrentUser) -> impl IntoView {
                     <span data-testid="user-name">{user.name.clone()}</span>
                     <small data-testid="user-role">{move || role_text(i18n, role)}</small>
                 </div>
+                <Show when=move || role == Role::Agent>
+                    <PresenceSwitch/>
+                </Show>
                 <LocaleSwitcher/>
                 <ActionForm action=logout>
                     <button type="submit">{t!(i18n, header.logout)}</button>

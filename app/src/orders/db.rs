@@ -153,6 +153,7 @@ macro_rules! order_row {
             is_duplicate: $r.is_duplicate,
             created_at: $r.created_at,
             version: $r.version,
+            routing: $r.routing_reason.and_then(|v| serde_json::from_value(v).ok()),
         }
     };
 }
@@ -172,7 +173,7 @@ pub async fn agent_queue(
                   o.status AS "status!", s.category, o.priority AS "priority!", o.assigned_agent_id,
                   (SELECT name FROM users WHERE id = o.assigned_agent_id) AS "agent_name?", o.attempts_count AS "attempts_count!", o.next_contact_at,
                   o.callback_scope, o.is_duplicate AS "is_duplicate!", o.created_at AS "created_at!",
-                  o.version AS "version!"
+                  o.version AS "version!", o.routing_reason
            FROM (SELECT * FROM orders WHERE closed_at IS NULL AND assigned_agent_id = $1
                  UNION
                  SELECT * FROM orders WHERE closed_at IS NULL AND callback_scope = 'anyone' AND next_contact_at <= now()) o
@@ -201,7 +202,7 @@ pub async fn pending(
         r#"SELECT o.id, o.number, o.customer_id, o.customer_name, o.phone, o.delivery_wilaya,
                   CASE WHEN $1 THEN w.name_ar ELSE w.name_fr END AS wilaya_name, o.total_dzd, o.status,
                   s.category, o.priority, o.assigned_agent_id, (SELECT name FROM users WHERE id = o.assigned_agent_id) AS "agent_name?", o.attempts_count,
-                  o.next_contact_at, o.callback_scope, o.is_duplicate, o.created_at, o.version
+                  o.next_contact_at, o.callback_scope, o.is_duplicate, o.created_at, o.version, o.routing_reason
            FROM orders o
            JOIN confirmation_statuses s ON s.code = o.status
            JOIN wilayas w ON w.code = o.delivery_wilaya
@@ -283,7 +284,7 @@ pub async fn view(conn: &mut PgConnection, id: i64, locale: UiLocale) -> Result<
                   o.delivery_type, o.source, o.status, s.category, o.priority, o.assigned_agent_id,
                   (SELECT name FROM users WHERE id = o.assigned_agent_id) AS "agent_name?", o.next_contact_at, o.callback_scope, o.closed_at, o.is_duplicate,
                   o.original_order_id, o.duplicate_score, o.detection_method, o.created_at, o.version,
-                  cu.locale
+                  cu.locale, o.routing_reason
            FROM orders o
            JOIN customers cu ON cu.id = o.customer_id
            JOIN confirmation_statuses s ON s.code = o.status
@@ -331,6 +332,7 @@ pub async fn view(conn: &mut PgConnection, id: i64, locale: UiLocale) -> Result<
             next_contact_at: o.next_contact_at,
             callback_scope: scope(o.callback_scope),
             closed_at: o.closed_at,
+            routing: o.routing_reason.and_then(|v| serde_json::from_value(v).ok()),
         },
         duplicate_info: DuplicateInfo {
             is_duplicate: o.is_duplicate,
@@ -446,12 +448,15 @@ pub async fn insert_attempt(
 /// Assigns (or with `None` unassigns) orders. Returns the ids changed; closed orders are skipped.
 pub async fn assign(conn: &mut PgConnection, ids: &[i64], agent_id: Option<i64>) -> Result<Vec<i64>, sqlx::Error> {
     sqlx::query_scalar!(
-        "UPDATE orders
+        r#"UPDATE orders
          SET assigned_agent_id = $2, assigned_at = CASE WHEN $2::int8 IS NULL THEN NULL ELSE now() END,
              callback_scope = CASE WHEN callback_scope = 'me' THEN NULL ELSE callback_scope END,
+             -- by hand: the reason says so; unassigned: it waits in the pool from now (timed relaxation)
+             routing_reason = CASE WHEN $2::int8 IS NULL THEN NULL ELSE '{"kind": "manual"}'::jsonb END,
+             routed_at = now(), waiting_since = CASE WHEN $2::int8 IS NULL THEN now() ELSE waiting_since END,
              version = version + 1, updated_at = now()
          WHERE id = ANY($1) AND closed_at IS NULL AND assigned_agent_id IS DISTINCT FROM $2
-         RETURNING id",
+         RETURNING id"#,
         ids,
         agent_id,
     )

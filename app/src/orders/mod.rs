@@ -85,6 +85,9 @@ pub struct OrderRow {
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
     pub version: i32,
+    /// Why the order is with its agent, or why nobody could take it (the last routing decision).
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<Object>))]
+    pub routing: Option<crate::agents::RoutingNote>,
 }
 
 /// The brief's `duplicateInfo` (filled by duplicate detection).
@@ -138,6 +141,9 @@ pub struct Confirmation {
     pub callback_scope: Option<CallbackScope>,
     #[serde(with = "time::serde::rfc3339::option")]
     pub closed_at: Option<OffsetDateTime>,
+    /// Why the order is with its agent, or why nobody could take it (the last routing decision).
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<Object>))]
+    pub routing: Option<crate::agents::RoutingNote>,
 }
 
 /// An order as the agent's screen and `GET` endpoints show it.

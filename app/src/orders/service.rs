@@ -82,6 +82,8 @@ pub async fn create_order(pool: &PgPool, actor: &CurrentUser, input: &NewOrder) 
         },
     )
     .await?;
+    // speed to first call: route it now, not at the next quarter hour
+    crate::agents::service::kick_routing(&mut tx, "order").await?;
     tx.commit().await?;
     Ok(IntakeResult { id, number, customer_id, status, created: true })
 }
@@ -106,6 +108,8 @@ fn sha256(bytes: &[u8]) -> Vec<u8> {
 
 /// The agent's queue (for anyone: the orders assigned to them).
 pub async fn my_queue(pool: &PgPool, user: &CurrentUser) -> Result<Vec<OrderRow>, AppError> {
+    // opening the queue is activity: it keeps the agent from being turned offline
+    crate::agents::service::touch(pool, user).await?;
     let mut conn = pool.acquire().await?;
     Ok(db::agent_queue(&mut conn, user.id, user.locale, QUEUE_LIMIT).await?)
 }

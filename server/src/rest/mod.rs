@@ -1,6 +1,7 @@
 //! The JSON API for shops, scripts and tests. Each handler is a second door to the same house: it
 //! calls the same `app::…::service` functions as the server functions, and answers errors as
 //! `{"code": "..."}` with the code's HTTP status.
+mod agents;
 mod auth;
 mod caller;
 mod customers;
@@ -39,6 +40,15 @@ pub fn router() -> Router<AppState> {
         .route("/api/customer-service/statuses", get(statuses::config).post(statuses::create))
         .route("/api/customer-service/statuses/{code}", put(statuses::update).delete(statuses::delete))
         .route("/api/customer-service/statuses/{code}/transitions", put(statuses::set_transitions))
+        .route("/api/customer-service/orders/auto-assign", post(agents::auto_assign))
+        .route("/api/customer-service/agents", get(agents::list))
+        .route("/api/customer-service/agents/performance", get(agents::performance))
+        .route("/api/customer-service/agents/{agentId}", get(agents::get).put(agents::update))
+        .route("/api/customer-service/agents/{agentId}/attempts", get(agents::attempts))
+        .route("/api/customer-service/agents/{agentId}/presence", put(agents::presence))
+        .route("/api/customer-service/routing/settings", get(agents::settings).put(agents::update_settings))
+        .route("/api/customer-service/jobs", get(agents::list_jobs))
+        .route("/api/customer-service/jobs/{name}/run", post(agents::run_job))
         .route("/api/customer-service/orders/pending", get(orders::pending))
         .route("/api/customer-service/orders/mine", get(orders::my_queue))
         .route("/api/customer-service/orders/assign", post(orders::bulk_assign))

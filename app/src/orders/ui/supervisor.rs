@@ -8,6 +8,7 @@ use leptos_router::components::{Form, A};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::{priority_text, ClientOnly, OrderPanel, StatusChip};
+use crate::agents::ui::{routing_note_text, AutoAssignPanel};
 use crate::auth::Role;
 use crate::components::clock::short_algiers;
 use crate::components::{ErrorAlert, RoleGate};
@@ -88,6 +89,7 @@ fn OrdersBoard() -> impl IntoView {
 
     view! {
         <h1>{t!(i18n, orders.title)}</h1>
+        <AutoAssignPanel on_done=move |_| reload.update(|n| *n += 1)/>
         <section class="card">
             <Form method="GET" action="/orders">
                 <div class="filters">
@@ -262,7 +264,13 @@ fn OrdersBoard() -> impl IntoView {
                                                         <td class="amount">{format!("{} DA", group_thousands(r.total))}</td>
                                                         <td><StatusChip config=config code=r.status.clone()/></td>
                                                         <td>{move || priority_text(i18n, priority)}</td>
-                                                        <td>{r.assigned_agent_name.clone().unwrap_or_else(|| t_string!(i18n, orders.nobody).to_string())}</td>
+                                                        <td>
+                                                            {r.assigned_agent_name.clone().unwrap_or_else(|| t_string!(i18n, orders.nobody).to_string())}
+                                                            {r.routing.clone().map(|note| {
+                                                                let agent = r.assigned_agent_name.clone();
+                                                                view! { <small class="routing-reason" data-testid="routing-reason">{move || routing_note_text(i18n, &note, agent.as_deref())}</small> }
+                                                            })}
+                                                        </td>
                                                         <td>{r.attempts}</td>
                                                         <td class="muted">{short_algiers(r.created_at)}</td>
                                                     </tr>

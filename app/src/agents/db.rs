@@ -1,0 +1,719 @@
+//! SQL for agents and routing: profiles, presence and its periods, what a routing run reads and
+//! writes, redistribution, performance, the scheduled jobs. Loads are counted from `orders` with
+//! the indexes migration 5 names; no LEFT JOINs (see the header of `orders/db.rs`).
+use std::collections::BTreeMap;
+
+use sqlx::PgConnection;
+use time::{Date, OffsetDateTime};
+
+use super::{
+    AgentAttempt, AgentPerformance, DayOff, JobRunView, LanguageSkill, Presence, ProfileInput, RoutingNote,
+    RoutingSettings, ShiftDto,
+};
+
+/// `fr`, `ar`, `ar-DZ` as stored.
+pub fn language_code(language: routing::Language) -> &'static str {
+    match language {
+        routing::Language::Fr => "fr",
+        routing::Language::Ar => "ar",
+        routing::Language::ArDz => "ar-DZ",
+    }
+}
+
+pub fn parse_language(code: &str) -> Option<routing::Language> {
+    match code {
+        "fr" => Some(routing::Language::Fr),
+        "ar" => Some(routing::Language::Ar),
+        "ar-DZ" => Some(routing::Language::ArDz),
+        _ => None,
+    }
+}
+
+pub async fn get_settings(conn: &mut PgConnection) -> Result<RoutingSettings, sqlx::Error> {
+    sqlx::query_as!(
+        RoutingSettings,
+        "SELECT drop_wilaya_after_minutes, any_arabic_after_minutes, inactivity_minutes, business_start_minute,
+                business_end_minute, business_days
+         FROM routing_settings WHERE id"
+    )
+    .fetch_one(conn)
+    .await
+}
+
+pub async fn update_settings(conn: &mut PgConnection, s: &RoutingSettings) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE routing_settings SET drop_wilaya_after_minutes = $1, any_arabic_after_minutes = $2,
+                inactivity_minutes = $3, business_start_minute = $4, business_end_minute = $5, business_days = $6,
+                updated_at = now()
+         WHERE id",
+        s.drop_wilaya_after_minutes,
+        s.any_arabic_after_minutes,
+        s.inactivity_minutes,
+        s.business_start_minute,
+        s.business_end_minute,
+        &s.business_days,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// An order waiting for an agent, as routing reads it.
+pub struct PoolOrder {
+    pub id: i64,
+    pub number: String,
+    pub priority_order: i16,
+    pub created_at: OffsetDateTime,
+    pub waiting_since: OffsetDateTime,
+    pub locale: String,
+    pub wilaya: i16,
+    pub due_callback: bool,
+}
+
+/// Open unassigned orders ready to be called (no contact time set, or it has come), in the
+/// routing index's order.
+pub async fn pool_orders(
+    conn: &mut PgConnection,
+    now: OffsetDateTime,
+    limit: i64,
+) -> Result<Vec<PoolOrder>, sqlx::Error> {
+    sqlx::query_as!(
+        PoolOrder,
+        r#"SELECT o.id AS "id!", o.number AS "number!", o.priority_order AS "priority_order!",
+                  o.created_at AS "created_at!", o.waiting_since AS "waiting_since!",
+                  (SELECT c.locale FROM customers c WHERE c.id = o.customer_id) AS "locale!",
+                  o.delivery_wilaya AS "wilaya!", (o.next_contact_at IS NOT NULL) AS "due_callback!"
+           FROM orders o
+           WHERE o.closed_at IS NULL AND o.assigned_agent_id IS NULL
+             AND (o.next_contact_at IS NULL OR o.next_contact_at <= $1)
+           ORDER BY o.priority_order, o.created_at, o.id
+           LIMIT $2"#,
+        now,
+        limit,
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// A confirmation agent with their limits, presence and current load.
+pub struct PoolAgent {
+    pub id: i64,
+    pub name: String,
+    pub wilayas: Vec<i16>,
+    pub max_orders_per_day: i32,
+    pub max_open_orders: i32,
+    pub presence: String,
+    pub open_now: i64,
+    pub assigned_today: i64,
+    pub last_assigned_at: Option<OffsetDateTime>,
+    pub confirmed_30d: i64,
+    pub final_30d: i64,
+}
+
+/// Active confirmation agents with their loads (open orders, assigned since `day_start`) and
+/// their last 30 days' confirmed / final outcomes.
+pub async fn pool_agents(
+    conn: &mut PgConnection,
+    now: OffsetDateTime,
+    day_start: OffsetDateTime,
+) -> Result<Vec<PoolAgent>, sqlx::Error> {
+    sqlx::query_as!(
+        PoolAgent,
+        r#"SELECT u.id AS "id!", u.name AS "name!", p.wilayas AS "wilayas!", p.max_orders_per_day AS "max_orders_per_day!",
+                  p.max_open_orders AS "max_open_orders!",
+                  coalesce((SELECT ap.state FROM agent_presence ap WHERE ap.user_id = u.id), 'offline') AS "presence!",
+                  (SELECT count(*) FROM orders o WHERE o.assigned_agent_id = u.id AND o.closed_at IS NULL) AS "open_now!",
+                  (SELECT count(*) FROM orders o WHERE o.assigned_agent_id = u.id AND o.assigned_at >= $2) AS "assigned_today!",
+                  (SELECT max(o.assigned_at) FROM orders o WHERE o.assigned_agent_id = u.id) AS "last_assigned_at?",
+                  (SELECT count(*) FROM confirmation_attempts a JOIN confirmation_statuses s ON s.code = a.status_after
+                   WHERE a.agent_id = u.id AND a.created_at >= $1::timestamptz - interval '30 days' AND s.is_final
+                     AND s.counts_as_confirmed) AS "confirmed_30d!",
+                  (SELECT count(*) FROM confirmation_attempts a JOIN confirmation_statuses s ON s.code = a.status_after
+                   WHERE a.agent_id = u.id AND a.created_at >= $1::timestamptz - interval '30 days' AND s.is_final) AS "final_30d!"
+           FROM users u JOIN agent_profiles p ON p.user_id = u.id
+           WHERE u.active AND u.role = 'agent' AND p.is_confirmation_agent
+           ORDER BY u.id"#,
+        now,
+        day_start,
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// Every agent's languages, shifts and whether `today` is a day off, keyed by user id.
+pub struct Schedules {
+    pub languages: BTreeMap<i64, Vec<LanguageSkill>>,
+    pub shifts: BTreeMap<i64, Vec<ShiftDto>>,
+    pub days_off: BTreeMap<i64, Vec<DayOff>>,
+}
+
+/// Languages, shifts and days off (from `from_day` on) of the given agents.
+pub async fn schedules(conn: &mut PgConnection, ids: &[i64], from_day: Date) -> Result<Schedules, sqlx::Error> {
+    let mut out = Schedules { languages: BTreeMap::new(), shifts: BTreeMap::new(), days_off: BTreeMap::new() };
+    let languages = sqlx::query!(
+        "SELECT user_id, language, proficiency FROM agent_languages WHERE user_id = ANY($1)
+         ORDER BY user_id, proficiency DESC, language",
+        ids
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    for r in languages {
+        if let Some(language) = parse_language(&r.language) {
+            let proficiency = u8::try_from(r.proficiency).unwrap_or(1);
+            out.languages.entry(r.user_id).or_default().push(LanguageSkill { language, proficiency });
+        }
+    }
+    let shifts = sqlx::query!(
+        "SELECT user_id, weekday, start_minute, end_minute FROM agent_shifts WHERE user_id = ANY($1)
+         ORDER BY user_id, weekday, start_minute",
+        ids
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    for r in shifts {
+        out.shifts.entry(r.user_id).or_default().push(ShiftDto {
+            weekday: u8::try_from(r.weekday).unwrap_or(0),
+            start_minute: u16::try_from(r.start_minute).unwrap_or(0),
+            end_minute: u16::try_from(r.end_minute).unwrap_or(0),
+        });
+    }
+    let days = sqlx::query!(
+        "SELECT user_id, day, reason FROM agent_days_off WHERE user_id = ANY($1) AND day >= $2 ORDER BY user_id, day",
+        ids,
+        from_day,
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    for r in days {
+        out.days_off.entry(r.user_id).or_default().push(DayOff { day: r.day, reason: r.reason });
+    }
+    Ok(out)
+}
+
+/// Takes the routing lock for this transaction: one routing run at a time across every app
+/// instance (a second run waits, then finds the orders already placed).
+pub async fn lock_routing(conn: &mut PgConnection) -> Result<(), sqlx::Error> {
+    sqlx::query!("SELECT pg_advisory_xact_lock(hashtext('ecocs.routing'))").execute(conn).await?;
+    Ok(())
+}
+
+/// Assigns each order to its agent with its reason, unless someone placed it meanwhile. Returns
+/// the ids placed.
+pub async fn apply_assignments(
+    conn: &mut PgConnection,
+    ids: &[i64],
+    agents: &[i64],
+    notes: &[serde_json::Value],
+    now: OffsetDateTime,
+) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"UPDATE orders o
+           SET assigned_agent_id = d.agent, assigned_at = $4, routing_reason = d.note, routed_at = $4,
+               version = o.version + 1, updated_at = now()
+           FROM UNNEST($1::int8[], $2::int8[], $3::jsonb[]) AS d (id, agent, note)
+           WHERE o.id = d.id AND o.assigned_agent_id IS NULL AND o.closed_at IS NULL
+           RETURNING o.id"#,
+        ids,
+        agents,
+        notes,
+        now,
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// Records why nobody took these orders (they stay in the pool, listed for supervisors).
+pub async fn note_unassigned(
+    conn: &mut PgConnection,
+    ids: &[i64],
+    notes: &[serde_json::Value],
+    now: OffsetDateTime,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        r#"UPDATE orders o SET routing_reason = d.note, routed_at = $3
+           FROM UNNEST($1::int8[], $2::jsonb[]) AS d (id, note)
+           WHERE o.id = d.id AND o.assigned_agent_id IS NULL"#,
+        ids,
+        notes,
+        now,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Sends an agent's open orders they have not started back to the pool (started ones, and "me
+/// only" callbacks, stay). Returns the ids returned.
+pub async fn return_unstarted(
+    conn: &mut PgConnection,
+    agent_id: i64,
+    note: &RoutingNote,
+    now: OffsetDateTime,
+) -> Result<Vec<i64>, sqlx::Error> {
+    let note = serde_json::to_value(note).unwrap_or_default();
+    sqlx::query_scalar!(
+        "UPDATE orders
+         SET assigned_agent_id = NULL, assigned_at = NULL, waiting_since = $3, routing_reason = $2, routed_at = $3,
+             version = version + 1, updated_at = now()
+         WHERE assigned_agent_id = $1 AND closed_at IS NULL AND attempts_count = 0
+           AND callback_scope IS DISTINCT FROM 'me'
+         RETURNING id",
+        agent_id,
+        note,
+        now,
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// Agents holding open orders they have not started (candidates for redistribution at shift end).
+pub async fn agents_with_unstarted(conn: &mut PgConnection) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT u.id AS "id!" FROM users u
+           WHERE u.role = 'agent'
+             AND EXISTS (SELECT 1 FROM orders o WHERE o.assigned_agent_id = u.id AND o.closed_at IS NULL
+                         AND o.attempts_count = 0 AND o.callback_scope IS DISTINCT FROM 'me')
+           ORDER BY u.id"#
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// The agent's presence row, locked (presence changes are serialised per agent).
+pub async fn lock_presence(conn: &mut PgConnection, user_id: i64) -> Result<(Presence, String), sqlx::Error> {
+    sqlx::query!("INSERT INTO agent_presence (user_id) VALUES ($1) ON CONFLICT (user_id) DO NOTHING", user_id)
+        .execute(&mut *conn)
+        .await?;
+    let row = sqlx::query!("SELECT state, reason FROM agent_presence WHERE user_id = $1 FOR UPDATE", user_id)
+        .fetch_one(conn)
+        .await?;
+    Ok((Presence::parse(&row.state).unwrap_or(Presence::Offline), row.reason))
+}
+
+/// Moves an agent to a presence state: closes the open period and opens the new one.
+pub async fn set_presence(
+    conn: &mut PgConnection,
+    user_id: i64,
+    state: Presence,
+    reason: &str,
+    now: OffsetDateTime,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE agent_presence SET state = $2, reason = $3, since = $4, last_seen_at = $4 WHERE user_id = $1",
+        user_id,
+        state.as_str(),
+        reason,
+        now,
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "UPDATE presence_periods SET ended_at = greatest($2, started_at) WHERE user_id = $1 AND ended_at IS NULL",
+        user_id,
+        now
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "INSERT INTO presence_periods (user_id, state, reason, started_at) VALUES ($1, $2, $3, $4)",
+        user_id,
+        state.as_str(),
+        reason,
+        now,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Notes activity (at most one write per agent per 30 s).
+pub async fn touch_presence(conn: &mut PgConnection, user_id: i64, now: OffsetDateTime) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE agent_presence SET last_seen_at = $2
+         WHERE user_id = $1 AND state <> 'offline' AND last_seen_at < $2::timestamptz - interval '30 seconds'",
+        user_id,
+        now
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Agents available or paused but silent for longer than `minutes`.
+pub async fn inactive_agents(
+    conn: &mut PgConnection,
+    now: OffsetDateTime,
+    minutes: i32,
+) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar!(
+        "SELECT user_id FROM agent_presence
+         WHERE state <> 'offline' AND last_seen_at < $1::timestamptz - make_interval(mins => $2)
+         ORDER BY user_id",
+        now,
+        minutes,
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// One profile row (without languages, shifts, days off).
+pub struct ProfileRow {
+    pub user_id: i64,
+    pub name: String,
+    pub email: String,
+    pub active: bool,
+    pub is_confirmation_agent: bool,
+    pub wilayas: Vec<i16>,
+    pub max_orders_per_day: i32,
+    pub max_open_orders: i32,
+    pub presence: String,
+    pub presence_reason: String,
+    pub presence_since: OffsetDateTime,
+    pub open_orders: i64,
+    pub assigned_today: i64,
+}
+
+/// Agents' profiles (one agent with `only`), agents first by name.
+pub async fn list_profiles(
+    conn: &mut PgConnection,
+    only: Option<i64>,
+    day_start: OffsetDateTime,
+) -> Result<Vec<ProfileRow>, sqlx::Error> {
+    sqlx::query_as!(
+        ProfileRow,
+        r#"SELECT u.id AS "user_id!", u.name AS "name!", u.email AS "email!", u.active AS "active!",
+                  p.is_confirmation_agent AS "is_confirmation_agent!", p.wilayas AS "wilayas!",
+                  p.max_orders_per_day AS "max_orders_per_day!", p.max_open_orders AS "max_open_orders!",
+                  coalesce((SELECT ap.state FROM agent_presence ap WHERE ap.user_id = u.id), 'offline') AS "presence!",
+                  coalesce((SELECT ap.reason FROM agent_presence ap WHERE ap.user_id = u.id), '') AS "presence_reason!",
+                  coalesce((SELECT ap.since FROM agent_presence ap WHERE ap.user_id = u.id), p.created_at) AS "presence_since!",
+                  (SELECT count(*) FROM orders o WHERE o.assigned_agent_id = u.id AND o.closed_at IS NULL) AS "open_orders!",
+                  (SELECT count(*) FROM orders o WHERE o.assigned_agent_id = u.id AND o.assigned_at >= $2) AS "assigned_today!"
+           FROM users u JOIN agent_profiles p ON p.user_id = u.id
+           WHERE u.role = 'agent' AND ($1::int8 IS NULL OR u.id = $1)
+           ORDER BY u.active DESC, u.name, u.id"#,
+        only,
+        day_start,
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// Replaces an agent's profile whole (languages, shifts and days off included). False if the
+/// user has no profile (not an agent).
+pub async fn replace_profile(conn: &mut PgConnection, user_id: i64, p: &ProfileInput) -> Result<bool, sqlx::Error> {
+    let updated = sqlx::query!(
+        "UPDATE agent_profiles SET is_confirmation_agent = $2, wilayas = $3, max_orders_per_day = $4,
+                max_open_orders = $5, updated_at = now()
+         WHERE user_id = $1",
+        user_id,
+        p.is_confirmation_agent,
+        &p.wilayas,
+        p.max_orders_per_day,
+        p.max_open_orders,
+    )
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    if updated == 0 {
+        return Ok(false);
+    }
+    let languages: Vec<String> = p.languages.iter().map(|l| language_code(l.language).to_string()).collect();
+    let proficiency: Vec<i16> = p.languages.iter().map(|l| i16::from(l.proficiency)).collect();
+    sqlx::query!("DELETE FROM agent_languages WHERE user_id = $1", user_id).execute(&mut *conn).await?;
+    sqlx::query!(
+        "INSERT INTO agent_languages (user_id, language, proficiency)
+         SELECT $1, l, p FROM UNNEST($2::text[], $3::int2[]) AS x (l, p)",
+        user_id,
+        &languages,
+        &proficiency,
+    )
+    .execute(&mut *conn)
+    .await?;
+    let weekdays: Vec<i16> = p.shifts.iter().map(|s| i16::from(s.weekday)).collect();
+    let starts: Vec<i16> = p.shifts.iter().map(|s| i16::try_from(s.start_minute).unwrap_or(0)).collect();
+    let ends: Vec<i16> = p.shifts.iter().map(|s| i16::try_from(s.end_minute).unwrap_or(0)).collect();
+    sqlx::query!("DELETE FROM agent_shifts WHERE user_id = $1", user_id).execute(&mut *conn).await?;
+    sqlx::query!(
+        "INSERT INTO agent_shifts (user_id, weekday, start_minute, end_minute)
+         SELECT $1, w, s, e FROM UNNEST($2::int2[], $3::int2[], $4::int2[]) AS x (w, s, e)",
+        user_id,
+        &weekdays,
+        &starts,
+        &ends,
+    )
+    .execute(&mut *conn)
+    .await?;
+    let days: Vec<Date> = p.days_off.iter().map(|d| d.day).collect();
+    let reasons: Vec<String> = p.days_off.iter().map(|d| d.reason.trim().to_string()).collect();
+    sqlx::query!("DELETE FROM agent_days_off WHERE user_id = $1", user_id).execute(&mut *conn).await?;
+    sqlx::query!(
+        "INSERT INTO agent_days_off (user_id, day, reason) SELECT $1, d, r FROM UNNEST($2::date[], $3::text[]) AS x (d, r)",
+        user_id,
+        &days,
+        &reasons,
+    )
+    .execute(conn)
+    .await?;
+    Ok(true)
+}
+
+/// Wilaya codes among `codes` that do not exist.
+pub async fn unknown_wilayas(conn: &mut PgConnection, codes: &[i16]) -> Result<Vec<i16>, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT c AS "c!" FROM UNNEST($1::int2[]) AS c WHERE NOT EXISTS (SELECT 1 FROM wilayas w WHERE w.code = c)"#,
+        codes
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// Per agent over [from, to): assignments, attempts and outcomes, response times, time on
+/// attempts and time available. `now` closes presence periods still open.
+pub async fn performance(
+    conn: &mut PgConnection,
+    from: OffsetDateTime,
+    to: OffsetDateTime,
+    now: OffsetDateTime,
+    only: Option<i64>,
+) -> Result<Vec<AgentPerformance>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT u.id AS "id!", u.name AS "name!",
+                  (SELECT count(*) FROM orders o WHERE o.assigned_agent_id = u.id
+                     AND o.assigned_at >= $1 AND o.assigned_at < $2) AS "orders_assigned!",
+                  s.attempts AS "attempts!", s.confirmations AS "confirmations!", s.finals AS "finals!",
+                  s.avg_ms AS "avg_ms?", s.total_ms AS "total_ms!",
+                  r.from_creation AS "from_creation?", r.from_assignment AS "from_assignment?",
+                  av.secs AS "available_secs!"
+           FROM users u
+           CROSS JOIN LATERAL (
+               SELECT count(*) AS attempts,
+                      count(*) FILTER (WHERE st.counts_as_confirmed) AS confirmations,
+                      count(*) FILTER (WHERE st.is_final) AS finals,
+                      avg(a.duration_ms)::float8 AS avg_ms,
+                      coalesce(sum(a.duration_ms), 0)::int8 AS total_ms
+               FROM confirmation_attempts a JOIN confirmation_statuses st ON st.code = a.status_after
+               WHERE a.agent_id = u.id AND a.created_at >= $1 AND a.created_at < $2) s
+           CROSS JOIN LATERAL (
+               SELECT avg(extract(epoch FROM f.created_at - o.created_at))::float8 AS from_creation,
+                      (avg(extract(epoch FROM f.created_at - o.assigned_at))
+                           FILTER (WHERE o.assigned_at <= f.created_at))::float8 AS from_assignment
+               FROM confirmation_attempts f JOIN orders o ON o.id = f.order_id
+               WHERE f.agent_id = u.id AND f.created_at >= $1 AND f.created_at < $2
+                 AND NOT EXISTS (SELECT 1 FROM confirmation_attempts b
+                                 WHERE b.order_id = f.order_id AND b.created_at < f.created_at)) r
+           CROSS JOIN LATERAL (
+               SELECT coalesce(sum(extract(epoch FROM least(coalesce(pp.ended_at, $3), $2) - greatest(pp.started_at, $1))), 0)::int8 AS secs
+               FROM presence_periods pp
+               WHERE pp.user_id = u.id AND pp.state = 'available' AND pp.started_at < $2
+                 AND coalesce(pp.ended_at, $3) > $1) av
+           WHERE u.role = 'agent' AND ($4::int8 IS NULL OR u.id = $4)
+             AND (u.active OR s.attempts > 0)
+           ORDER BY u.id"#,
+        from,
+        to,
+        now,
+        only,
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let available = r.available_secs.max(0);
+            AgentPerformance {
+                agent_id: r.id,
+                name: r.name,
+                rank: 0,
+                orders_assigned: r.orders_assigned,
+                attempts: r.attempts,
+                confirmations: r.confirmations,
+                final_outcomes: r.finals,
+                success_rate: (r.finals > 0).then(|| r.confirmations as f64 / r.finals as f64),
+                avg_response_from_creation: r.from_creation,
+                avg_response_from_assignment: r.from_assignment,
+                avg_attempt_duration: r.avg_ms.map(|ms| ms / 1000.0),
+                available_seconds: available,
+                utilisation: (available > 0).then(|| (r.total_ms as f64 / 1000.0 / available as f64).min(1.0)),
+            }
+        })
+        .collect())
+}
+
+/// The attempts behind an agent's figures over [from, to), newest first (the rankings drill-down).
+pub async fn agent_attempts(
+    conn: &mut PgConnection,
+    agent_id: i64,
+    from: OffsetDateTime,
+    to: OffsetDateTime,
+    limit: i64,
+) -> Result<Vec<AgentAttempt>, sqlx::Error> {
+    sqlx::query_as!(
+        AgentAttempt,
+        r#"SELECT a.id AS "id!", a.order_id AS "order_id!", (SELECT o.number FROM orders o WHERE o.id = a.order_id) AS "order_number!",
+                  a.status_after AS "status_after!", a.method AS "method!", a.duration_ms AS "duration_ms!",
+                  NOT EXISTS (SELECT 1 FROM confirmation_attempts b WHERE b.order_id = a.order_id AND b.created_at < a.created_at)
+                      AS "first_of_order!",
+                  a.created_at AS "created_at!"
+           FROM confirmation_attempts a
+           WHERE a.agent_id = $1 AND a.created_at >= $2 AND a.created_at < $3
+           ORDER BY a.created_at DESC, a.id DESC
+           LIMIT $4"#,
+        agent_id,
+        from,
+        to,
+        limit,
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// Jobs are registered at start (each instance; the first one creates the rows).
+pub async fn register_job(conn: &mut PgConnection, name: &str, next_run_at: OffsetDateTime) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "INSERT INTO scheduled_jobs (name, next_run_at) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+        name,
+        next_run_at
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Claims a job run: due (or `force`d) and not running elsewhere (a run older than 30 minutes is
+/// taken as dead). Sets the next run and opens a run row. None when another instance has it.
+#[allow(clippy::too_many_arguments)]
+pub async fn claim_job(
+    conn: &mut PgConnection,
+    name: &str,
+    now: OffsetDateTime,
+    next_run_at: OffsetDateTime,
+    instance: &str,
+    trigger: &str,
+    force: bool,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"WITH claimed AS (
+               UPDATE scheduled_jobs
+               SET running_since = $2, running_instance = $4, updated_at = now(),
+                   next_run_at = CASE WHEN $6 THEN next_run_at ELSE $3 END
+               WHERE name = $1 AND enabled AND ($6 OR next_run_at <= $2)
+                 AND (running_since IS NULL OR running_since < $2::timestamptz - interval '30 minutes')
+               RETURNING name)
+           INSERT INTO job_runs (job, trigger, instance, started_at)
+           SELECT name, $5, $4, $2 FROM claimed
+           RETURNING id"#,
+        name,
+        now,
+        next_run_at,
+        instance,
+        trigger,
+        force,
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+/// Closes a run and frees the job.
+pub async fn finish_job(
+    conn: &mut PgConnection,
+    name: &str,
+    run_id: i64,
+    outcome: &str,
+    detail: &serde_json::Value,
+    finished_at: OffsetDateTime,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE job_runs SET finished_at = $3, outcome = $4, detail = $5 WHERE id = $2 AND job = $1",
+        name,
+        run_id,
+        finished_at,
+        outcome,
+        detail,
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "UPDATE scheduled_jobs SET running_since = NULL, running_instance = NULL, updated_at = now() WHERE name = $1",
+        name
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub struct JobRow {
+    pub name: String,
+    pub next_run_at: OffsetDateTime,
+    pub running: bool,
+}
+
+pub async fn list_jobs(conn: &mut PgConnection) -> Result<Vec<JobRow>, sqlx::Error> {
+    sqlx::query_as!(
+        JobRow,
+        r#"SELECT name, next_run_at, (running_since IS NOT NULL) AS "running!" FROM scheduled_jobs ORDER BY name"#
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// The last `limit` runs of each job, newest first.
+pub async fn recent_runs(conn: &mut PgConnection, limit: i64) -> Result<Vec<(String, JobRunView)>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT r.job AS "job!", r.id AS "id!", r.trigger AS "trigger!", r.instance AS "instance!",
+                  r.started_at AS "started_at!", r.outcome AS "outcome!", r.detail AS "detail!",
+                  (extract(epoch FROM r.finished_at - r.started_at) * 1000)::int8 AS "duration_ms?"
+           FROM scheduled_jobs j
+           CROSS JOIN LATERAL (SELECT id, job, trigger, instance, started_at, finished_at, outcome, detail
+                               FROM job_runs WHERE job = j.name ORDER BY started_at DESC, id DESC LIMIT $1) r
+           ORDER BY r.job, r.started_at DESC, r.id DESC"#,
+        limit
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            (
+                r.job,
+                JobRunView {
+                    id: r.id,
+                    trigger: r.trigger,
+                    instance: r.instance,
+                    started_at: r.started_at,
+                    duration_ms: r.duration_ms,
+                    outcome: r.outcome,
+                    detail: r.detail,
+                },
+            )
+        })
+        .collect())
+}
+
+/// True for a user with an agent profile (any agent, active or not).
+pub async fn is_agent(conn: &mut PgConnection, user_id: i64) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar!(r#"SELECT EXISTS (SELECT 1 FROM agent_profiles WHERE user_id = $1) AS "e!""#, user_id)
+        .fetch_one(conn)
+        .await
+}
+
+/// One audit row per order an auto-assign run placed, naming the agent.
+pub async fn audit_auto_assignments(
+    conn: &mut PgConnection,
+    actor: Option<i64>,
+    ids: &[i64],
+    agents: &[i64],
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "INSERT INTO audit_log (actor_id, action, entity, entity_id, after)
+         SELECT $1, 'order.auto_assign', 'order', d.id, jsonb_build_object('agentId', d.agent)
+         FROM UNNEST($2::int8[], $3::int8[]) AS d (id, agent)
+         JOIN orders o ON o.id = d.id AND o.assigned_agent_id = d.agent",
+        actor,
+        ids,
+        agents,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}

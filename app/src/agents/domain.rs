@@ -1,0 +1,388 @@
+//! Pure rules around routing: Algerian local time, the scheduled jobs and their schedules, profile
+//! validation, the brief's rating. No I/O; `now` is always an argument.
+use std::collections::BTreeSet;
+
+use time::{Duration, OffsetDateTime, Time};
+
+use super::{LanguageSkill, ProfileInput, RoutingSettings, ShiftDto};
+use crate::components::clock::ALGIERS;
+use crate::error::{AppError, ErrorCode};
+
+/// Wilaya codes run 1..=69 since the 2025 reform (the table is the truth; this bounds input).
+pub const MAX_WILAYA: i16 = 69;
+
+/// Local (Algiers) weekday (ISO, 1 = Monday) and minute of the day.
+pub fn local_weekday_minute(at: OffsetDateTime) -> (u8, u16) {
+    let local = at.to_offset(ALGIERS);
+    let minute = u16::from(local.hour()) * 60 + u16::from(local.minute());
+    (local.weekday().number_from_monday(), minute)
+}
+
+/// The start of the Algiers day containing `at` (daily limits count from it).
+pub fn local_day_start(at: OffsetDateTime) -> OffsetDateTime {
+    at.to_offset(ALGIERS).replace_time(Time::MIDNIGHT)
+}
+
+/// The Algiers date of `at` (days off are local dates).
+pub fn local_date(at: OffsetDateTime) -> time::Date {
+    at.to_offset(ALGIERS).date()
+}
+
+/// Business hours in Algiers time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BusinessHours {
+    pub start_minute: u16,
+    pub end_minute: u16,
+    /// ISO weekdays.
+    pub days: BTreeSet<u8>,
+}
+
+impl BusinessHours {
+    pub fn from_settings(s: &RoutingSettings) -> Self {
+        Self {
+            start_minute: u16::try_from(s.business_start_minute).unwrap_or(0),
+            end_minute: u16::try_from(s.business_end_minute).unwrap_or(1440),
+            days: s.business_days.iter().filter_map(|d| u8::try_from(*d).ok()).collect(),
+        }
+    }
+
+    pub fn contains(&self, weekday: u8, minute: u16) -> bool {
+        self.days.contains(&weekday) && minute >= self.start_minute && minute < self.end_minute
+    }
+}
+
+impl Default for BusinessHours {
+    /// 08:00–20:00, Sunday to Thursday.
+    fn default() -> Self {
+        Self { start_minute: 480, end_minute: 1200, days: [7, 1, 2, 3, 4].into_iter().collect() }
+    }
+}
+
+/// When a job runs, in Algiers time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Schedule {
+    /// At every multiple of `minutes` from local midnight; only within business hours if asked.
+    Every { minutes: u16, business_hours_only: bool },
+    /// Once a day at this local minute.
+    DailyAt { minute: u16 },
+}
+
+impl Schedule {
+    /// The first run strictly after `after`.
+    pub fn next_after(self, after: OffsetDateTime, hours: &BusinessHours) -> OffsetDateTime {
+        let local = after.to_offset(ALGIERS);
+        let midnight = local.replace_time(Time::MIDNIGHT);
+        match self {
+            Schedule::DailyAt { minute } => {
+                let today = midnight + Duration::minutes(i64::from(minute));
+                if today > local {
+                    today
+                } else {
+                    today + Duration::days(1)
+                }
+            }
+            Schedule::Every { minutes, business_hours_only } => {
+                let step = i64::from(minutes.max(1));
+                let (_, now_minute) = local_weekday_minute(after);
+                // the next slot boundary after `after`, then walk slots (at most 8 days) until one is allowed
+                let mut slot = midnight + Duration::minutes((i64::from(now_minute) / step + 1) * step);
+                for _ in 0..(8 * 1440 / step + 2) {
+                    let (weekday, minute) = local_weekday_minute(slot);
+                    if !business_hours_only || hours.contains(weekday, minute) {
+                        return slot;
+                    }
+                    slot += Duration::minutes(step);
+                }
+                // no business day at all: fall back to the plain interval
+                midnight + Duration::minutes((i64::from(now_minute) / step + 1) * step)
+            }
+        }
+    }
+
+    /// A code the screen translates.
+    pub fn code(self) -> String {
+        match self {
+            Schedule::Every { minutes, business_hours_only: true } => format!("every_{minutes}_business"),
+            Schedule::Every { minutes, business_hours_only: false } => format!("every_{minutes}"),
+            Schedule::DailyAt { minute } => format!("daily_{:02}{:02}", minute / 60, minute % 60),
+        }
+    }
+}
+
+text_enum!(
+    /// The registered background jobs (bodies of later issues' jobs are empty until they land).
+    Job, ErrorCode::JobUnknown, "job" {
+        AutoAssign => "auto_assign",
+        PresenceSweep => "presence_sweep",
+        DuplicateScan => "duplicate_scan",
+        Classification => "classification",
+        Reminders => "reminders",
+    }
+);
+
+impl Job {
+    /// The brief's schedules: auto-assign every 15 minutes in business hours, duplicates hourly,
+    /// classification at 02:00, reminders every 30 minutes in business hours; presence every minute.
+    pub fn schedule(self) -> Schedule {
+        match self {
+            Job::AutoAssign => Schedule::Every { minutes: 15, business_hours_only: true },
+            Job::PresenceSweep => Schedule::Every { minutes: 1, business_hours_only: false },
+            Job::DuplicateScan => Schedule::Every { minutes: 60, business_hours_only: false },
+            Job::Classification => Schedule::DailyAt { minute: 120 },
+            Job::Reminders => Schedule::Every { minutes: 30, business_hours_only: true },
+        }
+    }
+}
+
+/// Checks a profile before it is stored; the error names the field.
+pub fn validate_profile(input: &ProfileInput) -> Result<(), AppError> {
+    let mut seen = BTreeSet::new();
+    for (i, skill) in input.languages.iter().enumerate() {
+        if !(1..=5).contains(&skill.proficiency) {
+            return Err(AppError::field(ErrorCode::ProficiencyInvalid, &format!("languages[{i}].proficiency")));
+        }
+        if !seen.insert(skill.language) {
+            return Err(AppError::field(ErrorCode::BadRequest, &format!("languages[{i}].language")));
+        }
+    }
+    if input.is_confirmation_agent && input.languages.is_empty() {
+        return Err(AppError::field(ErrorCode::LanguagesRequired, "languages"));
+    }
+    let mut wilayas = BTreeSet::new();
+    for (i, code) in input.wilayas.iter().enumerate() {
+        if !(1..=MAX_WILAYA).contains(code) || !wilayas.insert(*code) {
+            return Err(AppError::field(ErrorCode::WilayaUnknown, &format!("wilayas[{i}]")));
+        }
+    }
+    routing::shift::validate_shifts(&shifts(&input.shifts)).map_err(|e| match e {
+        routing::shift::ShiftError::Overlap { .. } => AppError::field(ErrorCode::ShiftOverlap, "shifts"),
+        _ => AppError::field(ErrorCode::ShiftInvalid, "shifts"),
+    })?;
+    if !(1..=5000).contains(&input.max_orders_per_day) {
+        return Err(AppError::field(ErrorCode::LimitInvalid, "maxOrdersPerDay"));
+    }
+    if !(1..=1000).contains(&input.max_open_orders) {
+        return Err(AppError::field(ErrorCode::LimitInvalid, "maxOpenOrders"));
+    }
+    let mut days = BTreeSet::new();
+    for (i, d) in input.days_off.iter().enumerate() {
+        if !days.insert(d.day) || d.reason.chars().count() > 200 {
+            return Err(AppError::field(ErrorCode::BadRequest, &format!("daysOff[{i}]")));
+        }
+    }
+    Ok(())
+}
+
+/// Validates routing settings (relaxation minutes, inactivity, business hours).
+pub fn validate_settings(s: &RoutingSettings) -> Result<(), AppError> {
+    let minutes_ok = |m: Option<i32>| m.is_none_or(|m| (0..=10_080).contains(&m));
+    if !minutes_ok(s.drop_wilaya_after_minutes) {
+        return Err(AppError::field(ErrorCode::LimitInvalid, "dropWilayaAfterMinutes"));
+    }
+    if !minutes_ok(s.any_arabic_after_minutes) {
+        return Err(AppError::field(ErrorCode::LimitInvalid, "anyArabicAfterMinutes"));
+    }
+    if !(1..=1440).contains(&s.inactivity_minutes) {
+        return Err(AppError::field(ErrorCode::LimitInvalid, "inactivityMinutes"));
+    }
+    if !(0 <= s.business_start_minute
+        && s.business_start_minute < s.business_end_minute
+        && s.business_end_minute <= 1440)
+    {
+        return Err(AppError::field(ErrorCode::ShiftInvalid, "businessHours"));
+    }
+    if s.business_days.iter().any(|d| !(1..=7).contains(d)) {
+        return Err(AppError::field(ErrorCode::ShiftInvalid, "businessDays"));
+    }
+    Ok(())
+}
+
+pub fn shifts(dtos: &[ShiftDto]) -> Vec<routing::Shift> {
+    dtos.iter()
+        .map(|s| routing::Shift { weekday: s.weekday, start_minute: s.start_minute, end_minute: s.end_minute })
+        .collect()
+}
+
+/// The brief's rating, 1..5: mostly the success rate, a little the speed to first call (a first
+/// call within 5 minutes earns the full speed part; after 2 hours none).
+pub fn rating(success_rate: f64, response_seconds: Option<f64>) -> f64 {
+    let speed = match response_seconds {
+        None => 0.5,
+        Some(s) if s <= 300.0 => 1.0,
+        Some(s) if s >= 7200.0 => 0.0,
+        Some(s) => 1.0 - (s - 300.0) / (7200.0 - 300.0),
+    };
+    let score = 0.8 * success_rate.clamp(0.0, 1.0) + 0.2 * speed;
+    ((1.0 + 4.0 * score) * 10.0).round() / 10.0
+}
+
+/// Languages a profile speaks, as the routing crate wants them.
+pub fn skills(languages: &[LanguageSkill]) -> Vec<(routing::Language, u8)> {
+    languages.iter().map(|l| (l.language, l.proficiency)).collect()
+}
+
+/// "16, 31 44" → [16, 31, 44] (commas or spaces; empty = all wilayas).
+pub fn parse_wilaya_list(text: &str) -> Result<Vec<i16>, AppError> {
+    text.split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|t| !t.is_empty())
+        .map(|t| t.parse::<i16>().ok().filter(|c| (1..=MAX_WILAYA).contains(c)))
+        .collect::<Option<Vec<_>>>()
+        .ok_or_else(|| AppError::field(ErrorCode::WilayaUnknown, "wilayas"))
+}
+
+/// One day's shifts as typed: "08:00-12:00, 13:00-17:00" (empty = day off).
+pub fn parse_day_shifts(weekday: u8, text: &str) -> Result<Vec<ShiftDto>, AppError> {
+    let bad = || AppError::field(ErrorCode::ShiftInvalid, &format!("shifts.{weekday}"));
+    let minute = |t: &str| -> Option<u16> {
+        let (h, m) = t.trim().split_once(':').unwrap_or((t.trim(), "0"));
+        let (h, m) = (h.trim().parse::<u16>().ok()?, m.trim().parse::<u16>().ok()?);
+        (m < 60 && (h < 24 || (h == 24 && m == 0))).then_some(h * 60 + m)
+    };
+    text.split([',', ';'])
+        .filter(|t| !t.trim().is_empty())
+        .map(|range| {
+            let (a, b) = range.split_once(['-', '–']).ok_or_else(bad)?;
+            let (start_minute, end_minute) = (minute(a).ok_or_else(bad)?, minute(b).ok_or_else(bad)?);
+            Ok(ShiftDto { weekday, start_minute, end_minute })
+        })
+        .collect()
+}
+
+/// The shifts of one weekday as the form shows them: "08:00-12:00, 13:00-17:00".
+pub fn format_day_shifts(shifts: &[ShiftDto], weekday: u8) -> String {
+    let hm = |m: u16| format!("{:02}:{:02}", m / 60, m % 60);
+    shifts
+        .iter()
+        .filter(|s| s.weekday == weekday)
+        .map(|s| format!("{}-{}", hm(s.start_minute), hm(s.end_minute)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// "2026-12-25, 2027-01-01" → days off.
+pub fn parse_days_off(text: &str) -> Result<Vec<super::DayOff>, AppError> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    text.split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|t| !t.is_empty())
+        .map(|t| {
+            time::Date::parse(t, &format)
+                .map(|day| super::DayOff { day, reason: String::new() })
+                .map_err(|_| AppError::field(ErrorCode::BadRequest, "daysOff"))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use time::macros::datetime;
+
+    use super::*;
+
+    fn hours() -> BusinessHours {
+        BusinessHours::default()
+    }
+
+    #[test]
+    fn auto_assign_runs_every_quarter_hour_inside_algerian_business_hours() {
+        let every15 = Job::AutoAssign.schedule();
+        // Wednesday 2026-11-25 10:07 Algiers = 09:07 UTC → 10:15 Algiers
+        assert_eq!(every15.next_after(datetime!(2026-11-25 09:07 UTC), &hours()), datetime!(2026-11-25 09:15 UTC));
+        // exactly on a slot: the next one
+        assert_eq!(every15.next_after(datetime!(2026-11-25 09:15 UTC), &hours()), datetime!(2026-11-25 09:30 UTC));
+        // 19:50 Algiers: the day's hours end at 20:00, so tomorrow 08:00 Algiers = 07:00 UTC
+        assert_eq!(every15.next_after(datetime!(2026-11-25 18:50 UTC), &hours()), datetime!(2026-11-26 07:00 UTC));
+    }
+
+    #[test]
+    fn the_algerian_weekend_has_no_business_runs() {
+        let every30 = Job::Reminders.schedule();
+        // Thursday 2026-11-26 19:45 Algiers → Friday and Saturday are the weekend → Sunday 29th 08:00
+        assert_eq!(every30.next_after(datetime!(2026-11-26 18:45 UTC), &hours()), datetime!(2026-11-29 07:00 UTC));
+    }
+
+    #[test]
+    fn classification_runs_at_two_in_the_morning_algiers_time() {
+        let daily = Job::Classification.schedule();
+        // 01:59 Algiers (00:59 UTC) → 02:00 Algiers the same day = 01:00 UTC
+        assert_eq!(daily.next_after(datetime!(2026-11-25 00:59 UTC), &hours()), datetime!(2026-11-25 01:00 UTC));
+        // 02:00 Algiers exactly → tomorrow
+        assert_eq!(daily.next_after(datetime!(2026-11-25 01:00 UTC), &hours()), datetime!(2026-11-26 01:00 UTC));
+        // 23:30 UTC on the 24th is already 00:30 on the 25th in Algiers
+        assert_eq!(daily.next_after(datetime!(2026-11-24 23:30 UTC), &hours()), datetime!(2026-11-25 01:00 UTC));
+    }
+
+    #[test]
+    fn the_hourly_scan_ignores_business_hours() {
+        let hourly = Job::DuplicateScan.schedule();
+        assert_eq!(hourly.next_after(datetime!(2026-11-27 02:10 UTC), &hours()), datetime!(2026-11-27 03:00 UTC));
+    }
+
+    #[test]
+    fn local_time_is_utc_plus_one() {
+        assert_eq!(local_weekday_minute(datetime!(2026-11-25 23:30 UTC)), (4, 30));
+        assert_eq!(local_day_start(datetime!(2026-11-25 23:30 UTC)), datetime!(2026-11-25 23:00 UTC));
+    }
+
+    fn profile() -> ProfileInput {
+        ProfileInput {
+            is_confirmation_agent: true,
+            languages: vec![LanguageSkill { language: routing::Language::Fr, proficiency: 4 }],
+            wilayas: vec![16, 31],
+            shifts: vec![ShiftDto { weekday: 7, start_minute: 480, end_minute: 720 }],
+            days_off: vec![],
+            max_orders_per_day: 200,
+            max_open_orders: 40,
+        }
+    }
+
+    #[test]
+    fn a_valid_profile_passes_and_each_bad_field_is_named() {
+        assert_eq!(validate_profile(&profile()), Ok(()));
+        let mut p = profile();
+        p.languages[0].proficiency = 6;
+        assert_eq!(validate_profile(&p).unwrap_err().field.as_deref(), Some("languages[0].proficiency"));
+        let mut p = profile();
+        p.wilayas.push(70);
+        assert_eq!(validate_profile(&p).unwrap_err().code, ErrorCode::WilayaUnknown);
+        let mut p = profile();
+        p.shifts.push(ShiftDto { weekday: 7, start_minute: 600, end_minute: 800 });
+        assert_eq!(validate_profile(&p).unwrap_err().code, ErrorCode::ShiftOverlap);
+        let mut p = profile();
+        p.shifts[0].end_minute = 400;
+        assert_eq!(validate_profile(&p).unwrap_err().code, ErrorCode::ShiftInvalid);
+        let mut p = profile();
+        p.max_open_orders = 0;
+        assert_eq!(validate_profile(&p).unwrap_err().field.as_deref(), Some("maxOpenOrders"));
+        let mut p = profile();
+        p.languages.clear();
+        assert_eq!(validate_profile(&p).unwrap_err().code, ErrorCode::LanguagesRequired);
+    }
+
+    #[test]
+    fn typed_shifts_wilayas_and_days_off_are_read_back() {
+        let shifts = parse_day_shifts(7, "08:00-12:00, 13:30–17:00").unwrap();
+        assert_eq!(
+            shifts,
+            vec![
+                ShiftDto { weekday: 7, start_minute: 480, end_minute: 720 },
+                ShiftDto { weekday: 7, start_minute: 810, end_minute: 1020 }
+            ]
+        );
+        assert_eq!(format_day_shifts(&shifts, 7), "08:00-12:00, 13:30-17:00");
+        assert_eq!(parse_day_shifts(5, " ").unwrap(), vec![]);
+        assert_eq!(parse_day_shifts(1, "0:00-24:00").unwrap()[0].end_minute, 1440);
+        assert_eq!(parse_day_shifts(2, "8h-12").unwrap_err().field.as_deref(), Some("shifts.2"));
+        assert_eq!(parse_wilaya_list("16, 31 44").unwrap(), vec![16, 31, 44]);
+        assert_eq!(parse_wilaya_list("").unwrap(), Vec::<i16>::new());
+        assert_eq!(parse_wilaya_list("16, 70").unwrap_err().code, ErrorCode::WilayaUnknown);
+        assert_eq!(parse_days_off("2026-12-25, 2027-01-01").unwrap().len(), 2);
+        assert!(parse_days_off("25/12/2026").is_err());
+    }
+
+    #[test]
+    fn the_rating_follows_success_and_speed() {
+        assert_eq!(rating(1.0, Some(60.0)), 5.0);
+        assert_eq!(rating(0.0, Some(9000.0)), 1.0);
+        assert!(rating(0.6, Some(600.0)) > rating(0.6, Some(3600.0)));
+    }
+}

@@ -1,0 +1,728 @@
+//! Agents' screens: the agents list and profile editor (supervisors), the presence switch in the
+//! header (agents), the auto-assign button and its report (orders page), the rankings with
+//! drill-down, and the jobs page (admins). Reasons and names are translated here.
+use std::time::Duration;
+
+use leptos::prelude::*;
+use leptos_i18n::I18nContext;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_params_map, use_query_map};
+use time::OffsetDateTime;
+
+use super::api::{
+    get_agent_attempts, get_agent_profiles, get_jobs, get_rankings, heartbeat, RunAutoAssign, RunJob, SaveAgentProfile,
+    SetPresence,
+};
+use super::domain::{format_day_shifts, parse_day_shifts, parse_days_off, parse_wilaya_list};
+use super::{
+    AgentPerformance, AgentProfile, Language, LanguageSkill, NoAgent, Presence, ProfileInput, Relaxation, RoutingNote,
+    TieBreak,
+};
+use crate::auth::Role;
+use crate::components::clock::short_algiers;
+use crate::components::{action_error, ErrorAlert, RoleGate};
+use crate::error::AppError;
+use crate::i18n::*;
+
+type I18n = I18nContext<Locale>;
+
+pub fn language_text(i18n: I18n, language: Language) -> String {
+    match language {
+        Language::Fr => t_string!(i18n, agents.lang_fr).to_string(),
+        Language::Ar => t_string!(i18n, agents.lang_ar).to_string(),
+        Language::ArDz => t_string!(i18n, agents.lang_ar_dz).to_string(),
+    }
+}
+
+pub fn presence_text(i18n: I18n, presence: Presence) -> String {
+    match presence {
+        Presence::Available => t_string!(i18n, agents.available).to_string(),
+        Presence::Paused => t_string!(i18n, agents.paused).to_string(),
+        Presence::Offline => t_string!(i18n, agents.offline).to_string(),
+    }
+}
+
+fn weekday_text(i18n: I18n, weekday: u8) -> String {
+    match weekday {
+        1 => t_string!(i18n, agents.day_1),
+        2 => t_string!(i18n, agents.day_2),
+        3 => t_string!(i18n, agents.day_3),
+        4 => t_string!(i18n, agents.day_4),
+        5 => t_string!(i18n, agents.day_5),
+        6 => t_string!(i18n, agents.day_6),
+        _ => t_string!(i18n, agents.day_7),
+    }
+    .to_string()
+}
+
+fn relaxation_text(i18n: I18n, r: &Relaxation) -> String {
+    match *r {
+        Relaxation::WilayaDropped { after_minutes } => {
+            t_string!(i18n, routing.relaxed_wilaya, minutes = after_minutes).to_string()
+        }
+        Relaxation::AnyArabic { after_minutes } => {
+            t_string!(i18n, routing.relaxed_arabic, minutes = after_minutes).to_string()
+        }
+    }
+}
+
+/// Why an order is where it is, in the reader's language.
+pub fn routing_note_text(i18n: I18n, note: &RoutingNote, agent_name: Option<&str>) -> String {
+    let mut text = match note {
+        RoutingNote::Assigned { why, .. } => {
+            let agent = agent_name.unwrap_or("").to_string();
+            let tie = match why.tie_break {
+                TieBreak::LeastLoaded => t_string!(i18n, routing.tie_load).to_string(),
+                TieBreak::SuccessRate => t_string!(i18n, routing.tie_success).to_string(),
+                TieBreak::RoundRobin | TieBreak::AgentId => t_string!(i18n, routing.tie_turn).to_string(),
+            };
+            t_string!(
+                i18n,
+                routing.assigned,
+                agent = agent,
+                load = why.load_before,
+                capacity = why.capacity,
+                candidates = why.candidates,
+                tie = tie
+            )
+            .to_string()
+        }
+        RoutingNote::Unassigned { reason, .. } => match *reason {
+            NoAgent::NobodyAvailable => t_string!(i18n, routing.nobody_available).to_string(),
+            NoAgent::NobodyOnShift => t_string!(i18n, routing.nobody_on_shift).to_string(),
+            NoAgent::NoSpeaker { language } => {
+                t_string!(i18n, routing.no_speaker, language = language_text(i18n, language)).to_string()
+            }
+            NoAgent::NoWilayaCover { language, wilaya } => {
+                t_string!(i18n, routing.no_wilaya, language = language_text(i18n, language), wilaya = wilaya)
+                    .to_string()
+            }
+            NoAgent::AllAtCapacity { language, wilaya } => {
+                t_string!(i18n, routing.at_capacity, language = language_text(i18n, language), wilaya = wilaya)
+                    .to_string()
+            }
+            NoAgent::ReservedAgentAway { .. } => t_string!(i18n, routing.reserved_away).to_string(),
+        },
+        RoutingNote::Manual => t_string!(i18n, routing.manual).to_string(),
+        RoutingNote::Returned { cause } => match cause {
+            super::ReturnCause::WentOffline => t_string!(i18n, routing.returned_offline).to_string(),
+            super::ReturnCause::ShiftEnded => t_string!(i18n, routing.returned_shift).to_string(),
+        },
+    };
+    let relaxed: &[Relaxation] = match note {
+        RoutingNote::Assigned { why, .. } => &why.relaxed,
+        RoutingNote::Unassigned { relaxed, .. } => relaxed,
+        _ => &[],
+    };
+    for r in relaxed {
+        text.push_str(" · ");
+        text.push_str(&relaxation_text(i18n, r));
+    }
+    text
+}
+
+fn percent(v: Option<f64>) -> String {
+    v.map(|v| format!("{:.0} %", v * 100.0)).unwrap_or_else(|| "—".into())
+}
+
+fn seconds(v: Option<f64>) -> String {
+    match v {
+        None => "—".into(),
+        Some(s) if s < 60.0 => format!("{s:.0} s"),
+        Some(s) if s < 3600.0 => format!("{:.0} min", s / 60.0),
+        Some(s) => format!("{:.1} h", s / 3600.0),
+    }
+}
+
+fn skills_text(i18n: I18n, languages: &[LanguageSkill]) -> String {
+    languages
+        .iter()
+        .map(|l| format!("{} {}/5", language_text(i18n, l.language), l.proficiency))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[component]
+pub fn AgentsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let agents = Resource::new(|| (), |_| get_agent_profiles());
+    view! {
+        <Title text=move || t_string!(i18n, agents.title).to_string()/>
+        <h1>{t!(i18n, agents.title)}</h1>
+        <RoleGate role=Role::Supervisor>
+            <p><A href="/agents/rankings">{t!(i18n, nav.rankings)}</A></p>
+            <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match agents.await {
+                        Err(e) => view! { <ErrorAlert error=Signal::stored(Some(e))/> }.into_any(),
+                        Ok(list) => view! {
+                            <div class="table-wrap">
+                                <table data-testid="agents">
+                                    <thead>
+                                        <tr>
+                                            <th>{t!(i18n, agents.name)}</th>
+                                            <th>{t!(i18n, agents.presence)}</th>
+                                            <th>{t!(i18n, agents.languages)}</th>
+                                            <th>{t!(i18n, agents.wilayas)}</th>
+                                            <th>{t!(i18n, agents.open_orders)}</th>
+                                            <th>{t!(i18n, agents.today)}</th>
+                                            <th>{t!(i18n, agents.success_rate)}</th>
+                                            <th>{t!(i18n, agents.rating)}</th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {list.into_iter().map(|a| agent_row(i18n, a)).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        }.into_any(),
+                    }
+                })}
+            </Transition>
+        </RoleGate>
+    }
+}
+
+fn agent_row(i18n: I18n, a: AgentProfile) -> impl IntoView {
+    let presence = a.presence;
+    let on_shift = a.on_shift_now;
+    let languages = a.languages.clone();
+    let wilayas = a.wilayas.iter().map(|w| w.to_string()).collect::<Vec<_>>().join(", ");
+    view! {
+        <tr data-agent=a.user_id>
+            <td><A href=format!("/agents/{}", a.user_id)>{a.name.clone()}</A></td>
+            <td>
+                {move || presence_text(i18n, presence)} " · "
+                {move || if on_shift { t_string!(i18n, agents.on_shift).to_string() } else { t_string!(i18n, agents.off_shift).to_string() }}
+            </td>
+            <td>{move || skills_text(i18n, &languages)}</td>
+            <td>{if wilayas.is_empty() { view! { {t!(i18n, agents.all_wilayas)} }.into_any() } else { wilayas.into_any() }}</td>
+            <td>{format!("{} / {}", a.open_orders, a.max_open_orders)}</td>
+            <td>{format!("{} / {}", a.assigned_today, a.max_orders_per_day)}</td>
+            <td>{percent(Some(a.performance.success_rate))}</td>
+            <td>{format!("{:.1}", a.performance.rating)}</td>
+        </tr>
+    }
+}
+
+/// The profile form's fields, as typed.
+#[derive(Clone, Default)]
+struct Draft {
+    confirmation_agent: bool,
+    levels: [u8; 3],
+    wilayas: String,
+    days: [String; 7],
+    days_off: String,
+    max_per_day: String,
+    max_open: String,
+}
+
+const LANGUAGES: [Language; 3] = [Language::ArDz, Language::Ar, Language::Fr];
+
+impl Draft {
+    fn from_profile(p: &AgentProfile) -> Self {
+        let level = |l: Language| p.languages.iter().find(|s| s.language == l).map_or(0, |s| s.proficiency);
+        Self {
+            confirmation_agent: p.is_confirmation_agent,
+            levels: LANGUAGES.map(level),
+            wilayas: p.wilayas.iter().map(|w| w.to_string()).collect::<Vec<_>>().join(", "),
+            days: std::array::from_fn(|i| format_day_shifts(&p.shifts, u8::try_from(i + 1).unwrap_or(1))),
+            days_off: p.days_off.iter().map(|d| d.day.to_string()).collect::<Vec<_>>().join(", "),
+            max_per_day: p.max_orders_per_day.to_string(),
+            max_open: p.max_open_orders.to_string(),
+        }
+    }
+
+    fn to_input(&self) -> Result<ProfileInput, AppError> {
+        let mut shifts = Vec::new();
+        for (i, text) in self.days.iter().enumerate() {
+            shifts.extend(parse_day_shifts(u8::try_from(i + 1).unwrap_or(1), text)?);
+        }
+        let number = |text: &str, field: &str| {
+            text.trim().parse::<i32>().map_err(|_| AppError::field(crate::error::ErrorCode::LimitInvalid, field))
+        };
+        Ok(ProfileInput {
+            is_confirmation_agent: self.confirmation_agent,
+            languages: LANGUAGES
+                .iter()
+                .zip(self.levels)
+                .filter(|(_, level)| *level > 0)
+                .map(|(language, proficiency)| LanguageSkill { language: *language, proficiency })
+                .collect(),
+            wilayas: parse_wilaya_list(&self.wilayas)?,
+            shifts,
+            days_off: parse_days_off(&self.days_off)?,
+            max_orders_per_day: number(&self.max_per_day, "maxOrdersPerDay")?,
+            max_open_orders: number(&self.max_open, "maxOpenOrders")?,
+        })
+    }
+}
+
+#[component]
+pub fn AgentEditPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok())).unwrap_or(0);
+    let agents = Resource::new(|| (), |_| get_agent_profiles());
+    view! {
+        <Title text=move || t_string!(i18n, agents.edit_title).to_string()/>
+        <p><A href="/agents">{t!(i18n, agents.back)}</A></p>
+        <RoleGate role=Role::Supervisor>
+            <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match agents.await.map(|list| list.into_iter().find(|a| a.user_id == id())) {
+                        Err(e) => view! { <ErrorAlert error=Signal::stored(Some(e))/> }.into_any(),
+                        Ok(None) => view! { <ErrorAlert error=Signal::stored(Some(AppError::new(crate::error::ErrorCode::NotFound)))/> }.into_any(),
+                        Ok(Some(profile)) => view! { <ProfileForm profile=profile/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </RoleGate>
+    }
+}
+
+#[component]
+fn ProfileForm(profile: AgentProfile) -> impl IntoView {
+    let i18n = use_i18n();
+    let agent_id = profile.user_id;
+    let draft = RwSignal::new(Draft::from_profile(&profile));
+    let local_error = RwSignal::new(None::<AppError>);
+    let save = ServerAction::<SaveAgentProfile>::new();
+    let server_error = action_error(save);
+    let error = Signal::derive(move || local_error.get().or_else(|| server_error.get()));
+    let saved = move || save.value().with(|v| matches!(v, Some(Ok(_)))) && local_error.with(Option::is_none);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        match draft.with(Draft::to_input) {
+            Ok(input) => {
+                local_error.set(None);
+                save.dispatch(SaveAgentProfile { agent_id, profile: input });
+            }
+            Err(e) => local_error.set(Some(e)),
+        }
+    };
+    let text_field = move |get: fn(&Draft) -> &String, set: fn(&mut Draft, String)| {
+        (
+            move || draft.with(|d| get(d).clone()),
+            move |ev: leptos::ev::Event| draft.update(|d| set(d, event_target_value(&ev))),
+        )
+    };
+    let (wilayas, on_wilayas) = text_field(|d| &d.wilayas, |d, v| d.wilayas = v);
+    let (days_off, on_days_off) = text_field(|d| &d.days_off, |d, v| d.days_off = v);
+    let (per_day, on_per_day) = text_field(|d| &d.max_per_day, |d, v| d.max_per_day = v);
+    let (open, on_open) = text_field(|d| &d.max_open, |d, v| d.max_open = v);
+    view! {
+        <h1>{profile.name.clone()}</h1>
+        <p class="muted">{profile.email.clone()}</p>
+        <form class="card profile" on:submit=submit>
+            <ErrorAlert error=error/>
+            <div class="field checkbox">
+                <input id="profile-agent" type="checkbox" prop:checked=move || draft.with(|d| d.confirmation_agent)
+                    on:change=move |ev| draft.update(|d| d.confirmation_agent = event_target_checked(&ev))/>
+                <label for="profile-agent">{t!(i18n, agents.confirmation_agent)}</label>
+            </div>
+            <fieldset>
+                <legend>{t!(i18n, agents.languages)}</legend>
+                {LANGUAGES.iter().enumerate().map(|(i, language)| {
+                    let language = *language;
+                    let id = format!("profile-lang-{i}");
+                    view! {
+                        <div class="field inline">
+                            <label for=id.clone()>{move || language_text(i18n, language)}</label>
+                            <select id=id prop:value=move || draft.with(|d| d.levels[i].to_string())
+                                on:change=move |ev| draft.update(|d| d.levels[i] = event_target_value(&ev).parse().unwrap_or(0))>
+                                <option value="0">{t!(i18n, agents.not_spoken)}</option>
+                                {(1..=5).map(|n| view! { <option value=n.to_string()>{format!("{n}/5")}</option> }).collect_view()}
+                            </select>
+                        </div>
+                    }
+                }).collect_view()}
+            </fieldset>
+            <div class="field">
+                <label for="profile-wilayas">{t!(i18n, agents.wilayas)}</label>
+                <input id="profile-wilayas" dir="ltr" inputmode="numeric" prop:value=wilayas on:input=on_wilayas/>
+                <p class="hint">{t!(i18n, agents.wilayas_hint)}</p>
+            </div>
+            <fieldset>
+                <legend>{t!(i18n, agents.shifts)}</legend>
+                <p class="hint">{t!(i18n, agents.shifts_hint)}</p>
+                {[7_u8, 1, 2, 3, 4, 5, 6].into_iter().map(|weekday| {
+                    let i = usize::from(weekday - 1);
+                    let id = format!("profile-day-{weekday}");
+                    view! {
+                        <div class="field inline">
+                            <label for=id.clone()>{move || weekday_text(i18n, weekday)}</label>
+                            <input id=id dir="ltr" prop:value=move || draft.with(|d| d.days[i].clone())
+                                on:input=move |ev| draft.update(|d| d.days[i] = event_target_value(&ev))/>
+                        </div>
+                    }
+                }).collect_view()}
+            </fieldset>
+            <div class="field">
+                <label for="profile-days-off">{t!(i18n, agents.days_off)}</label>
+                <input id="profile-days-off" dir="ltr" prop:value=days_off on:input=on_days_off/>
+                <p class="hint">{t!(i18n, agents.days_off_hint)}</p>
+            </div>
+            <div class="field inline">
+                <label for="profile-per-day">{t!(i18n, agents.max_per_day)}</label>
+                <input id="profile-per-day" type="number" min="1" prop:value=per_day on:input=on_per_day/>
+            </div>
+            <div class="field inline">
+                <label for="profile-open">{t!(i18n, agents.max_open)}</label>
+                <input id="profile-open" type="number" min="1" prop:value=open on:input=on_open/>
+            </div>
+            <button type="submit" class="primary" disabled=move || save.pending().get()>{t!(i18n, agents.save)}</button>
+            <Show when=saved>
+                <p role="status" class="ok">{t!(i18n, agents.saved)}</p>
+            </Show>
+        </form>
+    }
+}
+
+/// The agent's presence switch (header). While the agent uses the page, a heartbeat every minute
+/// keeps them from being turned offline for inactivity.
+#[component]
+pub fn PresenceSwitch() -> impl IntoView {
+    let i18n = use_i18n();
+    let set = ServerAction::<SetPresence>::new();
+    let profile = Resource::new(move || set.version().get(), |_| super::api::get_my_profile());
+    let active = StoredValue::new(false);
+    Effect::new(move |_| {
+        let mark = move |_: leptos::ev::Event| active.set_value(true);
+        let keys = window_event_listener(leptos::ev::keydown, move |e| mark(e.into()));
+        let clicks = window_event_listener(leptos::ev::pointerdown, move |e| mark(e.into()));
+        if let Ok(handle) = set_interval_with_handle(
+            move || {
+                if active.get_value() {
+                    active.set_value(false);
+                    leptos::task::spawn_local(async move {
+                        let _ = heartbeat().await;
+                    });
+                }
+            },
+            Duration::from_secs(60),
+        ) {
+            on_cleanup(move || {
+                handle.clear();
+                keys.remove();
+                clicks.remove();
+            });
+        }
+    });
+    let error = action_error(set);
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                profile.await.ok().map(|p| {
+                    let current = p.presence;
+                    view! {
+                        <label class="presence" data-presence=current.as_str()>
+                            <span class="visually-hidden">{t!(i18n, agents.presence)}</span>
+                            <select prop:value=current.as_str() on:change=move |ev| {
+                                let state = event_target_value(&ev);
+                                let reason = if state == "paused" { t_string!(i18n, agents.pause_reason).to_string() } else { String::new() };
+                                set.dispatch(SetPresence { agent_id: None, state, reason });
+                            }>
+                                {Presence::ALL.iter().map(|s| {
+                                    let s = *s;
+                                    view! { <option value=s.as_str()>{move || presence_text(i18n, s)}</option> }
+                                }).collect_view()}
+                            </select>
+                        </label>
+                    }
+                })
+            })}
+        </Transition>
+        <ErrorAlert error=error/>
+    }
+}
+
+/// The auto-assign button and what the run did (orders page).
+#[component]
+pub fn AutoAssignPanel(#[prop(into)] on_done: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let run = ServerAction::<RunAutoAssign>::new();
+    Effect::new(move |_| {
+        if run.value().with(|v| matches!(v, Some(Ok(_)))) {
+            on_done.run(());
+        }
+    });
+    let error = action_error(run);
+    view! {
+        <section class="card auto-assign">
+            <button type="button" class="primary" disabled=move || run.pending().get()
+                on:click=move |_| { run.dispatch(RunAutoAssign {}); }>
+                {t!(i18n, routing.run)}
+            </button>
+            <ErrorAlert error=error/>
+            {move || run.value().get().and_then(Result::ok).map(|report| view! {
+                <div role="status" data-testid="auto-assign-report">
+                    <p>{t!(i18n, routing.summary, assigned = report.assigned, waiting = report.unassigned, agents = report.agents, ms = report.took_ms)}</p>
+                    <ul class="routing-report">
+                        {report.orders.into_iter().map(|line| {
+                            let note = line.note.clone();
+                            let agent = line.agent_name.clone();
+                            view! {
+                                <li data-order=line.order_id>
+                                    <A href=format!("/orders/{}", line.order_id)>{line.number.clone()}</A>
+                                    " · " {move || routing_note_text(i18n, &note, agent.as_deref())}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                </div>
+            })}
+        </section>
+    }
+}
+
+/// A period: today (Algiers), 7 or 30 days.
+fn period_bounds(period: &str, now: OffsetDateTime) -> (OffsetDateTime, OffsetDateTime) {
+    let day_start = super::domain::local_day_start(now);
+    let end = day_start + time::Duration::days(1);
+    match period {
+        "today" => (day_start, end),
+        "7d" => (end - time::Duration::days(7), end),
+        _ => (end - time::Duration::days(30), end),
+    }
+}
+
+fn rfc3339(at: OffsetDateTime) -> String {
+    at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
+}
+
+fn sort_rows(rows: &mut [AgentPerformance], by: &str) {
+    let f = |v: Option<f64>| v.unwrap_or(f64::NEG_INFINITY);
+    match by {
+        "confirmations" => rows.sort_by_key(|r| std::cmp::Reverse(r.confirmations)),
+        "attempts" => rows.sort_by_key(|r| std::cmp::Reverse(r.attempts)),
+        "assigned" => rows.sort_by_key(|r| std::cmp::Reverse(r.orders_assigned)),
+        "response" => rows.sort_by(|a, b| {
+            let key = |r: &AgentPerformance| r.avg_response_from_assignment.unwrap_or(f64::INFINITY);
+            key(a).total_cmp(&key(b))
+        }),
+        "utilisation" => rows.sort_by(|a, b| f(b.utilisation).total_cmp(&f(a.utilisation))),
+        "name" => rows.sort_by(|a, b| a.name.cmp(&b.name)),
+        _ => rows.sort_by_key(|r| r.rank),
+    }
+}
+
+#[component]
+pub fn RankingsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let period = move || query.with(|q| q.get("period")).unwrap_or_else(|| "30d".into());
+    let sort = move || query.with(|q| q.get("sort")).unwrap_or_else(|| "rank".into());
+    let agent = move || query.with(|q| q.get("agent").and_then(|a| a.parse::<i64>().ok()));
+    let rows = Resource::new(period, |period| {
+        let (from, to) = period_bounds(&period, OffsetDateTime::now_utc());
+        get_rankings(rfc3339(from), rfc3339(to))
+    });
+    let attempts = Resource::new(
+        move || (period(), agent()),
+        |(period, agent)| async move {
+            let Some(agent) = agent else { return Ok(Vec::new()) };
+            let (from, to) = period_bounds(&period, OffsetDateTime::now_utc());
+            get_agent_attempts(agent, rfc3339(from), rfc3339(to)).await
+        },
+    );
+    let link = move |p: String, s: String, a: Option<i64>| {
+        let mut href = format!("/agents/rankings?period={p}&sort={s}");
+        if let Some(a) = a {
+            href.push_str(&format!("&agent={a}"));
+        }
+        href
+    };
+    let header = move |key: &'static str, label: String| {
+        view! { <th><A href=move || link(period(), key.to_string(), agent())>{label}</A></th> }
+    };
+    view! {
+        <Title text=move || t_string!(i18n, rankings.title).to_string()/>
+        <h1>{t!(i18n, rankings.title)}</h1>
+        <RoleGate role=Role::Supervisor>
+            <nav class="periods" aria-label=move || t_string!(i18n, rankings.period).to_string()>
+                {[("today", 0), ("7d", 1), ("30d", 2)].into_iter().map(|(p, i)| view! {
+                    <A href=move || link(p.to_string(), sort(), None)>
+                        {move || match i { 0 => t_string!(i18n, rankings.today), 1 => t_string!(i18n, rankings.week), _ => t_string!(i18n, rankings.month) }.to_string()}
+                    </A>
+                }).collect_view()}
+            </nav>
+            <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match rows.await {
+                        Err(e) => view! { <ErrorAlert error=Signal::stored(Some(e))/> }.into_any(),
+                        Ok(mut rows) => {
+                            sort_rows(&mut rows, &sort());
+                            view! {
+                                <div class="table-wrap">
+                                    <table data-testid="rankings">
+                                        <thead>
+                                            <tr>
+                                                {header("rank", t_string!(i18n, rankings.rank).to_string())}
+                                                {header("name", t_string!(i18n, rankings.agent).to_string())}
+                                                {header("assigned", t_string!(i18n, rankings.assigned).to_string())}
+                                                {header("attempts", t_string!(i18n, rankings.attempts).to_string())}
+                                                {header("confirmations", t_string!(i18n, rankings.confirmations).to_string())}
+                                                <th>{t!(i18n, rankings.success)}</th>
+                                                <th>{t!(i18n, rankings.response_created)}</th>
+                                                {header("response", t_string!(i18n, rankings.response_assigned).to_string())}
+                                                <th>{t!(i18n, rankings.duration)}</th>
+                                                {header("utilisation", t_string!(i18n, rankings.utilisation).to_string())}
+                                            </tr>
+                                        </thead>
+                                        <tbody>
+                                            {rows.into_iter().map(|r| view! {
+                                                <tr data-agent=r.agent_id>
+                                                    <td>{r.rank}</td>
+                                                    <td><A href=move || link(period(), sort(), Some(r.agent_id))>{r.name.clone()}</A></td>
+                                                    <td>{r.orders_assigned}</td>
+                                                    <td>{r.attempts}</td>
+                                                    <td>{r.confirmations}</td>
+                                                    <td>{percent(r.success_rate)}</td>
+                                                    <td>{seconds(r.avg_response_from_creation)}</td>
+                                                    <td>{seconds(r.avg_response_from_assignment)}</td>
+                                                    <td>{seconds(r.avg_attempt_duration)}</td>
+                                                    <td>{percent(r.utilisation)}</td>
+                                                </tr>
+                                            }).collect_view()}
+                                        </tbody>
+                                    </table>
+                                </div>
+                            }.into_any()
+                        }
+                    }
+                })}
+            </Transition>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match attempts.await {
+                        Err(e) => view! { <ErrorAlert error=Signal::stored(Some(e))/> }.into_any(),
+                        Ok(list) if list.is_empty() => ().into_any(),
+                        Ok(list) => view! {
+                            <section class="card">
+                                <h2>{t!(i18n, rankings.attempts_behind)}</h2>
+                                <table data-testid="agent-attempts">
+                                    <thead>
+                                        <tr>
+                                            <th>{t!(i18n, rankings.when)}</th>
+                                            <th>{t!(i18n, rankings.order)}</th>
+                                            <th>{t!(i18n, rankings.result)}</th>
+                                            <th>{t!(i18n, rankings.duration)}</th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {list.into_iter().map(|a| view! {
+                                            <tr>
+                                                <td>{short_algiers(a.created_at)}{a.first_of_order.then_some(" ★")}</td>
+                                                <td><A href=format!("/orders/{}", a.order_id)>{a.order_number.clone()}</A></td>
+                                                <td><code>{a.status_after.clone()}</code></td>
+                                                <td>{seconds(Some(f64::from(a.duration_ms) / 1000.0))}</td>
+                                            </tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </section>
+                        }.into_any(),
+                    }
+                })}
+            </Transition>
+        </RoleGate>
+    }
+}
+
+fn job_text(i18n: I18n, name: &str) -> String {
+    match name {
+        "auto_assign" => t_string!(i18n, jobs.auto_assign).to_string(),
+        "presence_sweep" => t_string!(i18n, jobs.presence_sweep).to_string(),
+        "duplicate_scan" => t_string!(i18n, jobs.duplicate_scan).to_string(),
+        "classification" => t_string!(i18n, jobs.classification).to_string(),
+        "reminders" => t_string!(i18n, jobs.reminders).to_string(),
+        other => other.to_string(),
+    }
+}
+
+fn schedule_text(i18n: I18n, code: &str) -> String {
+    match code {
+        "every_15_business" => t_string!(i18n, jobs.every_15_business).to_string(),
+        "every_30_business" => t_string!(i18n, jobs.every_30_business).to_string(),
+        "every_1" => t_string!(i18n, jobs.every_minute).to_string(),
+        "every_60" => t_string!(i18n, jobs.hourly).to_string(),
+        "daily_0200" => t_string!(i18n, jobs.daily_0200).to_string(),
+        other => other.to_string(),
+    }
+}
+
+fn outcome_text(i18n: I18n, outcome: &str) -> String {
+    match outcome {
+        "succeeded" => t_string!(i18n, jobs.succeeded).to_string(),
+        "failed" => t_string!(i18n, jobs.failed).to_string(),
+        "skipped" => t_string!(i18n, jobs.skipped).to_string(),
+        _ => t_string!(i18n, jobs.running).to_string(),
+    }
+}
+
+#[component]
+pub fn JobsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let run = ServerAction::<RunJob>::new();
+    let jobs = Resource::new(move || run.version().get(), |_| get_jobs());
+    let error = action_error(run);
+    view! {
+        <Title text=move || t_string!(i18n, jobs.title).to_string()/>
+        <h1>{t!(i18n, jobs.title)}</h1>
+        <RoleGate role=Role::Admin>
+            <ErrorAlert error=error/>
+            <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match jobs.await {
+                        Err(e) => view! { <ErrorAlert error=Signal::stored(Some(e))/> }.into_any(),
+                        Ok(list) => list.into_iter().map(|job| {
+                            let name = job.name.clone();
+                            let schedule = job.schedule.clone();
+                            view! {
+                                <section class="card job" data-job=job.name.clone()>
+                                    <h2>{let n = name.clone(); move || job_text(i18n, &n)}</h2>
+                                    <p>
+                                        {move || schedule_text(i18n, &schedule)} " · "
+                                        {t!(i18n, jobs.next_run)} " " {short_algiers(job.next_run_at)}
+                                        {job.running.then(|| view! { " · " {t!(i18n, jobs.running)} })}
+                                    </p>
+                                    <button type="button" disabled=move || run.pending().get()
+                                        on:click={let name = name.clone(); move |_| { run.dispatch(RunJob { name: name.clone() }); }}>
+                                        {t!(i18n, jobs.run_now)}
+                                    </button>
+                                    <table>
+                                        <thead>
+                                            <tr>
+                                                <th>{t!(i18n, jobs.started)}</th>
+                                                <th>{t!(i18n, jobs.trigger)}</th>
+                                                <th>{t!(i18n, jobs.duration)}</th>
+                                                <th>{t!(i18n, jobs.outcome)}</th>
+                                                <th>{t!(i18n, jobs.detail)}</th>
+                                            </tr>
+                                        </thead>
+                                        <tbody>
+                                            {job.runs.into_iter().map(|r| {
+                                                let outcome = r.outcome.clone();
+                                                view! {
+                                                    <tr data-outcome=r.outcome.clone()>
+                                                        <td>{short_algiers(r.started_at)}</td>
+                                                        <td>{r.trigger.clone()}</td>
+                                                        <td>{r.duration_ms.map(|ms| format!("{ms} ms")).unwrap_or_default()}</td>
+                                                        <td>{move || outcome_text(i18n, &outcome)}</td>
+                                                        <td><code dir="ltr">{r.detail.to_string()}</code></td>
+                                                    </tr>
+                                                }
+                                            }).collect_view()}
+                                        </tbody>
+                                    </table>
+                                </section>
+                            }
+                        }).collect_view().into_any(),
+                    }
+                })}
+            </Transition>
+        </RoleGate>
+    }
+}

@@ -1,0 +1,150 @@
+//! Routing, agents, rankings and jobs over JSON: the brief's auto-assign and performance paths,
+//! profiles, presence, routing settings and the scheduled jobs. Handlers call the same services
+//! as the server functions.
+use axum::extract::State;
+use axum::Json;
+use serde::Deserialize;
+use time::OffsetDateTime;
+
+use app::agents::{
+    jobs, parse_period, service, AgentAttempt, AgentPerformance, AgentProfile, AutoAssignReport, JobView, Presence,
+    ProfileInput, RoutingSettings,
+};
+use app::auth::Role;
+use app::error::AppError;
+
+use super::caller::Caller;
+use super::{ApiJson, ApiPath, ApiQuery};
+use crate::state::AppState;
+
+#[utoipa::path(post, path = "/api/customer-service/orders/auto-assign", tag = "routing", responses((status = 200, description = "What the run assigned, to whom and why; why the others wait", body = AutoAssignReport), (status = 401, description = "Not logged in or bad token", body = AppError), (status = 403, description = "Role not allowed", body = AppError)))]
+pub async fn auto_assign(State(state): State<AppState>, caller: Caller) -> Result<Json<AutoAssignReport>, AppError> {
+    Ok(Json(service::auto_assign_by(&state.pool, &caller.0).await?))
+}
+
+/// A period in RFC 3339 (`from` defaults to 30 days before `to`, `to` to now).
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct Period {
+    from: Option<String>,
+    to: Option<String>,
+}
+
+impl Period {
+    fn bounds(&self) -> Result<(OffsetDateTime, OffsetDateTime), AppError> {
+        let now = OffsetDateTime::now_utc();
+        let fmt = |t: OffsetDateTime| t.format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
+        let to = self.to.clone().unwrap_or_else(|| fmt(now));
+        let from = match &self.from {
+            Some(from) => from.clone(),
+            None => fmt(parse_period(&to, &to)?.0 - time::Duration::days(30)),
+        };
+        parse_period(&from, &to)
+    }
+}
+
+#[utoipa::path(get, path = "/api/customer-service/agents/performance", tag = "agents", params(Period), responses((status = 200, description = "Every agent's figures over the period, ranked", body = Vec<AgentPerformance>), (status = 401, description = "Not logged in or bad token", body = AppError), (status = 403, description = "Role not allowed", body = AppError), (status = 422, description = "Bad period", body = AppError)))]
+pub async fn performance(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(period): ApiQuery<Period>,
+) -> Result<Json<Vec<AgentPerformance>>, AppError> {
+    let (from, to) = period.bounds()?;
+    Ok(Json(service::performance(&state.pool, &caller.0, from, to).await?))
+}
+
+#[utoipa::path(get, path = "/api/customer-service/agents/{agentId}/attempts", tag = "agents", params(("agentId" = i64, Path), Period), responses((status = 200, description = "The attempts behind the agent's figures", body = Vec<AgentAttempt>), (status = 401, description = "Not logged in or bad token", body = AppError), (status = 403, description = "Role not allowed", body = AppError), (status = 422, description = "Bad period", body = AppError)))]
+pub async fn attempts(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(agent_id): ApiPath<i64>,
+    ApiQuery(period): ApiQuery<Period>,
+) -> Result<Json<Vec<AgentAttempt>>, AppError> {
+    let (from, to) = period.bounds()?;
+    Ok(Json(service::agent_attempts(&state.pool, &caller.0, agent_id, from, to).await?))
+}
+
+#[utoipa::path(get, path = "/api/customer-service/agents", tag = "agents", responses((status = 200, description = "Every agent's profile (the brief's agentInfo)", body = Vec<AgentProfile>), (status = 401, description = "Not logged in or bad token", body = AppError), (status = 403, description = "Role not allowed", body = AppError)))]
+pub async fn list(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<AgentProfile>>, AppError> {
+    Ok(Json(service::profiles(&state.pool, &caller.0, None).await?))
+}
+
+#[utoipa::path(get, path = "/api/customer-service/agents/{agentId}", tag = "agents", params(("agentId" = i64, Path)), responses((status = 200, body = AgentProfile), (status = 401, description = "Not logged in or bad token", body = AppError), (status = 403, description = "Another agent's profile", body = AppError), (status = 404, body = AppError)))]
+pub async fn get(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(agent_id): ApiPath<i64>,
+) -> Result<Json<AgentProfile>, AppError> {
+    Ok(Json(service::profile(&state.pool, &caller.0, agent_id).await?))
+}
+
+#[utoipa::path(put, path = "/api/customer-service/agents/{agentId}", tag = "agents", params(("agentId" = i64, Path)), request_body = ProfileInput, responses((status = 200, body = AgentProfile), (status = 401, description = "Not logged in or bad token", body = AppError), (status = 403, description = "Role not allowed", body = AppError), (status = 404, body = AppError), (status = 422, description = "Invalid input (code and field)", body = AppError)))]
+pub async fn update(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(agent_id): ApiPath<i64>,
+    ApiJson(input): ApiJson<ProfileInput>,
+) -> Result<Json<AgentProfile>, AppError> {
+    Ok(Json(service::update_profile(&state.pool, &caller.0, agent_id, &input).await?))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct PresenceInput {
+    state: Presence,
+    #[serde(default)]
+    reason: String,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PresenceChange {
+    /// Orders sent back to the pool (going offline).
+    returned_orders: Vec<i64>,
+}
+
+#[utoipa::path(put, path = "/api/customer-service/agents/{agentId}/presence", tag = "agents", params(("agentId" = i64, Path)), request_body = PresenceInput, responses((status = 200, body = PresenceChange), (status = 401, description = "Not logged in or bad token", body = AppError), (status = 403, description = "Another agent's presence (agents)", body = AppError), (status = 404, body = AppError), (status = 422, description = "Invalid input (code and field)", body = AppError)))]
+pub async fn presence(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(agent_id): ApiPath<i64>,
+    ApiJson(input): ApiJson<PresenceInput>,
+) -> Result<Json<PresenceChange>, AppError> {
+    let returned_orders = service::set_presence(&state.pool, &caller.0, agent_id, input.state, &input.reason).await?;
+    Ok(Json(PresenceChange { returned_orders }))
+}
+
+#[utoipa::path(get, path = "/api/customer-service/routing/settings", tag = "routing", responses((status = 200, body = RoutingSettings), (status = 401, description = "Not logged in or bad token", body = AppError), (status = 403, description = "Role not allowed", body = AppError)))]
+pub async fn settings(State(state): State<AppState>, caller: Caller) -> Result<Json<RoutingSettings>, AppError> {
+    Ok(Json(service::settings(&state.pool, &caller.0).await?))
+}
+
+#[utoipa::path(put, path = "/api/customer-service/routing/settings", tag = "routing", request_body = RoutingSettings, responses((status = 200, body = RoutingSettings), (status = 401, description = "Not logged in or bad token", body = AppError), (status = 403, description = "Admins only", body = AppError), (status = 422, description = "Invalid input (code and field)", body = AppError)))]
+pub async fn update_settings(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(input): ApiJson<RoutingSettings>,
+) -> Result<Json<RoutingSettings>, AppError> {
+    Ok(Json(service::update_settings(&state.pool, &caller.0, &input).await?))
+}
+
+#[utoipa::path(get, path = "/api/customer-service/jobs", tag = "jobs", responses((status = 200, body = Vec<JobView>), (status = 401, description = "Not logged in or bad token", body = AppError), (status = 403, description = "Admins only", body = AppError)))]
+pub async fn list_jobs(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<JobView>>, AppError> {
+    let user = caller.at_least(Role::Admin)?;
+    Ok(Json(jobs::list(&state.pool, &user).await?))
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct JobRun {
+    run_id: i64,
+}
+
+#[utoipa::path(post, path = "/api/customer-service/jobs/{name}/run", tag = "jobs", params(("name" = String, Path)), responses((status = 200, description = "The run finished; see the jobs list for its outcome", body = JobRun), (status = 401, description = "Not logged in or bad token", body = AppError), (status = 403, description = "Admins only", body = AppError), (status = 404, description = "No such job", body = AppError), (status = 409, description = "Running elsewhere", body = AppError)))]
+pub async fn run_job(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(name): ApiPath<String>,
+) -> Result<Json<JobRun>, AppError> {
+    let run_id = jobs::run_by(&state.pool, &caller.0, &name, &jobs::instance_name()).await?;
+    Ok(Json(JobRun { run_id }))
+}

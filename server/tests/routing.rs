@@ -1,0 +1,390 @@
+//! Routing over real HTTP against a real database: profiles and presence, auto-assign with its
+//! reasons, two runs at once, redistribution, performance, roles, and the job runner driven by a
+//! controllable clock at Algerian times.
+#![allow(clippy::unwrap_used)] // a test crate: a panic is the failure report
+mod common;
+
+use app::agents::domain::Job;
+use app::agents::jobs::{self, Trigger};
+use common::{error_code, order_body, TestApp};
+use serde_json::{json, Value};
+use sqlx::PgPool;
+use time::macros::datetime;
+
+struct World {
+    app: TestApp,
+    admin: reqwest::Client,
+    supervisor: reqwest::Client,
+    shop_token: String,
+}
+
+async fn world(pool: PgPool) -> World {
+    let app = TestApp::spawn(pool).await;
+    app.create_user("admin@test.dz", "admin").await;
+    app.create_user("sup@test.dz", "supervisor").await;
+    let admin = app.logged_in("admin@test.dz").await;
+    let shop_token = app.token_for(&admin, "shop@test.dz", "supervisor").await;
+    let supervisor = app.logged_in("sup@test.dz").await;
+    World { app, admin, supervisor, shop_token }
+}
+
+/// Every day, all day: tests must not depend on the hour they run at.
+fn all_week() -> Value {
+    Value::Array((1..=7).map(|d| json!({"weekday": d, "startMinute": 0, "endMinute": 1440})).collect())
+}
+
+fn profile(languages: Value, wilayas: Value) -> Value {
+    json!({"isConfirmationAgent": true, "languages": languages, "wilayas": wilayas, "shifts": all_week(),
+           "maxOrdersPerDay": 500, "maxOpenOrders": 100})
+}
+
+impl World {
+    /// An available agent with this profile; returns their id and logged-in client.
+    async fn agent(&self, email: &str, profile: Value) -> (i64, reqwest::Client) {
+        let id = self.app.create_user(email, "agent").await;
+        let response = self
+            .supervisor
+            .put(self.app.url(&format!("/api/customer-service/agents/{id}")))
+            .json(&profile)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "profile of {email}");
+        let client = self.app.logged_in(email).await;
+        let response = client
+            .put(self.app.url(&format!("/api/customer-service/agents/{id}/presence")))
+            .json(&json!({"state": "available"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "presence of {email}");
+        (id, client)
+    }
+
+    async fn order(&self, reference: &str, phone: &str, language: &str, wilaya: i64) -> i64 {
+        let mut body = order_body(reference, phone);
+        body["customer"]["language"] = json!(language);
+        body["delivery"] = json!({"wilaya": wilaya, "address": "Cité 200 logements", "type": "home"});
+        self.app.intake(&self.shop_token, &body).await
+    }
+
+    async fn auto_assign(&self) -> Value {
+        let response =
+            self.supervisor.post(self.app.url("/api/customer-service/orders/auto-assign")).send().await.unwrap();
+        assert_eq!(response.status(), 200);
+        response.json().await.unwrap()
+    }
+
+    async fn order_json(&self, id: i64) -> Value {
+        self.supervisor
+            .get(self.app.url(&format!("/api/customer-service/orders/{id}")))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn each_order_goes_to_an_agent_who_speaks_its_language_in_its_wilaya_or_says_why_not(pool: PgPool) {
+    let w = world(pool).await;
+    let (french, _) = w.agent("fr@test.dz", profile(json!([{"language": "fr", "proficiency": 4}]), json!([16]))).await;
+    let (darija, _) = w.agent("dz@test.dz", profile(json!([{"language": "ar-DZ", "proficiency": 5}]), json!([]))).await;
+    let fr16 = w.order("R-1", "0555 11 11 11", "fr", 16).await;
+    let dz31 = w.order("R-2", "0555 22 22 22", "ar-DZ", 31).await;
+    let fr31 = w.order("R-3", "0555 33 33 33", "fr", 31).await;
+
+    let report = w.auto_assign().await;
+    assert_eq!(report["assigned"], 2);
+    assert_eq!(report["unassigned"], 1);
+
+    let o = w.order_json(fr16).await;
+    assert_eq!(o["confirmation"]["assignedAgent"], french);
+    let why = &o["confirmation"]["routing"];
+    assert_eq!(why["kind"], "assigned");
+    assert_eq!(why["agent_id"], french);
+    assert_eq!(why["why"]["candidates"], 1);
+    assert_eq!(w.order_json(dz31).await["confirmation"]["assignedAgent"], darija);
+    // "no agent on shift who speaks French in wilaya 31"
+    let o = w.order_json(fr31).await;
+    assert!(o["confirmation"]["assignedAgent"].is_null());
+    let why = &o["confirmation"]["routing"];
+    assert_eq!(why["kind"], "unassigned");
+    assert_eq!(why["reason"]["kind"], "no_wilaya_cover");
+    assert_eq!(why["reason"]["language"], "fr");
+    assert_eq!(why["reason"]["wilaya"], 31);
+    // the supervisors' list shows the reason too
+    let pending: Value = w
+        .supervisor
+        .get(w.app.url("/api/customer-service/orders/pending?unassigned=true"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let row = pending.as_array().unwrap().iter().find(|r| r["id"] == fr31).unwrap();
+    assert_eq!(row["routing"]["reason"]["kind"], "no_wilaya_cover");
+
+    // once it has waited past the relaxation (10 min), the wilaya rule is dropped and it says so
+    sqlx::query("UPDATE orders SET waiting_since = now() - interval '11 minutes' WHERE id = $1")
+        .bind(fr31)
+        .execute(&w.app.pool)
+        .await
+        .unwrap();
+    w.auto_assign().await;
+    let o = w.order_json(fr31).await;
+    assert_eq!(o["confirmation"]["assignedAgent"], french);
+    assert_eq!(o["confirmation"]["routing"]["why"]["relaxed"][0]["kind"], "wilaya_dropped");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn nobody_available_and_nobody_on_shift_are_reasons_not_silence(pool: PgPool) {
+    let w = world(pool).await;
+    let order = w.order("R-1", "0555 11 11 11", "ar-DZ", 16).await;
+    w.auto_assign().await;
+    assert_eq!(w.order_json(order).await["confirmation"]["routing"]["reason"]["kind"], "nobody_available");
+
+    let mut off = profile(json!([{"language": "ar-DZ", "proficiency": 5}]), json!([]));
+    off["shifts"] = json!([]);
+    w.agent("off@test.dz", off).await;
+    w.auto_assign().await;
+    assert_eq!(w.order_json(order).await["confirmation"]["routing"]["reason"]["kind"], "nobody_on_shift");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn two_auto_assign_runs_at_once_assign_each_order_once(pool: PgPool) {
+    let w = world(pool).await;
+    for i in 0..4 {
+        w.agent(&format!("a{i}@test.dz"), profile(json!([{"language": "fr", "proficiency": 3}]), json!([]))).await;
+    }
+    for i in 0..120 {
+        w.order(&format!("R-{i}"), &format!("0555 00 {:02} {:02}", i / 100, i % 100), "fr", 16).await;
+    }
+    let (a, b) = tokio::join!(w.auto_assign(), w.auto_assign());
+    assert_eq!(a["assigned"].as_i64().unwrap() + b["assigned"].as_i64().unwrap(), 120);
+    let audit: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'order.auto_assign'")
+        .fetch_one(&w.app.pool)
+        .await
+        .unwrap();
+    assert_eq!(audit, 120, "one assignment per order");
+    // the load is even: 4 equal agents, 30 each
+    let loads: Vec<i64> = sqlx::query_scalar(
+        "SELECT count(*) FROM orders WHERE assigned_agent_id IS NOT NULL GROUP BY assigned_agent_id ORDER BY 1",
+    )
+    .fetch_all(&w.app.pool)
+    .await
+    .unwrap();
+    assert_eq!(loads, vec![30, 30, 30, 30]);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn going_offline_returns_the_orders_not_started_and_keeps_the_started_ones(pool: PgPool) {
+    let w = world(pool).await;
+    let (agent_id, agent) =
+        w.agent("a@test.dz", profile(json!([{"language": "ar-DZ", "proficiency": 5}]), json!([]))).await;
+    let started = w.order("R-1", "0555 11 11 11", "ar-DZ", 16).await;
+    let untouched = w.order("R-2", "0555 22 22 22", "ar-DZ", 16).await;
+    w.auto_assign().await;
+    let version = w.order_json(started).await["version"].as_i64().unwrap();
+    let response = agent
+        .post(w.app.url(&format!("/api/customer-service/orders/{started}/confirm-attempt")))
+        .json(&json!({"method": "phone", "result": "no_answer_1", "duration": 20, "version": version}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+
+    let response = agent
+        .put(w.app.url(&format!("/api/customer-service/agents/{agent_id}/presence")))
+        .json(&json!({"state": "offline"}))
+        .send()
+        .await
+        .unwrap();
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["returnedOrders"], json!([untouched]));
+    assert_eq!(w.order_json(started).await["confirmation"]["assignedAgent"], agent_id);
+    let o = w.order_json(untouched).await;
+    assert!(o["confirmation"]["assignedAgent"].is_null());
+    assert_eq!(o["confirmation"]["routing"]["cause"], "went_offline");
+    let audit: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'order.returned' AND entity_id = $1")
+            .bind(untouched)
+            .fetch_one(&w.app.pool)
+            .await
+            .unwrap();
+    assert_eq!(audit, 1);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn roles_decide_who_routes_edits_and_reads_figures(pool: PgPool) {
+    let w = world(pool).await;
+    let (agent_id, agent) =
+        w.agent("a@test.dz", profile(json!([{"language": "fr", "proficiency": 3}]), json!([]))).await;
+    let (other_id, _) = w.agent("b@test.dz", profile(json!([{"language": "fr", "proficiency": 3}]), json!([]))).await;
+    let url = |p: &str| w.app.url(p);
+    assert_eq!(agent.post(url("/api/customer-service/orders/auto-assign")).send().await.unwrap().status(), 403);
+    assert_eq!(agent.get(url("/api/customer-service/agents/performance")).send().await.unwrap().status(), 403);
+    assert_eq!(agent.get(url(&format!("/api/customer-service/agents/{agent_id}"))).send().await.unwrap().status(), 200);
+    assert_eq!(agent.get(url(&format!("/api/customer-service/agents/{other_id}"))).send().await.unwrap().status(), 403);
+    let other_presence = agent
+        .put(url(&format!("/api/customer-service/agents/{other_id}/presence")))
+        .json(&json!({"state": "offline"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(other_presence.status(), 403);
+    let edit =
+        agent.put(url(&format!("/api/customer-service/agents/{agent_id}"))).json(&profile(json!([]), json!([]))).send();
+    assert_eq!(edit.await.unwrap().status(), 403);
+    assert_eq!(w.supervisor.get(url("/api/customer-service/jobs")).send().await.unwrap().status(), 403);
+    assert_eq!(w.admin.get(url("/api/customer-service/jobs")).send().await.unwrap().status(), 200);
+
+    // bad input is named
+    let bad = w
+        .supervisor
+        .put(url(&format!("/api/customer-service/agents/{agent_id}")))
+        .json(&profile(json!([{"language": "fr", "proficiency": 9}]), json!([])))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 422);
+    let body: Value = bad.json().await.unwrap();
+    assert_eq!(body["code"], "proficiency_invalid");
+    assert_eq!(body["field"], "languages[0].proficiency");
+    let mut overlap = profile(json!([{"language": "fr", "proficiency": 3}]), json!([]));
+    overlap["shifts"] = json!([{"weekday": 1, "startMinute": 480, "endMinute": 720}, {"weekday": 1, "startMinute": 600, "endMinute": 900}]);
+    let response = w.supervisor.put(url(&format!("/api/customer-service/agents/{agent_id}"))).json(&overlap).send();
+    assert_eq!(error_code(response.await.unwrap()).await, "shift_overlap");
+    let response = w
+        .supervisor
+        .get(url("/api/customer-service/agents/performance?from=2026-11-30T00:00:00Z&to=2026-11-01T00:00:00Z"))
+        .send();
+    assert_eq!(error_code(response.await.unwrap()).await, "period_invalid");
+    let response = w.admin.post(url("/api/customer-service/jobs/nope/run")).send();
+    assert_eq!(error_code(response.await.unwrap()).await, "job_unknown");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn performance_counts_attempts_confirmations_and_response_times(pool: PgPool) {
+    let w = world(pool).await;
+    let (agent_id, agent) =
+        w.agent("a@test.dz", profile(json!([{"language": "ar-DZ", "proficiency": 5}]), json!([]))).await;
+    let one = w.order("R-1", "0555 11 11 11", "ar-DZ", 16).await;
+    let two = w.order("R-2", "0555 22 22 22", "ar-DZ", 16).await;
+    w.auto_assign().await;
+    for (order, result) in [(one, "confirmed"), (two, "no_answer_1")] {
+        let version = w.order_json(order).await["version"].as_i64().unwrap();
+        let response = agent
+            .post(w.app.url(&format!("/api/customer-service/orders/{order}/confirm-attempt")))
+            .json(&json!({"method": "phone", "result": result, "duration": 40, "version": version}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 201);
+    }
+    let rows: Value = w
+        .supervisor
+        .get(w.app.url("/api/customer-service/agents/performance"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let row = rows.as_array().unwrap().iter().find(|r| r["agentId"] == agent_id).unwrap();
+    assert_eq!(row["ordersAssigned"], 2);
+    assert_eq!(row["attempts"], 2);
+    assert_eq!(row["confirmations"], 1);
+    assert_eq!(row["finalOutcomes"], 1);
+    assert_eq!(row["successRate"], 1.0);
+    assert_eq!(row["avgAttemptDuration"], 40.0);
+    assert_eq!(row["rank"], 1);
+    assert!(row["avgResponseFromAssignment"].as_f64().unwrap() >= 0.0);
+    assert!(row["availableSeconds"].as_i64().unwrap() >= 0);
+    let attempts: Value = w
+        .supervisor
+        .get(w.app.url(&format!("/api/customer-service/agents/{agent_id}/attempts")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(attempts.as_array().unwrap().len(), 2);
+    // the brief's agentInfo.performance
+    let me: Value = agent
+        .get(w.app.url(&format!("/api/customer-service/agents/{agent_id}")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["performance"]["totalConfirmations"], 1);
+    assert_eq!(me["performance"]["successRate"], 1.0);
+}
+
+async fn runs(pool: &PgPool, job: &str) -> Vec<(String, String)> {
+    sqlx::query_as("SELECT trigger, outcome FROM job_runs WHERE job = $1 ORDER BY id")
+        .bind(job)
+        .fetch_all(pool)
+        .await
+        .unwrap()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_job_runner_fires_at_algerian_times(pool: PgPool) {
+    // Wednesday 25 November 2026, 10:00 in Algiers (09:00 UTC)
+    jobs::register(&pool, datetime!(2026-11-25 09:00 UTC)).await.unwrap();
+    let ran = |outcomes: Vec<jobs::RunOutcome>| outcomes.into_iter().map(|r| r.job).collect::<Vec<_>>();
+
+    // 10:05: only the every-minute presence sweep is due
+    let done = ran(jobs::run_due(&pool, datetime!(2026-11-25 09:05 UTC), "a").await.unwrap());
+    assert_eq!(done, vec![Job::PresenceSweep]);
+    // 10:15: auto-assign's quarter hour; 11:00: the hourly duplicate scan (skipped until built)
+    let done = ran(jobs::run_due(&pool, datetime!(2026-11-25 09:15 UTC), "a").await.unwrap());
+    assert_eq!(done, vec![Job::AutoAssign, Job::PresenceSweep]);
+    let done = ran(jobs::run_due(&pool, datetime!(2026-11-25 10:00 UTC), "a").await.unwrap());
+    assert!(done.contains(&Job::DuplicateScan) && done.contains(&Job::Reminders) && done.contains(&Job::AutoAssign));
+    assert_eq!(runs(&pool, "duplicate_scan").await, vec![("schedule".into(), "skipped".into())]);
+
+    // 20:30 Wednesday: after business hours auto-assign waits for Thursday 08:00
+    let done = ran(jobs::run_due(&pool, datetime!(2026-11-25 19:30 UTC), "a").await.unwrap());
+    assert!(done.contains(&Job::AutoAssign), "the 11:00 slot was missed, so it runs once now");
+    let done = ran(jobs::run_due(&pool, datetime!(2026-11-25 19:45 UTC), "a").await.unwrap());
+    assert!(!done.contains(&Job::AutoAssign));
+    // classification at 02:00 Algiers = 01:00 UTC on Thursday
+    let done = ran(jobs::run_due(&pool, datetime!(2026-11-26 00:59 UTC), "a").await.unwrap());
+    assert!(!done.contains(&Job::Classification));
+    let done = ran(jobs::run_due(&pool, datetime!(2026-11-26 01:00 UTC), "a").await.unwrap());
+    assert!(done.contains(&Job::Classification));
+    let done = ran(jobs::run_due(&pool, datetime!(2026-11-26 07:00 UTC), "a").await.unwrap());
+    assert!(done.contains(&Job::AutoAssign), "Thursday 08:00 Algiers");
+    // Friday 10:00 Algiers is the weekend: no auto-assign until Sunday 08:00
+    jobs::run_due(&pool, datetime!(2026-11-26 19:00 UTC), "a").await.unwrap();
+    let done = ran(jobs::run_due(&pool, datetime!(2026-11-27 09:00 UTC), "a").await.unwrap());
+    assert!(!done.contains(&Job::AutoAssign));
+    let next: time::OffsetDateTime =
+        sqlx::query_scalar("SELECT next_run_at FROM scheduled_jobs WHERE name = 'auto_assign'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(next, datetime!(2026-11-29 07:00 UTC));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn two_instances_never_run_a_job_twice_at_once(pool: PgPool) {
+    jobs::register(&pool, datetime!(2026-11-25 09:00 UTC)).await.unwrap();
+    let at = datetime!(2026-11-25 09:15 UTC);
+    let (a, b) = tokio::join!(jobs::run_due(&pool, at, "instance-a"), jobs::run_due(&pool, at, "instance-b"));
+    let mut all: Vec<Job> = a.unwrap().into_iter().chain(b.unwrap()).map(|r| r.job).collect();
+    all.sort_by_key(|j| j.as_str());
+    assert_eq!(all, vec![Job::AutoAssign, Job::PresenceSweep], "each due job ran exactly once");
+    // a manual run while nothing runs works, and is recorded as manual
+    let manual = jobs::run_now(&pool, Job::Reminders, at, "instance-a", Trigger::Manual).await.unwrap();
+    assert!(manual.is_some());
+    assert_eq!(runs(&pool, "reminders").await, vec![("manual".into(), "skipped".into())]);
+}
