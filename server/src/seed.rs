@@ -45,7 +45,30 @@ pub async fn seed_demo(pool: &PgPool) -> Result<usize, AppError> {
             Err(e) => return Err(e),
         }
     }
+    if created > 0 {
+        seed_profiles(pool).await?;
+    }
     Ok(created)
+}
+
+/// Demo agents as a real team looks: every agent has the default profile (Darija and Arabic, the
+/// Sunday–Thursday week); those whose screen is in French also speak French, and Karim Haddad
+/// covers the Algiers region only (16, 9, 35, 42), so routing has choices to explain.
+async fn seed_profiles(pool: &PgPool) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO agent_languages (user_id, language, proficiency)
+         SELECT id, 'fr', 5 FROM users WHERE role = 'agent' AND locale = 'fr' AND email LIKE '%@demo.ecomanager.dz'
+         ON CONFLICT (user_id, language) DO NOTHING",
+    )
+    .execute(pool)
+    .await?;
+    sqlx::query(
+        "UPDATE agent_profiles SET wilayas = '{16,9,35,42}' WHERE user_id = (SELECT id FROM users WHERE email = $1)",
+    )
+    .bind("karim.haddad@demo.ecomanager.dz")
+    .execute(pool)
+    .await?;
+    Ok(())
 }
 
 /// Demo orders with histories, once (when there are no orders yet). Returns how many were made.

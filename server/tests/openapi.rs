@@ -35,7 +35,18 @@ async fn the_document_describes_every_endpoint(pool: PgPool) {
     }
     assert_eq!(paths.len(), 32, "every route of rest::router is documented: {:?}", paths.keys().collect::<Vec<_>>());
     let schemas = doc["components"]["schemas"].as_object().unwrap();
-    for name in ["NewOrder", "OrderView", "AttemptInput", "AppError", "ErrorCode", "CustomerCard", "StatusConfig", "AgentProfile", "AutoAssignReport", "AgentPerformance"] {
+    for name in [
+        "NewOrder",
+        "OrderView",
+        "AttemptInput",
+        "AppError",
+        "ErrorCode",
+        "CustomerCard",
+        "StatusConfig",
+        "AgentProfile",
+        "AutoAssignReport",
+        "AgentPerformance",
+    ] {
         assert!(schemas.contains_key(name), "schema {name}");
     }
     let codes: Vec<&str> =

@@ -72,25 +72,25 @@ pub async fn run_auto_assign() -> Result<AutoAssignReport, AppError> {
     .await
 }
 
-/// Rankings over a period given as RFC 3339 instants.
+/// Rankings over a named period (`today`, `7d`, `30d`; Algiers days).
 #[server(prefix = "/fn", endpoint = "rankings")]
-pub async fn get_rankings(from: String, to: String) -> Result<Vec<AgentPerformance>, AppError> {
+pub async fn get_rankings(period: String) -> Result<Vec<AgentPerformance>, AppError> {
     use crate::server_ctx as ctx;
     ctx::answer(None, async {
         let (pool, user) = ctx::require(crate::auth::Role::Supervisor).await?;
-        let (from, to) = super::parse_period(&from, &to)?;
+        let (from, to) = super::domain::named_period(&period, time::OffsetDateTime::now_utc())?;
         super::service::performance(&pool, &user, from, to).await
     })
     .await
 }
 
-/// The attempts behind one agent's figures over a period.
+/// The attempts behind one agent's figures over a named period.
 #[server(prefix = "/fn", endpoint = "agent_attempts")]
-pub async fn get_agent_attempts(agent_id: i64, from: String, to: String) -> Result<Vec<AgentAttempt>, AppError> {
+pub async fn get_agent_attempts(agent_id: i64, period: String) -> Result<Vec<AgentAttempt>, AppError> {
     use crate::server_ctx as ctx;
     ctx::answer(None, async {
         let (pool, user) = ctx::require(crate::auth::Role::Agent).await?;
-        let (from, to) = super::parse_period(&from, &to)?;
+        let (from, to) = super::domain::named_period(&period, time::OffsetDateTime::now_utc())?;
         super::service::agent_attempts(&pool, &user, agent_id, from, to).await
     })
     .await

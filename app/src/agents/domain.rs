@@ -28,6 +28,18 @@ pub fn local_date(at: OffsetDateTime) -> time::Date {
     at.to_offset(ALGIERS).date()
 }
 
+/// A named period ending with the current Algiers day: `today`, `7d` or `30d`.
+pub fn named_period(name: &str, now: OffsetDateTime) -> Result<(OffsetDateTime, OffsetDateTime), AppError> {
+    let end = local_day_start(now) + Duration::days(1);
+    let days = match name {
+        "today" => 1,
+        "7d" => 7,
+        "30d" => 30,
+        _ => return Err(AppError::field(ErrorCode::PeriodInvalid, "period")),
+    };
+    Ok((end - Duration::days(days), end))
+}
+
 /// Business hours in Algiers time.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BusinessHours {
@@ -315,6 +327,17 @@ mod tests {
     fn the_hourly_scan_ignores_business_hours() {
         let hourly = Job::DuplicateScan.schedule();
         assert_eq!(hourly.next_after(datetime!(2026-11-27 02:10 UTC), &hours()), datetime!(2026-11-27 03:00 UTC));
+    }
+
+    #[test]
+    fn named_periods_end_with_the_algerian_day() {
+        let now = datetime!(2026-11-25 23:30 UTC); // already the 26th in Algiers
+        assert_eq!(
+            named_period("today", now).unwrap(),
+            (datetime!(2026-11-25 23:00 UTC), datetime!(2026-11-26 23:00 UTC))
+        );
+        assert_eq!(named_period("7d", now).unwrap().0, datetime!(2026-11-19 23:00 UTC));
+        assert_eq!(named_period("year", now).unwrap_err().code, ErrorCode::PeriodInvalid);
     }
 
     #[test]

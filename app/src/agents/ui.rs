@@ -8,7 +8,6 @@ use leptos_i18n::I18nContext;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
-use time::OffsetDateTime;
 
 use super::api::{
     get_agent_attempts, get_agent_profiles, get_jobs, get_rankings, heartbeat, RunAutoAssign, RunJob, SaveAgentProfile,
@@ -477,21 +476,6 @@ pub fn AutoAssignPanel(#[prop(into)] on_done: Callback<()>) -> impl IntoView {
     }
 }
 
-/// A period: today (Algiers), 7 or 30 days.
-fn period_bounds(period: &str, now: OffsetDateTime) -> (OffsetDateTime, OffsetDateTime) {
-    let day_start = super::domain::local_day_start(now);
-    let end = day_start + time::Duration::days(1);
-    match period {
-        "today" => (day_start, end),
-        "7d" => (end - time::Duration::days(7), end),
-        _ => (end - time::Duration::days(30), end),
-    }
-}
-
-fn rfc3339(at: OffsetDateTime) -> String {
-    at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
-}
-
 fn sort_rows(rows: &mut [AgentPerformance], by: &str) {
     let f = |v: Option<f64>| v.unwrap_or(f64::NEG_INFINITY);
     match by {
@@ -515,16 +499,13 @@ pub fn RankingsPage() -> impl IntoView {
     let period = move || query.with(|q| q.get("period")).unwrap_or_else(|| "30d".into());
     let sort = move || query.with(|q| q.get("sort")).unwrap_or_else(|| "rank".into());
     let agent = move || query.with(|q| q.get("agent").and_then(|a| a.parse::<i64>().ok()));
-    let rows = Resource::new(period, |period| {
-        let (from, to) = period_bounds(&period, OffsetDateTime::now_utc());
-        get_rankings(rfc3339(from), rfc3339(to))
-    });
+    // the server turns the period into dates (the browser's clock is not needed, nor trusted)
+    let rows = Resource::new(period, get_rankings);
     let attempts = Resource::new(
         move || (period(), agent()),
         |(period, agent)| async move {
             let Some(agent) = agent else { return Ok(Vec::new()) };
-            let (from, to) = period_bounds(&period, OffsetDateTime::now_utc());
-            get_agent_attempts(agent, rfc3339(from), rfc3339(to)).await
+            get_agent_attempts(agent, period).await
         },
     );
     let link = move |p: String, s: String, a: Option<i64>| {

@@ -7,6 +7,7 @@ use leptos::ev;
 use leptos::prelude::*;
 
 use super::{priority_text, typing_in_field, StatusChip};
+use crate::agents::ui::routing_note_text;
 use crate::app::use_current_user;
 use crate::auth::Role;
 use crate::components::clock::{local_input_to_utc, now_ms, short_algiers, stopwatch};
@@ -227,6 +228,14 @@ fn OrderWork(
             </header>
             {order.duplicate_info.is_duplicate.then(|| view! {
                 <p class="alert warn" role="alert">{t!(i18n, queue.duplicate_warning)}</p>
+            })}
+            {order.confirmation.routing.clone().map(|note| {
+                let agent = order.confirmation.assigned_agent_name.clone();
+                view! {
+                    <p class="muted routing-reason" data-testid="routing-reason">
+                        {t!(i18n, routing.why)} ": " {move || routing_note_text(i18n, &note, agent.as_deref())}
+                    </p>
+                }
             })}
             <div class="order-grid">
                 <section>
