@@ -1,6 +1,6 @@
 # The two commands a newcomer needs: `make run` and `make test`. Both install what is missing
 # (once per machine, into ~/.cache/ecomanager-cs) and are safe to run again.
-.PHONY: run test release tools sqlx-prepare clean-data bench-confirmation
+.PHONY: run test release tools sqlx-prepare clean-data bench-confirmation bench-routing
 
 run:
 	scripts/run.sh
@@ -23,7 +23,11 @@ sqlx-prepare:
 bench-confirmation:
 	scripts/bench-confirmation.sh
 
+# Routing: the engine alone, then auto-assign end to end for 1 k / 10 k / 100 k pending orders over 300 agents.
+bench-routing:
+	scripts/bench-routing.sh
+
 # Removes the private databases (not the tools nor the build cache).
 clean-data:
-	bash -c 'source scripts/env.sh run && { "$$CARGO_TARGET_DIR/debug/server" db stop .data/test; "$$CARGO_TARGET_DIR/debug/server" db stop .data/e2e; "$$CARGO_TARGET_DIR/debug/server" db stop .data/bench; true; }'
+	bash -c 'source scripts/env.sh run && { "$$CARGO_TARGET_DIR/debug/server" db stop .data/test; "$$CARGO_TARGET_DIR/debug/server" db stop .data/e2e; "$$CARGO_TARGET_DIR/debug/server" db stop .data/bench; "$$CARGO_TARGET_DIR/debug/server" db stop .data/bench-routing; true; }'
 	rm -rf .data

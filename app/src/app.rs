@@ -6,7 +6,7 @@ use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Outlet, ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::path;
 
-use crate::agents::ui::{AgentEditPage, AgentsPage, JobsPage, RankingsPage};
+use crate::agents::ui::{AgentEditPage, AgentsPage, JobsPage, MyProfilePage, RankingsPage};
 use crate::auth::api::get_me;
 use crate::auth::ui::{HomePage, LoginPage, UsersPage};
 use crate::auth::CurrentUser;
@@ -74,6 +74,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("admin/statuses") view=StatusesPage/>
                         <Route path=path!("admin/jobs") view=JobsPage/>
                         <Route path=path!("agents") view=AgentsPage/>
+                        <Route path=path!("profile") view=MyProfilePage/>
                         <Route path=path!("agents/rankings") view=RankingsPage/>
                         <Route path=path!("agents/:id") view=AgentEditPage/>
                     </ParentRoute>

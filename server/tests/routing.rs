@@ -165,11 +165,18 @@ async fn two_auto_assign_runs_at_once_assign_each_order_once(pool: PgPool) {
     }
     let (a, b) = tokio::join!(w.auto_assign(), w.auto_assign());
     assert_eq!(a["assigned"].as_i64().unwrap() + b["assigned"].as_i64().unwrap(), 120);
-    let audit: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'order.auto_assign'")
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM audit_log, jsonb_array_elements(after -> 'assignments') WHERE action = 'routing.auto_assign'",
+    )
+    .fetch_one(&w.app.pool)
+    .await
+    .unwrap();
+    assert_eq!(audited, 120, "one audited assignment per order");
+    let held: i64 = sqlx::query_scalar("SELECT count(DISTINCT id) FROM orders WHERE assigned_agent_id IS NOT NULL")
         .fetch_one(&w.app.pool)
         .await
         .unwrap();
-    assert_eq!(audit, 120, "one assignment per order");
+    assert_eq!(held, 120);
     // the load is even: 4 equal agents, 30 each
     let loads: Vec<i64> = sqlx::query_scalar(
         "SELECT count(*) FROM orders WHERE assigned_agent_id IS NOT NULL GROUP BY assigned_agent_id ORDER BY 1",
@@ -387,4 +394,17 @@ async fn two_instances_never_run_a_job_twice_at_once(pool: PgPool) {
     let manual = jobs::run_now(&pool, Job::Reminders, at, "instance-a", Trigger::Manual).await.unwrap();
     assert!(manual.is_some());
     assert_eq!(runs(&pool, "reminders").await, vec![("manual".into(), "skipped".into())]);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn an_order_cannot_name_an_agent_who_does_not_exist(pool: PgPool) {
+    let w = world(pool).await;
+    let order = w.order("R-1", "0555 11 11 11", "fr", 16).await;
+    let error = sqlx::query("UPDATE orders SET assigned_agent_id = 999999 WHERE id = $1")
+        .bind(order)
+        .execute(&w.app.pool)
+        .await
+        .unwrap_err();
+    let db = error.as_database_error().unwrap();
+    assert_eq!(db.constraint(), Some("orders_agent_fkey"));
 }

@@ -81,9 +81,9 @@ pub async fn pool_orders(
         PoolOrder,
         r#"SELECT o.id AS "id!", o.number AS "number!", o.priority_order AS "priority_order!",
                   o.created_at AS "created_at!", o.waiting_since AS "waiting_since!",
-                  (SELECT c.locale FROM customers c WHERE c.id = o.customer_id) AS "locale!",
-                  o.delivery_wilaya AS "wilaya!", (o.next_contact_at IS NOT NULL) AS "due_callback!"
-           FROM orders o
+                  c.locale AS "locale!", o.delivery_wilaya AS "wilaya!",
+                  (o.next_contact_at IS NOT NULL) AS "due_callback!"
+           FROM orders o JOIN customers c ON c.id = o.customer_id
            WHERE o.closed_at IS NULL AND o.assigned_agent_id IS NULL
              AND (o.next_contact_at IS NULL OR o.next_contact_at <= $1)
            ORDER BY o.priority_order, o.created_at, o.id
@@ -697,18 +697,22 @@ pub async fn is_agent(conn: &mut PgConnection, user_id: i64) -> Result<bool, sql
         .await
 }
 
-/// One audit row per order an auto-assign run placed, naming the agent.
-pub async fn audit_auto_assignments(
+/// One audit row for a whole auto-assign run: every `[order, agent]` pair it placed (one row,
+/// not one per order: a run may place thousands, and each order keeps its reason anyway).
+pub async fn audit_auto_assign_run(
     conn: &mut PgConnection,
     actor: Option<i64>,
     ids: &[i64],
     agents: &[i64],
 ) -> Result<(), sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(());
+    }
     sqlx::query!(
         "INSERT INTO audit_log (actor_id, action, entity, entity_id, after)
-         SELECT $1, 'order.auto_assign', 'order', d.id, jsonb_build_object('agentId', d.agent)
-         FROM UNNEST($2::int8[], $3::int8[]) AS d (id, agent)
-         JOIN orders o ON o.id = d.id AND o.assigned_agent_id = d.agent",
+         SELECT $1, 'routing.auto_assign', 'routing_run', 0,
+                jsonb_build_object('assignments', jsonb_agg(jsonb_build_array(d.id, d.agent)))
+         FROM UNNEST($2::int8[], $3::int8[]) AS d (id, agent)",
         actor,
         ids,
         agents,

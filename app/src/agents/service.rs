@@ -83,7 +83,9 @@ pub async fn auto_assign(pool: &PgPool, actor: Option<i64>, now: OffsetDateTime)
         drop_wilaya_after_minutes: settings.drop_wilaya_after_minutes.and_then(|m| u32::try_from(m).ok()),
         any_arabic_after_minutes: settings.any_arabic_after_minutes.and_then(|m| u32::try_from(m).ok()),
     };
+    let read_ms = started.elapsed().as_millis();
     let decisions = routing::route(&pending, &routing_agents, &policy, now.unix_timestamp());
+    let decide_ms = started.elapsed().as_millis() - read_ms;
 
     let (mut placed_ids, mut placed_agents, mut placed_notes) = (Vec::new(), Vec::new(), Vec::new());
     let (mut waiting_ids, mut waiting_notes) = (Vec::new(), Vec::new());
@@ -114,10 +116,23 @@ pub async fn auto_assign(pool: &PgPool, actor: Option<i64>, now: OffsetDateTime)
             });
         }
     }
+    let t = Instant::now();
     let placed = db::apply_assignments(&mut tx, &placed_ids, &placed_agents, &placed_notes, now).await?;
+    let t_apply = t.elapsed().as_millis();
     db::note_unassigned(&mut tx, &waiting_ids, &waiting_notes, now).await?;
-    db::audit_auto_assignments(&mut tx, actor, &placed_ids, &placed_agents).await?;
+    let t_note = t.elapsed().as_millis();
+    db::audit_auto_assign_run(&mut tx, actor, &placed, &placed_agents_of(&placed, &placed_ids, &placed_agents)).await?;
+    let t_audit = t.elapsed().as_millis();
     tx.commit().await?;
+    tracing::debug!(
+        read_ms,
+        decide_ms,
+        t_apply,
+        t_note,
+        t_audit,
+        commit = t.elapsed().as_millis(),
+        "auto-assign phases"
+    );
 
     let numbers: std::collections::HashMap<i64, &str> = orders.iter().map(|o| (o.id, o.number.as_str())).collect();
     for line in &mut lines {
@@ -130,6 +145,12 @@ pub async fn auto_assign(pool: &PgPool, actor: Option<i64>, now: OffsetDateTime)
         orders: lines,
         took_ms: i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX),
     })
+}
+
+/// The agents of the orders actually placed (a few may have been taken by hand meanwhile).
+fn placed_agents_of(placed: &[i64], ids: &[i64], agents: &[i64]) -> Vec<i64> {
+    let by_order: std::collections::HashMap<i64, i64> = ids.iter().copied().zip(agents.iter().copied()).collect();
+    placed.iter().map(|id| by_order.get(id).copied().unwrap_or_default()).collect()
 }
 
 /// Confirmed / final as 0..=1000.

@@ -653,6 +653,7 @@ pub fn JobsPage() -> impl IntoView {
         <Title text=move || t_string!(i18n, jobs.title).to_string()/>
         <h1>{t!(i18n, jobs.title)}</h1>
         <RoleGate role=Role::Admin>
+            <RoutingSettingsForm/>
             <ErrorAlert error=error/>
             <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
                 {move || Suspend::new(async move {
@@ -705,5 +706,140 @@ pub fn JobsPage() -> impl IntoView {
                 })}
             </Transition>
         </RoleGate>
+    }
+}
+
+/// The signed-in agent's own profile: what routing knows about them (read-only; supervisors edit it).
+#[component]
+pub fn MyProfilePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let profile = Resource::new(|| (), |_| super::api::get_my_profile());
+    view! {
+        <Title text=move || t_string!(i18n, agents.my_profile).to_string()/>
+        <h1>{t!(i18n, agents.my_profile)}</h1>
+        <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
+            {move || Suspend::new(async move {
+                match profile.await {
+                    Err(e) => view! { <ErrorAlert error=Signal::stored(Some(e))/> }.into_any(),
+                    Ok(p) => {
+                        let languages = p.languages.clone();
+                        let shifts = p.shifts.clone();
+                        let wilayas = p.wilayas.iter().map(|w| w.to_string()).collect::<Vec<_>>().join(", ");
+                        let days_off = p.days_off.iter().map(|d| d.day.to_string()).collect::<Vec<_>>().join(", ");
+                        let presence = p.presence;
+                        view! {
+                            <section class="card" data-testid="my-profile">
+                                <dl class="facts">
+                                    <dt>{t!(i18n, agents.presence)}</dt>
+                                    <dd>{move || presence_text(i18n, presence)}</dd>
+                                    <dt>{t!(i18n, agents.languages)}</dt>
+                                    <dd>{move || skills_text(i18n, &languages)}</dd>
+                                    <dt>{t!(i18n, agents.wilayas)}</dt>
+                                    <dd>{if wilayas.is_empty() { view! { {t!(i18n, agents.all_wilayas)} }.into_any() } else { wilayas.into_any() }}</dd>
+                                    <dt>{t!(i18n, agents.max_open)}</dt>
+                                    <dd>{format!("{} / {}", p.open_orders, p.max_open_orders)}</dd>
+                                    <dt>{t!(i18n, agents.max_per_day)}</dt>
+                                    <dd>{format!("{} / {}", p.assigned_today, p.max_orders_per_day)}</dd>
+                                    <dt>{t!(i18n, agents.days_off)}</dt>
+                                    <dd>{days_off}</dd>
+                                    <dt>{t!(i18n, agents.success_rate)}</dt>
+                                    <dd>{percent(Some(p.performance.success_rate))} " · " {format!("{:.1}/5", p.performance.rating)}</dd>
+                                </dl>
+                                <h2>{t!(i18n, agents.shifts)}</h2>
+                                <ul>
+                                    {[7_u8, 1, 2, 3, 4, 5, 6].into_iter().map(|day| {
+                                        let text = format_day_shifts(&shifts, day);
+                                        view! { <li>{move || weekday_text(i18n, day)} " : " {if text.is_empty() { "—".to_string() } else { text.clone() }}</li> }
+                                    }).collect_view()}
+                                </ul>
+                            </section>
+                        }
+                            .into_any()
+                    }
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// Routing settings (admins): relaxation, inactivity, business hours and days.
+#[component]
+pub fn RoutingSettingsForm() -> impl IntoView {
+    let i18n = use_i18n();
+    let save = ServerAction::<super::api::SaveRoutingSettings>::new();
+    let settings = Resource::new(move || save.version().get(), |_| super::api::get_routing_settings());
+    let error = action_error(save);
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                settings.await.ok().map(|s| {
+                    let draft = RwSignal::new(s);
+                    let hm = |m: i16| format!("{:02}:{:02}", m / 60, m % 60);
+                    let parse_hm = |t: &str| -> Option<i16> {
+                        let (h, m) = t.split_once(':')?;
+                        Some(h.trim().parse::<i16>().ok()? * 60 + m.trim().parse::<i16>().ok()?)
+                    };
+                    let minutes = move |get: fn(&super::RoutingSettings) -> Option<i32>, set: fn(&mut super::RoutingSettings, Option<i32>)| {
+                        (move || draft.with(|d| get(d).map(|m| m.to_string()).unwrap_or_default()),
+                         move |ev: leptos::ev::Event| draft.update(|d| set(d, event_target_value(&ev).trim().parse().ok())))
+                    };
+                    let (wilaya, on_wilaya) = minutes(|d| d.drop_wilaya_after_minutes, |d, v| d.drop_wilaya_after_minutes = v);
+                    let (arabic, on_arabic) = minutes(|d| d.any_arabic_after_minutes, |d, v| d.any_arabic_after_minutes = v);
+                    view! {
+                        <form class="card" on:submit=move |ev: leptos::ev::SubmitEvent| {
+                            ev.prevent_default();
+                            save.dispatch(super::api::SaveRoutingSettings { settings: draft.get_untracked() });
+                        }>
+                            <h2>{t!(i18n, routing.settings)}</h2>
+                            <ErrorAlert error=error/>
+                            <div class="field inline">
+                                <label for="rs-wilaya">{t!(i18n, routing.drop_wilaya_after)}</label>
+                                <input id="rs-wilaya" type="number" min="0" prop:value=wilaya on:input=on_wilaya/>
+                            </div>
+                            <div class="field inline">
+                                <label for="rs-arabic">{t!(i18n, routing.any_arabic_after)}</label>
+                                <input id="rs-arabic" type="number" min="0" prop:value=arabic on:input=on_arabic/>
+                            </div>
+                            <div class="field inline">
+                                <label for="rs-idle">{t!(i18n, routing.inactivity)}</label>
+                                <input id="rs-idle" type="number" min="1" prop:value=move || draft.with(|d| d.inactivity_minutes.to_string())
+                                    on:input=move |ev| if let Ok(m) = event_target_value(&ev).trim().parse() { draft.update(|d| d.inactivity_minutes = m) }/>
+                            </div>
+                            <div class="field inline">
+                                <label for="rs-start">{t!(i18n, routing.business_start)}</label>
+                                <input id="rs-start" type="time" prop:value=move || draft.with(|d| hm(d.business_start_minute))
+                                    on:input=move |ev| if let Some(m) = parse_hm(&event_target_value(&ev)) { draft.update(|d| d.business_start_minute = m) }/>
+                            </div>
+                            <div class="field inline">
+                                <label for="rs-end">{t!(i18n, routing.business_end)}</label>
+                                <input id="rs-end" type="time" prop:value=move || draft.with(|d| hm(d.business_end_minute))
+                                    on:input=move |ev| if let Some(m) = parse_hm(&event_target_value(&ev)) { draft.update(|d| d.business_end_minute = if m == 0 { 1440 } else { m }) }/>
+                            </div>
+                            <fieldset>
+                                <legend>{t!(i18n, routing.business_days)}</legend>
+                                {[7_u8, 1, 2, 3, 4, 5, 6].into_iter().map(|day| {
+                                    let id = format!("rs-day-{day}");
+                                    let d16 = i16::from(day);
+                                    view! {
+                                        <span class="field checkbox">
+                                            <input id=id.clone() type="checkbox" prop:checked=move || draft.with(|d| d.business_days.contains(&d16))
+                                                on:change=move |ev| {
+                                                    let on = event_target_checked(&ev);
+                                                    draft.update(|d| {
+                                                        d.business_days.retain(|x| *x != d16);
+                                                        if on { d.business_days.push(d16) }
+                                                    })
+                                                }/>
+                                            <label for=id>{move || weekday_text(i18n, day)}</label>
+                                        </span>
+                                    }
+                                }).collect_view()}
+                            </fieldset>
+                            <button type="submit" class="primary" disabled=move || save.pending().get()>{t!(i18n, agents.save)}</button>
+                        </form>
+                    }
+                })
+            })}
+        </Transition>
     }
 }

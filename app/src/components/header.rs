@@ -46,6 +46,7 @@ pub fn Header(user: CurrentUser) -> impl IntoView {
                 </div>
                 <Show when=move || role == Role::Agent>
                     <PresenceSwitch/>
+                    <A href="/profile">{t!(i18n, agents.my_profile)}</A>
                 </Show>
                 <LocaleSwitcher/>
                 <ActionForm action=logout>
