@@ -33,9 +33,11 @@ fn all_week() -> Value {
     Value::Array((1..=7).map(|d| json!({"weekday": d, "startMinute": 0, "endMinute": 1440})).collect())
 }
 
-fn profile(languages: Value, wilayas: Value) -> Value {
-    json!({"isConfirmationAgent": true, "languages": languages, "wilayas": wilayas, "shifts": all_week(),
-           "maxOrdersPerDay": 500, "maxOpenOrders": 100})
+/// The brief's `agentInfo`: `isConfirmationAgent` and `preferences`.
+fn profile(languages: Value, provinces: Value) -> Value {
+    json!({"isConfirmationAgent": true,
+           "preferences": {"languages": languages, "provinces": provinces, "workingHours": all_week(),
+                           "maxOrdersPerDay": 500, "maxOpenOrders": 100}})
 }
 
 impl World {
@@ -148,7 +150,7 @@ async fn nobody_available_and_nobody_on_shift_are_reasons_not_silence(pool: PgPo
     assert_eq!(w.order_json(order).await["confirmation"]["routing"]["reason"]["kind"], "nobody_available");
 
     let mut off = profile(json!([{"language": "ar-DZ", "proficiency": 5}]), json!([]));
-    off["shifts"] = json!([]);
+    off["preferences"]["workingHours"] = json!([]);
     w.agent("off@test.dz", off).await;
     w.auto_assign().await;
     assert_eq!(w.order_json(order).await["confirmation"]["routing"]["reason"]["kind"], "nobody_on_shift");
@@ -260,9 +262,9 @@ async fn roles_decide_who_routes_edits_and_reads_figures(pool: PgPool) {
     assert_eq!(bad.status(), 422);
     let body: Value = bad.json().await.unwrap();
     assert_eq!(body["code"], "proficiency_invalid");
-    assert_eq!(body["field"], "languages[0].proficiency");
+    assert_eq!(body["field"], "preferences.languages[0].proficiency");
     let mut overlap = profile(json!([{"language": "fr", "proficiency": 3}]), json!([]));
-    overlap["shifts"] = json!([{"weekday": 1, "startMinute": 480, "endMinute": 720}, {"weekday": 1, "startMinute": 600, "endMinute": 900}]);
+    overlap["preferences"]["workingHours"] = json!([{"weekday": 1, "startMinute": 480, "endMinute": 720}, {"weekday": 1, "startMinute": 600, "endMinute": 900}]);
     let response = w.supervisor.put(url(&format!("/api/customer-service/agents/{agent_id}"))).json(&overlap).send();
     assert_eq!(error_code(response.await.unwrap()).await, "shift_overlap");
     let response = w

@@ -226,7 +226,8 @@ const CATALOGUE: [(&str, i64, u32); 22] = [
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CaseKind {
-    /// Duplicate: the same order sent twice, seconds to minutes apart.
+    /// Duplicate: the same order sent twice, seconds to minutes apart (sometimes with a
+    /// quantity corrected or one product replaced: the second order replaces the first).
     DoubleSubmission,
     /// Duplicate: the same person and products again after no answer, hours to 2 days later.
     ReorderAfterNoAnswer,
@@ -608,7 +609,12 @@ impl Gen {
                 let a = self.order(&p, p.script, items, t);
                 let after = self.minutes();
                 let mut b = self.again(&a, after);
-                if self.rng.chance(0.15) {
+                if self.rng.chance(0.1) {
+                    // Basket edited: the customer meant to replace the first order.
+                    let other = self.other_items(&b.items);
+                    b.items[0] = other[0].clone();
+                    b.total = Self::total(&b.items, self.fee());
+                } else if self.rng.chance(0.15) {
                     // Quantity corrected, or delivery mode changed.
                     if let Some(line) = b.items.first_mut() {
                         line.1 += 1;

@@ -54,38 +54,68 @@
 //! - Other scripts (Tifinagh, Cyrillic…) pass through unchanged and never match Latin/Arabic.
 
 use serde::{Deserialize, Serialize};
-use unicode_normalization::char::is_combining_mark;
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::{decompose_canonical, is_combining_mark};
+
+/// Digit folding and invisible-mark removal of one character (`None` = removed).
+fn fold_digit_char(c: char) -> Option<char> {
+    match c {
+        '\u{0660}'..='\u{0669}' => char::from_digit(c as u32 - 0x0660, 10),
+        '\u{06F0}'..='\u{06F9}' => char::from_digit(c as u32 - 0x06F0, 10),
+        '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{200B}'..='\u{200D}' | '\u{FEFF}' => None,
+        _ => Some(c),
+    }
+}
+
+/// Arabic letter folding of one character (`None` = removed).
+fn arabic_char(c: char) -> Option<char> {
+    match c {
+        'أ' | 'إ' | 'آ' | 'ٱ' => Some('ا'),
+        'ى' => Some('ي'),
+        'ة' => Some('ه'),
+        'ؤ' => Some('و'),
+        'ئ' => Some('ي'),
+        '\u{0640}' | '\u{064B}'..='\u{065F}' | '\u{0670}' => None,
+        '\u{060C}' | '\u{061B}' | '\u{061F}' => Some(' '),
+        _ => Some(c),
+    }
+}
+
+/// Latin folding of one character: lower-case, canonical decomposition without combining
+/// marks, ligatures spelled out, anything not alphanumeric as a space; each result char is
+/// passed to `emit`.
+fn latin_char(c: char, emit: &mut impl FnMut(char)) {
+    if c.is_ascii() {
+        emit(if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { ' ' });
+        return;
+    }
+    // Arabic letters without case or decomposition (U+0622–U+0626 decompose, U+0640 is tatweel).
+    if matches!(c, '\u{0621}' | '\u{0627}'..='\u{063F}' | '\u{0641}'..='\u{064A}') {
+        emit(c);
+        return;
+    }
+    for l in c.to_lowercase() {
+        decompose_canonical(l, |d| match d {
+            'œ' => "oe".chars().for_each(&mut *emit),
+            'æ' => "ae".chars().for_each(&mut *emit),
+            'ß' => "ss".chars().for_each(&mut *emit),
+            d if is_combining_mark(d) => {}
+            d if d.is_alphanumeric() => d.to_lowercase().for_each(&mut *emit),
+            _ => emit(' '),
+        });
+    }
+}
 
 /// Folds Arabic-Indic (`٠`–`٩`) and Persian (`۰`–`۹`) digits to ASCII and removes invisible
 /// direction and joiner marks (U+200E, U+200F, U+061C, U+200B–U+200D, U+FEFF).
 pub fn fold_digits(s: &str) -> String {
-    s.chars()
-        .filter_map(|c| match c {
-            '\u{0660}'..='\u{0669}' => char::from_digit(c as u32 - 0x0660, 10),
-            '\u{06F0}'..='\u{06F9}' => char::from_digit(c as u32 - 0x06F0, 10),
-            '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{200B}'..='\u{200D}' | '\u{FEFF}' => None,
-            _ => Some(c),
-        })
-        .collect()
+    s.chars().filter_map(fold_digit_char).collect()
 }
 
 /// Folds Arabic letter variants: alef forms `أ إ آ ٱ` → `ا`, `ى` → `ي`, `ة` → `ه`, `ؤ` → `و`,
 /// `ئ` → `ي`; removes tatweel (U+0640) and diacritics (U+064B–U+065F, U+0670); turns the Arabic
 /// comma, semicolon and question mark into spaces. Other characters are kept.
 pub fn arabic(s: &str) -> String {
-    s.chars()
-        .filter_map(|c| match c {
-            'أ' | 'إ' | 'آ' | 'ٱ' => Some('ا'),
-            'ى' => Some('ي'),
-            'ة' => Some('ه'),
-            'ؤ' => Some('و'),
-            'ئ' => Some('ي'),
-            '\u{0640}' | '\u{064B}'..='\u{065F}' | '\u{0670}' => None,
-            '\u{060C}' | '\u{061B}' | '\u{061F}' => Some(' '),
-            _ => Some(c),
-        })
-        .collect()
+    s.chars().filter_map(arabic_char).collect()
 }
 
 /// Lower-cases, removes accents (NFD, combining marks dropped; `œ` → `oe`, `æ` → `ae`,
@@ -93,29 +123,30 @@ pub fn arabic(s: &str) -> String {
 /// ("L'Hôpital" → "l hopital"). Spaces are not collapsed (see [`text`]).
 pub fn latin(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars().flat_map(char::to_lowercase).nfd() {
-        match c {
-            'œ' => out.push_str("oe"),
-            'æ' => out.push_str("ae"),
-            'ß' => out.push_str("ss"),
-            c if is_combining_mark(c) => {}
-            c if c.is_alphanumeric() => out.extend(c.to_lowercase()),
-            _ => out.push(' '),
-        }
+    for c in s.chars() {
+        latin_char(c, &mut |d| out.push(d));
     }
     out
 }
 
 /// The comparable form of any text in either script: [`fold_digits`], then [`arabic`], then
-/// [`latin`]; tokens separated by single spaces, trimmed.
+/// [`latin`]; tokens separated by single spaces, trimmed. One pass, no intermediate strings.
 pub fn text(s: &str) -> String {
-    let folded = latin(&arabic(&fold_digits(s)));
-    let mut out = String::with_capacity(folded.len());
-    for token in folded.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    let mut emit = |d: char| {
+        if d == ' ' {
+            space = true;
+        } else {
+            if space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = false;
+            out.push(d);
         }
-        out.push_str(token);
+    };
+    for c in s.chars().filter_map(fold_digit_char).filter_map(arabic_char) {
+        latin_char(c, &mut emit);
     }
     out
 }
@@ -135,11 +166,13 @@ const PARTICLES: [&str; 3] = ["bn", "b", "bd"];
 /// Skeleton tokens of an already [`text`]-normalised string.
 fn skeleton_tokens(normalised: &str) -> Vec<String> {
     let mut keys: Vec<String> = Vec::new();
+    let mut chars: Vec<char> = Vec::new();
     for token in normalised.split(' ') {
         if token.is_empty() || LATIN_ARTICLES.contains(&token) {
             continue;
         }
-        let chars: Vec<char> = token.chars().collect();
+        chars.clear();
+        chars.extend(token.chars());
         if chars.len() > 5 && chars.starts_with(&['ع', 'ب', 'د', 'ا', 'ل']) {
             keys.push(key_of(&chars[..3]));
             keys.push(key_of(&chars[5..]));
@@ -202,9 +235,9 @@ fn key_of(token: &[char]) -> String {
     if n > 3 && t.starts_with(&['a', 'b', 'd']) {
         out.push_str("bd");
         i = 3;
-        for pre in ["oul", "el", "al", "ul", "il"] {
-            let p: Vec<char> = pre.chars().collect();
-            if t[3..].starts_with(&p) && n - 3 - p.len() >= 2 {
+        let prefixes: [&[char]; 5] = [&['o', 'u', 'l'], &['e', 'l'], &['a', 'l'], &['u', 'l'], &['i', 'l']];
+        for p in prefixes {
+            if t[3..].starts_with(p) && n - 3 - p.len() >= 2 {
                 i += p.len();
                 break;
             }
@@ -311,8 +344,9 @@ impl NameKey {
     }
 }
 
-/// Similarity of two keys in 0..=1: the mean of Jaro-Winkler and normalised Damerau-Levenshtein
-/// (Jaro-Winkler alone is generous to unrelated short strings). Symmetric by argument ordering.
+/// Similarity of two keys in 0..=1: the mean of Jaro-Winkler and normalised optimal-string-
+/// alignment distance (Levenshtein plus adjacent swaps; Jaro-Winkler alone is generous to
+/// unrelated short strings). Symmetric by argument ordering.
 fn key_similarity(a: &str, b: &str) -> f64 {
     if a == b {
         return if a.is_empty() { 0.0 } else { 1.0 };
@@ -321,26 +355,42 @@ fn key_similarity(a: &str, b: &str) -> f64 {
         return 0.0;
     }
     let (a, b) = if a <= b { (a, b) } else { (b, a) };
-    let v = 0.5 * (strsim::jaro_winkler(a, b) + strsim::normalized_damerau_levenshtein(a, b));
+    let longest = a.chars().count().max(b.chars().count()) as f64;
+    let osa = 1.0 - strsim::osa_distance(a, b) as f64 / longest;
+    let v = 0.5 * (strsim::jaro_winkler(a, b) + osa);
     v.clamp(0.0, 1.0)
+}
+
+/// Best similarity of each token of `a` in `b` and of each token of `b` in `a`, from one
+/// matrix of pairwise similarities (credit below `floor` counts as 0).
+fn best_matches(a: &[String], b: &[String], floor: f64) -> (Vec<f64>, Vec<f64>) {
+    let mut rows = vec![0.0; a.len()];
+    let mut cols = vec![0.0; b.len()];
+    for (i, t) in a.iter().enumerate() {
+        for (j, u) in b.iter().enumerate() {
+            let mut s = key_similarity(t, u);
+            if s < floor {
+                s = 0.0;
+            }
+            rows[i] = f64::max(rows[i], s);
+            cols[j] = f64::max(cols[j], s);
+        }
+    }
+    (rows, cols)
 }
 
 /// Soft token-set match: each token's best similarity in the other list, weighted by token
 /// length, over both directions. Symmetric.
 fn token_set_similarity(a: &[String], b: &[String]) -> f64 {
-    let side = |x: &[String], y: &[String]| -> (f64, f64) {
-        let mut num = 0.0;
-        let mut den = 0.0;
-        for t in x {
+    let (rows, cols) = best_matches(a, b, 0.0);
+    let weighted = |x: &[String], best: &[f64]| -> (f64, f64) {
+        x.iter().zip(best).fold((0.0, 0.0), |(num, den), (t, s)| {
             let w = t.chars().count() as f64;
-            let best = y.iter().map(|u| key_similarity(t, u)).fold(0.0, f64::max);
-            num += w * best;
-            den += w;
-        }
-        (num, den)
+            (num + w * s, den + w)
+        })
     };
-    let (na, da) = side(a, b);
-    let (nb, db) = side(b, a);
+    let (na, da) = weighted(a, &rows);
+    let (nb, db) = weighted(b, &cols);
     if da + db == 0.0 {
         0.0
     } else {
@@ -439,27 +489,16 @@ impl AddressKey {
     }
 }
 
-/// Credit for a word match: similarities below 0.8 count as no match.
-fn word_credit(a: &str, b: &str) -> f64 {
-    let s = key_similarity(a, b);
-    if s >= 0.8 {
-        s
-    } else {
-        0.0
-    }
-}
-
 pub(crate) fn address_key_similarity(a: &AddressKey, b: &AddressKey) -> f64 {
     let total = a.words.len() + a.numbers.len() + b.words.len() + b.numbers.len();
     if a.words.len() + a.numbers.len() == 0 || b.words.len() + b.numbers.len() == 0 {
         return 0.0;
     }
-    let words = |x: &[String], y: &[String]| -> f64 {
-        x.iter().map(|t| y.iter().map(|u| word_credit(t, u)).fold(0.0, f64::max)).sum()
-    };
+    // Words match at key similarity ≥ 0.8.
+    let (rows, cols) = best_matches(&a.words, &b.words, 0.8);
     let numbers = |x: &[u64], y: &[u64]| -> f64 { x.iter().filter(|n| y.contains(n)).count() as f64 };
-    let matched = words(&a.words, &b.words)
-        + words(&b.words, &a.words)
+    let matched = rows.iter().sum::<f64>()
+        + cols.iter().sum::<f64>()
         + numbers(&a.numbers, &b.numbers)
         + numbers(&b.numbers, &a.numbers);
     (matched / total as f64).clamp(0.0, 1.0)
@@ -490,16 +529,30 @@ pub enum PhoneRelation {
 /// Relation between two phone numbers (E.164 strings; digits are folded, other characters
 /// compared as written). Symmetric.
 pub fn phone_relation(a: &str, b: &str) -> PhoneRelation {
-    let a: Vec<char> = fold_digits(a.trim()).chars().collect();
-    let b: Vec<char> = fold_digits(b.trim()).chars().collect();
-    if a.is_empty() || b.is_empty() || a.len() != b.len() {
+    phone_relation_folded(&fold_digits(a.trim()), &fold_digits(b.trim()))
+}
+
+/// [`phone_relation`] of already folded numbers, without allocating.
+pub(crate) fn phone_relation_folded(a: &str, b: &str) -> PhoneRelation {
+    if a.is_empty() || b.is_empty() || a.chars().count() != b.chars().count() {
         return PhoneRelation::Different;
     }
-    let diffs: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).collect();
-    match diffs.as_slice() {
-        [] => PhoneRelation::Same,
-        [_] => PhoneRelation::OneDigit,
-        [i, j] if *j == i + 1 && a[*i] == b[*j] && a[*j] == b[*i] => PhoneRelation::Transposed,
+    let mut diffs = [(0usize, ' ', ' '); 2];
+    let mut n = 0;
+    for (i, (x, y)) in a.chars().zip(b.chars()).enumerate() {
+        if x != y {
+            if n == 2 {
+                return PhoneRelation::Different;
+            }
+            diffs[n] = (i, x, y);
+            n += 1;
+        }
+    }
+    let [(i, x0, y0), (j, x1, y1)] = diffs;
+    match n {
+        0 => PhoneRelation::Same,
+        1 => PhoneRelation::OneDigit,
+        _ if j == i + 1 && x0 == y1 && x1 == y0 => PhoneRelation::Transposed,
         _ => PhoneRelation::Different,
     }
 }
@@ -617,6 +670,14 @@ mod tests {
     fn text_folds_every_script_and_collapses_spaces() {
         assert_eq!(text("  Cité ١٢٠٠  Logts, \u{200F}باب   الزوّار "), "cite 1200 logts باب الزوار");
         assert_eq!(text(""), "");
+    }
+
+    #[test]
+    fn text_is_the_composition_of_the_three_folds() {
+        for x in ["  Cité ١٢٠٠ \u{200E}Logts’ Bt-12 , باب الزوّار ", "ÅNGSTRÖM Œ ß İ", "مُحَمَّد ، أحمد؟"]
+        {
+            assert_eq!(text(x), latin(&arabic(&fold_digits(x))).split_whitespace().collect::<Vec<_>>().join(" "));
+        }
     }
 
     #[test]

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::normalize::{
-    address_key_similarity, name_key_similarity, phone_relation, AddressKey, NameKey, PhoneRelation,
+    address_key_similarity, fold_digits, name_key_similarity, phone_relation_folded, AddressKey, NameKey, PhoneRelation,
 };
 
 /// What intake knows about one cash-on-delivery order.
@@ -114,10 +114,13 @@ pub enum Feature {
     PhoneNearName,
     /// Address similarity × (1 − name similarity): same home, another person.
     AddressOtherName,
+    /// Name similarity × 1 / (1 + hours): the same name again within the hour (a corrected
+    /// resubmission), whatever the basket.
+    NameSoon,
 }
 
 /// Number of features.
-const N_FEATURES: usize = 14;
+const N_FEATURES: usize = 15;
 
 impl Feature {
     /// All features, in declaration order.
@@ -136,6 +139,7 @@ impl Feature {
         Feature::NameProducts,
         Feature::PhoneNearName,
         Feature::AddressOtherName,
+        Feature::NameSoon,
     ];
 
     /// The factors this feature's contribution is reported under (split evenly).
@@ -153,6 +157,7 @@ impl Feature {
             Feature::NameProducts => &[Factor::Name, Factor::Products],
             Feature::PhoneNearName => &[Factor::Phone, Factor::Name],
             Feature::AddressOtherName => &[Factor::Address, Factor::Name],
+            Feature::NameSoon => &[Factor::Name, Factor::TimeGap],
         }
     }
 
@@ -282,6 +287,7 @@ fn to_score(logit: f64) -> u8 {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Prepared {
     customer_id: i64,
+    /// Digits folded, trimmed.
     phone: String,
     name: NameKey,
     address: AddressKey,
@@ -301,7 +307,7 @@ pub fn prepare(o: &OrderFacts) -> Prepared {
     }
     Prepared {
         customer_id: o.customer_id,
-        phone: o.phone.clone(),
+        phone: fold_digits(o.phone.trim()),
         name: NameKey::new(&o.name),
         address: AddressKey::new(&o.address),
         wilaya: o.wilaya,
@@ -371,7 +377,7 @@ struct Measures {
 
 fn measures(a: &Prepared, b: &Prepared) -> Measures {
     Measures {
-        phone: phone_relation(&a.phone, &b.phone),
+        phone: phone_relation_folded(&a.phone, &b.phone),
         same_customer: a.customer_id == b.customer_id,
         name: name_key_similarity(&a.name, &b.name),
         address: address_key_similarity(&a.address, &b.address),
@@ -402,6 +408,7 @@ fn dense_features(m: &Measures) -> [f64; N_FEATURES] {
     x[Feature::NameProducts.index()] = m.name * m.products;
     x[Feature::PhoneNearName.index()] = near * m.name;
     x[Feature::AddressOtherName.index()] = m.address * (1.0 - m.name);
+    x[Feature::NameSoon.index()] = m.name / (1.0 + m.hours);
     x
 }
 

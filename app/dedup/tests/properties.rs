@@ -154,3 +154,11 @@ proptest! {
         prop_assert!(compare(&a, &same, &model).score >= before);
     }
 }
+
+proptest! {
+    #[test]
+    fn text_equals_the_three_folds_in_a_row(s in messy()) {
+        let composed = dedup::latin(&dedup::arabic(&dedup::fold_digits(&s)));
+        prop_assert_eq!(text(&s), composed.split_whitespace().collect::<Vec<_>>().join(" "));
+    }
+}

@@ -408,9 +408,9 @@ pub async fn replace_profile(conn: &mut PgConnection, user_id: i64, p: &ProfileI
          WHERE user_id = $1",
         user_id,
         p.is_confirmation_agent,
-        &p.wilayas,
-        p.max_orders_per_day,
-        p.max_open_orders,
+        &p.preferences.wilayas,
+        p.preferences.max_orders_per_day,
+        p.preferences.max_open_orders,
     )
     .execute(&mut *conn)
     .await?
@@ -418,8 +418,9 @@ pub async fn replace_profile(conn: &mut PgConnection, user_id: i64, p: &ProfileI
     if updated == 0 {
         return Ok(false);
     }
-    let languages: Vec<String> = p.languages.iter().map(|l| language_code(l.language).to_string()).collect();
-    let proficiency: Vec<i16> = p.languages.iter().map(|l| i16::from(l.proficiency)).collect();
+    let languages: Vec<String> =
+        p.preferences.languages.iter().map(|l| language_code(l.language).to_string()).collect();
+    let proficiency: Vec<i16> = p.preferences.languages.iter().map(|l| i16::from(l.proficiency)).collect();
     sqlx::query!("DELETE FROM agent_languages WHERE user_id = $1", user_id).execute(&mut *conn).await?;
     sqlx::query!(
         "INSERT INTO agent_languages (user_id, language, proficiency)
@@ -430,9 +431,9 @@ pub async fn replace_profile(conn: &mut PgConnection, user_id: i64, p: &ProfileI
     )
     .execute(&mut *conn)
     .await?;
-    let weekdays: Vec<i16> = p.shifts.iter().map(|s| i16::from(s.weekday)).collect();
-    let starts: Vec<i16> = p.shifts.iter().map(|s| i16::try_from(s.start_minute).unwrap_or(0)).collect();
-    let ends: Vec<i16> = p.shifts.iter().map(|s| i16::try_from(s.end_minute).unwrap_or(0)).collect();
+    let weekdays: Vec<i16> = p.preferences.shifts.iter().map(|s| i16::from(s.weekday)).collect();
+    let starts: Vec<i16> = p.preferences.shifts.iter().map(|s| i16::try_from(s.start_minute).unwrap_or(0)).collect();
+    let ends: Vec<i16> = p.preferences.shifts.iter().map(|s| i16::try_from(s.end_minute).unwrap_or(0)).collect();
     sqlx::query!("DELETE FROM agent_shifts WHERE user_id = $1", user_id).execute(&mut *conn).await?;
     sqlx::query!(
         "INSERT INTO agent_shifts (user_id, weekday, start_minute, end_minute)
@@ -444,8 +445,8 @@ pub async fn replace_profile(conn: &mut PgConnection, user_id: i64, p: &ProfileI
     )
     .execute(&mut *conn)
     .await?;
-    let days: Vec<Date> = p.days_off.iter().map(|d| d.day).collect();
-    let reasons: Vec<String> = p.days_off.iter().map(|d| d.reason.trim().to_string()).collect();
+    let days: Vec<Date> = p.preferences.days_off.iter().map(|d| d.day).collect();
+    let reasons: Vec<String> = p.preferences.days_off.iter().map(|d| d.reason.trim().to_string()).collect();
     sqlx::query!("DELETE FROM agent_days_off WHERE user_id = $1", user_id).execute(&mut *conn).await?;
     sqlx::query!(
         "INSERT INTO agent_days_off (user_id, day, reason) SELECT $1, d, r FROM UNNEST($2::date[], $3::text[]) AS x (d, r)",

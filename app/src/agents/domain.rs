@@ -147,39 +147,45 @@ impl Job {
 }
 
 /// Checks a profile before it is stored; the error names the field.
-pub fn validate_profile(input: &ProfileInput) -> Result<(), AppError> {
+pub fn validate_profile(profile: &ProfileInput) -> Result<(), AppError> {
+    let input = &profile.preferences;
     let mut seen = BTreeSet::new();
     for (i, skill) in input.languages.iter().enumerate() {
         if !(1..=5).contains(&skill.proficiency) {
-            return Err(AppError::field(ErrorCode::ProficiencyInvalid, &format!("languages[{i}].proficiency")));
+            return Err(AppError::field(
+                ErrorCode::ProficiencyInvalid,
+                &format!("preferences.languages[{i}].proficiency"),
+            ));
         }
         if !seen.insert(skill.language) {
-            return Err(AppError::field(ErrorCode::BadRequest, &format!("languages[{i}].language")));
+            return Err(AppError::field(ErrorCode::BadRequest, &format!("preferences.languages[{i}].language")));
         }
     }
-    if input.is_confirmation_agent && input.languages.is_empty() {
-        return Err(AppError::field(ErrorCode::LanguagesRequired, "languages"));
+    if profile.is_confirmation_agent && input.languages.is_empty() {
+        return Err(AppError::field(ErrorCode::LanguagesRequired, "preferences.languages"));
     }
     let mut wilayas = BTreeSet::new();
     for (i, code) in input.wilayas.iter().enumerate() {
         if !(1..=MAX_WILAYA).contains(code) || !wilayas.insert(*code) {
-            return Err(AppError::field(ErrorCode::WilayaUnknown, &format!("wilayas[{i}]")));
+            return Err(AppError::field(ErrorCode::WilayaUnknown, &format!("preferences.provinces[{i}]")));
         }
     }
     routing::shift::validate_shifts(&shifts(&input.shifts)).map_err(|e| match e {
-        routing::shift::ShiftError::Overlap { .. } => AppError::field(ErrorCode::ShiftOverlap, "shifts"),
-        _ => AppError::field(ErrorCode::ShiftInvalid, "shifts"),
+        routing::shift::ShiftError::Overlap { .. } => {
+            AppError::field(ErrorCode::ShiftOverlap, "preferences.workingHours")
+        }
+        _ => AppError::field(ErrorCode::ShiftInvalid, "preferences.workingHours"),
     })?;
     if !(1..=5000).contains(&input.max_orders_per_day) {
-        return Err(AppError::field(ErrorCode::LimitInvalid, "maxOrdersPerDay"));
+        return Err(AppError::field(ErrorCode::LimitInvalid, "preferences.maxOrdersPerDay"));
     }
     if !(1..=1000).contains(&input.max_open_orders) {
-        return Err(AppError::field(ErrorCode::LimitInvalid, "maxOpenOrders"));
+        return Err(AppError::field(ErrorCode::LimitInvalid, "preferences.maxOpenOrders"));
     }
     let mut days = BTreeSet::new();
     for (i, d) in input.days_off.iter().enumerate() {
         if !days.insert(d.day) || d.reason.chars().count() > 200 {
-            return Err(AppError::field(ErrorCode::BadRequest, &format!("daysOff[{i}]")));
+            return Err(AppError::field(ErrorCode::BadRequest, &format!("preferences.daysOff[{i}]")));
         }
     }
     Ok(())
@@ -239,12 +245,12 @@ pub fn parse_wilaya_list(text: &str) -> Result<Vec<i16>, AppError> {
         .filter(|t| !t.is_empty())
         .map(|t| t.parse::<i16>().ok().filter(|c| (1..=MAX_WILAYA).contains(c)))
         .collect::<Option<Vec<_>>>()
-        .ok_or_else(|| AppError::field(ErrorCode::WilayaUnknown, "wilayas"))
+        .ok_or_else(|| AppError::field(ErrorCode::WilayaUnknown, "preferences.provinces"))
 }
 
 /// One day's shifts as typed: "08:00-12:00, 13:00-17:00" (empty = day off).
 pub fn parse_day_shifts(weekday: u8, text: &str) -> Result<Vec<ShiftDto>, AppError> {
-    let bad = || AppError::field(ErrorCode::ShiftInvalid, &format!("shifts.{weekday}"));
+    let bad = || AppError::field(ErrorCode::ShiftInvalid, &format!("preferences.workingHours.{weekday}"));
     let minute = |t: &str| -> Option<u16> {
         let (h, m) = t.trim().split_once(':').unwrap_or((t.trim(), "0"));
         let (h, m) = (h.trim().parse::<u16>().ok()?, m.trim().parse::<u16>().ok()?);
@@ -279,7 +285,7 @@ pub fn parse_days_off(text: &str) -> Result<Vec<super::DayOff>, AppError> {
         .map(|t| {
             time::Date::parse(t, &format)
                 .map(|day| super::DayOff { day, reason: String::new() })
-                .map_err(|_| AppError::field(ErrorCode::BadRequest, "daysOff"))
+                .map_err(|_| AppError::field(ErrorCode::BadRequest, "preferences.daysOff"))
         })
         .collect()
 }
@@ -289,6 +295,7 @@ mod tests {
     use time::macros::datetime;
 
     use super::*;
+    use crate::agents::Preferences;
 
     fn hours() -> BusinessHours {
         BusinessHours::default()
@@ -349,12 +356,14 @@ mod tests {
     fn profile() -> ProfileInput {
         ProfileInput {
             is_confirmation_agent: true,
-            languages: vec![LanguageSkill { language: routing::Language::Fr, proficiency: 4 }],
-            wilayas: vec![16, 31],
-            shifts: vec![ShiftDto { weekday: 7, start_minute: 480, end_minute: 720 }],
-            days_off: vec![],
-            max_orders_per_day: 200,
-            max_open_orders: 40,
+            preferences: Preferences {
+                languages: vec![LanguageSkill { language: routing::Language::Fr, proficiency: 4 }],
+                wilayas: vec![16, 31],
+                shifts: vec![ShiftDto { weekday: 7, start_minute: 480, end_minute: 720 }],
+                days_off: vec![],
+                max_orders_per_day: 200,
+                max_open_orders: 40,
+            },
         }
     }
 
@@ -362,22 +371,22 @@ mod tests {
     fn a_valid_profile_passes_and_each_bad_field_is_named() {
         assert_eq!(validate_profile(&profile()), Ok(()));
         let mut p = profile();
-        p.languages[0].proficiency = 6;
-        assert_eq!(validate_profile(&p).unwrap_err().field.as_deref(), Some("languages[0].proficiency"));
+        p.preferences.languages[0].proficiency = 6;
+        assert_eq!(validate_profile(&p).unwrap_err().field.as_deref(), Some("preferences.languages[0].proficiency"));
         let mut p = profile();
-        p.wilayas.push(70);
+        p.preferences.wilayas.push(70);
         assert_eq!(validate_profile(&p).unwrap_err().code, ErrorCode::WilayaUnknown);
         let mut p = profile();
-        p.shifts.push(ShiftDto { weekday: 7, start_minute: 600, end_minute: 800 });
+        p.preferences.shifts.push(ShiftDto { weekday: 7, start_minute: 600, end_minute: 800 });
         assert_eq!(validate_profile(&p).unwrap_err().code, ErrorCode::ShiftOverlap);
         let mut p = profile();
-        p.shifts[0].end_minute = 400;
+        p.preferences.shifts[0].end_minute = 400;
         assert_eq!(validate_profile(&p).unwrap_err().code, ErrorCode::ShiftInvalid);
         let mut p = profile();
-        p.max_open_orders = 0;
-        assert_eq!(validate_profile(&p).unwrap_err().field.as_deref(), Some("maxOpenOrders"));
+        p.preferences.max_open_orders = 0;
+        assert_eq!(validate_profile(&p).unwrap_err().field.as_deref(), Some("preferences.maxOpenOrders"));
         let mut p = profile();
-        p.languages.clear();
+        p.preferences.languages.clear();
         assert_eq!(validate_profile(&p).unwrap_err().code, ErrorCode::LanguagesRequired);
     }
 
@@ -394,7 +403,7 @@ mod tests {
         assert_eq!(format_day_shifts(&shifts, 7), "08:00-12:00, 13:30-17:00");
         assert_eq!(parse_day_shifts(5, " ").unwrap(), vec![]);
         assert_eq!(parse_day_shifts(1, "0:00-24:00").unwrap()[0].end_minute, 1440);
-        assert_eq!(parse_day_shifts(2, "8h-12").unwrap_err().field.as_deref(), Some("shifts.2"));
+        assert_eq!(parse_day_shifts(2, "8h-12").unwrap_err().field.as_deref(), Some("preferences.workingHours.2"));
         assert_eq!(parse_wilaya_list("16, 31 44").unwrap(), vec![16, 31, 44]);
         assert_eq!(parse_wilaya_list("").unwrap(), Vec::<i16>::new());
         assert_eq!(parse_wilaya_list("16, 70").unwrap_err().code, ErrorCode::WilayaUnknown);

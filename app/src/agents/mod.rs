@@ -90,20 +90,31 @@ pub struct DayOff {
     pub reason: String,
 }
 
+/// The brief's `agentInfo.preferences`: languages, provinces (wilayas), working hours, limits.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Preferences {
+    pub languages: Vec<LanguageSkill>,
+    /// Wilaya codes covered; empty = all.
+    #[serde(rename = "provinces")]
+    pub wilayas: Vec<i16>,
+    /// Weekly shifts in Algiers time.
+    #[serde(rename = "workingHours")]
+    pub shifts: Vec<ShiftDto>,
+    #[serde(default)]
+    pub days_off: Vec<DayOff>,
+    pub max_orders_per_day: i32,
+    pub max_open_orders: i32,
+}
+
 /// What a supervisor edits (the brief's `agentInfo` without the figures).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ProfileInput {
     pub is_confirmation_agent: bool,
-    pub languages: Vec<LanguageSkill>,
-    /// Wilaya codes covered; empty = all.
-    pub wilayas: Vec<i16>,
-    pub shifts: Vec<ShiftDto>,
-    #[serde(default)]
-    pub days_off: Vec<DayOff>,
-    pub max_orders_per_day: i32,
-    pub max_open_orders: i32,
+    pub preferences: Preferences,
 }
 
 /// The brief's `performance` block, over the last 30 days.
@@ -130,12 +141,7 @@ pub struct AgentProfile {
     pub email: String,
     pub active: bool,
     pub is_confirmation_agent: bool,
-    pub languages: Vec<LanguageSkill>,
-    pub wilayas: Vec<i16>,
-    pub shifts: Vec<ShiftDto>,
-    pub days_off: Vec<DayOff>,
-    pub max_orders_per_day: i32,
-    pub max_open_orders: i32,
+    pub preferences: Preferences,
     pub presence: Presence,
     pub presence_reason: String,
     #[serde(with = "time::serde::rfc3339")]

@@ -11,8 +11,8 @@ use time::{Duration, OffsetDateTime};
 use super::db;
 use super::domain::{self, local_date, local_day_start, local_weekday_minute};
 use super::{
-    AgentAttempt, AgentPerformance, AgentProfile, AutoAssignReport, PerformanceSummary, Presence, ProfileInput,
-    ReturnCause, RoutedOrder, RoutingNote, RoutingSettings,
+    AgentAttempt, AgentPerformance, AgentProfile, AutoAssignReport, PerformanceSummary, Preferences, Presence,
+    ProfileInput, ReturnCause, RoutedOrder, RoutingNote, RoutingSettings,
 };
 use crate::audit::db::{insert_audit, insert_audits, AuditEntry};
 use crate::auth::{CurrentUser, Role};
@@ -330,12 +330,14 @@ pub async fn profiles(pool: &PgPool, user: &CurrentUser, only: Option<i64>) -> R
                 email: r.email,
                 active: r.active,
                 is_confirmation_agent: r.is_confirmation_agent,
-                languages: schedules.languages.remove(&r.user_id).unwrap_or_default(),
-                wilayas: r.wilayas,
-                shifts,
-                days_off,
-                max_orders_per_day: r.max_orders_per_day,
-                max_open_orders: r.max_open_orders,
+                preferences: Preferences {
+                    languages: schedules.languages.remove(&r.user_id).unwrap_or_default(),
+                    wilayas: r.wilayas,
+                    shifts,
+                    days_off,
+                    max_orders_per_day: r.max_orders_per_day,
+                    max_open_orders: r.max_open_orders,
+                },
                 presence: Presence::parse(&r.presence).unwrap_or(Presence::Offline),
                 presence_reason: r.presence_reason,
                 presence_since: r.presence_since,
@@ -374,9 +376,10 @@ pub async fn update_profile(
     user.require(Role::Supervisor)?;
     domain::validate_profile(input)?;
     let mut tx = pool.begin().await?;
-    if let Some(code) = db::unknown_wilayas(&mut tx, &input.wilayas).await?.first() {
-        let i = input.wilayas.iter().position(|w| w == code).unwrap_or(0);
-        return Err(AppError::field(ErrorCode::WilayaUnknown, &format!("wilayas[{i}]")));
+    let wilayas = &input.preferences.wilayas;
+    if let Some(code) = db::unknown_wilayas(&mut tx, wilayas).await?.first() {
+        let i = wilayas.iter().position(|w| w == code).unwrap_or(0);
+        return Err(AppError::field(ErrorCode::WilayaUnknown, &format!("preferences.provinces[{i}]")));
     }
     if !db::replace_profile(&mut tx, agent_id, input).await? {
         return Err(AppError::new(ErrorCode::NotFound));

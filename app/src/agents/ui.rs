@@ -15,8 +15,8 @@ use super::api::{
 };
 use super::domain::{format_day_shifts, parse_day_shifts, parse_days_off, parse_wilaya_list};
 use super::{
-    AgentPerformance, AgentProfile, Language, LanguageSkill, NoAgent, Presence, ProfileInput, Relaxation, RoutingNote,
-    TieBreak,
+    AgentPerformance, AgentProfile, Language, LanguageSkill, NoAgent, Preferences, Presence, ProfileInput, Relaxation,
+    RoutingNote, TieBreak,
 };
 use crate::auth::Role;
 use crate::components::clock::short_algiers;
@@ -186,8 +186,8 @@ pub fn AgentsPage() -> impl IntoView {
 fn agent_row(i18n: I18n, a: AgentProfile) -> impl IntoView {
     let presence = a.presence;
     let on_shift = a.on_shift_now;
-    let languages = a.languages.clone();
-    let wilayas = a.wilayas.iter().map(|w| w.to_string()).collect::<Vec<_>>().join(", ");
+    let languages = a.preferences.languages.clone();
+    let wilayas = a.preferences.wilayas.iter().map(|w| w.to_string()).collect::<Vec<_>>().join(", ");
     view! {
         <tr data-agent=a.user_id>
             <td><A href=format!("/agents/{}", a.user_id)>{a.name.clone()}</A></td>
@@ -197,8 +197,8 @@ fn agent_row(i18n: I18n, a: AgentProfile) -> impl IntoView {
             </td>
             <td>{move || skills_text(i18n, &languages)}</td>
             <td>{if wilayas.is_empty() { view! { {t!(i18n, agents.all_wilayas)} }.into_any() } else { wilayas.into_any() }}</td>
-            <td>{format!("{} / {}", a.open_orders, a.max_open_orders)}</td>
-            <td>{format!("{} / {}", a.assigned_today, a.max_orders_per_day)}</td>
+            <td>{format!("{} / {}", a.open_orders, a.preferences.max_open_orders)}</td>
+            <td>{format!("{} / {}", a.assigned_today, a.preferences.max_orders_per_day)}</td>
             <td>{percent(Some(a.performance.success_rate))}</td>
             <td>{format!("{:.1}", a.performance.rating)}</td>
         </tr>
@@ -220,10 +220,11 @@ struct Draft {
 const LANGUAGES: [Language; 3] = [Language::ArDz, Language::Ar, Language::Fr];
 
 impl Draft {
-    fn from_profile(p: &AgentProfile) -> Self {
+    fn from_profile(profile: &AgentProfile) -> Self {
+        let p = &profile.preferences;
         let level = |l: Language| p.languages.iter().find(|s| s.language == l).map_or(0, |s| s.proficiency);
         Self {
-            confirmation_agent: p.is_confirmation_agent,
+            confirmation_agent: profile.is_confirmation_agent,
             levels: LANGUAGES.map(level),
             wilayas: p.wilayas.iter().map(|w| w.to_string()).collect::<Vec<_>>().join(", "),
             days: std::array::from_fn(|i| format_day_shifts(&p.shifts, u8::try_from(i + 1).unwrap_or(1))),
@@ -243,17 +244,19 @@ impl Draft {
         };
         Ok(ProfileInput {
             is_confirmation_agent: self.confirmation_agent,
-            languages: LANGUAGES
-                .iter()
-                .zip(self.levels)
-                .filter(|(_, level)| *level > 0)
-                .map(|(language, proficiency)| LanguageSkill { language: *language, proficiency })
-                .collect(),
-            wilayas: parse_wilaya_list(&self.wilayas)?,
-            shifts,
-            days_off: parse_days_off(&self.days_off)?,
-            max_orders_per_day: number(&self.max_per_day, "maxOrdersPerDay")?,
-            max_open_orders: number(&self.max_open, "maxOpenOrders")?,
+            preferences: Preferences {
+                languages: LANGUAGES
+                    .iter()
+                    .zip(self.levels)
+                    .filter(|(_, level)| *level > 0)
+                    .map(|(language, proficiency)| LanguageSkill { language: *language, proficiency })
+                    .collect(),
+                wilayas: parse_wilaya_list(&self.wilayas)?,
+                shifts,
+                days_off: parse_days_off(&self.days_off)?,
+                max_orders_per_day: number(&self.max_per_day, "preferences.maxOrdersPerDay")?,
+                max_open_orders: number(&self.max_open, "preferences.maxOpenOrders")?,
+            },
         })
     }
 }
@@ -722,10 +725,10 @@ pub fn MyProfilePage() -> impl IntoView {
                 match profile.await {
                     Err(e) => view! { <ErrorAlert error=Signal::stored(Some(e))/> }.into_any(),
                     Ok(p) => {
-                        let languages = p.languages.clone();
-                        let shifts = p.shifts.clone();
-                        let wilayas = p.wilayas.iter().map(|w| w.to_string()).collect::<Vec<_>>().join(", ");
-                        let days_off = p.days_off.iter().map(|d| d.day.to_string()).collect::<Vec<_>>().join(", ");
+                        let languages = p.preferences.languages.clone();
+                        let shifts = p.preferences.shifts.clone();
+                        let wilayas = p.preferences.wilayas.iter().map(|w| w.to_string()).collect::<Vec<_>>().join(", ");
+                        let days_off = p.preferences.days_off.iter().map(|d| d.day.to_string()).collect::<Vec<_>>().join(", ");
                         let presence = p.presence;
                         view! {
                             <section class="card" data-testid="my-profile">
@@ -737,9 +740,9 @@ pub fn MyProfilePage() -> impl IntoView {
                                     <dt>{t!(i18n, agents.wilayas)}</dt>
                                     <dd>{if wilayas.is_empty() { view! { {t!(i18n, agents.all_wilayas)} }.into_any() } else { wilayas.into_any() }}</dd>
                                     <dt>{t!(i18n, agents.max_open)}</dt>
-                                    <dd>{format!("{} / {}", p.open_orders, p.max_open_orders)}</dd>
+                                    <dd>{format!("{} / {}", p.open_orders, p.preferences.max_open_orders)}</dd>
                                     <dt>{t!(i18n, agents.max_per_day)}</dt>
-                                    <dd>{format!("{} / {}", p.assigned_today, p.max_orders_per_day)}</dd>
+                                    <dd>{format!("{} / {}", p.assigned_today, p.preferences.max_orders_per_day)}</dd>
                                     <dt>{t!(i18n, agents.days_off)}</dt>
                                     <dd>{days_off}</dd>
                                     <dt>{t!(i18n, agents.success_rate)}</dt>
