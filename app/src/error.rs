@@ -128,6 +128,12 @@ error_codes! {
     JobUnknown => "job_unknown", 404;
     /// The job is running right now (here or on another instance).
     JobRunning => "job_running", 409;
+    /// The class is not new, regular, loyal, vip or bad.
+    ClassUnknown => "class_unknown", 422;
+    /// A manual change needs a reason.
+    ReasonRequired => "reason_required", 422;
+    /// Someone already decided this pair.
+    PairDecided => "pair_decided", 409;
     /// A required field is absent or the body is not the expected JSON.
     BadRequest => "bad_request", 400;
     PayloadTooLarge => "payload_too_large", 413;

@@ -106,7 +106,7 @@ pub fn fit(cases: &[(Vec<(Feature, f64)>, bool)], iterations: usize, l2: f64) ->
         for k in 0..=d {
             let penalty = if k < d { l2 * y[k] } else { 0.0 };
             w[k] = y[k] - step * (grad[k] / n + penalty);
-            if k < d && used[k].non_negative() && w[k] < 0.0 {
+            if k < d && used[k].non_negative() && w[k] < 0.0 || k < d && used[k].non_positive() && w[k] > 0.0 {
                 w[k] = 0.0;
             }
         }

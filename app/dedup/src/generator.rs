@@ -694,7 +694,7 @@ impl Gen {
                 let a = self.order(&p, p.script, items.clone(), t);
                 let (items_b, after) = if self.rng.chance(0.7) {
                     let items_b = self.other_items(&items);
-                    (items_b, self.rng.log_seconds(1_800.0, 40.0 * 86_400.0))
+                    (items_b, self.rng.log_seconds(600.0, 40.0 * 86_400.0))
                 } else {
                     (items, self.rng.log_seconds(3.0 * 86_400.0, 40.0 * 86_400.0))
                 };

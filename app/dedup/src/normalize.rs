@@ -47,8 +47,11 @@
 //!   "Larbi" (`lrb`) vs العربي (`rb`); a Latin article glued without a hyphen
 //!   ("Elharrach") is kept. Names starting with `ال` that are not articles (other than الياس)
 //!   lose their first two letters.
-//! - `w`/`ou` and و are always dropped, so "Walid" (`ld`) and "Lydia" (`ld`) collide, and
-//!   "Tizi Ouzou" gives `tz z`.
+//! - `w`/`ou` and و are always dropped (French "ou" is both w and u, و both w and ū), so
+//!   "Walid" and "Lydia" collide (`ld`), and "Ouzou" keys to a bare `z`; short keys such as
+//!   Aïcha (`ʃ`), Ali (`l`) or Azzouz (`z`) match many things fuzzily.
+//! - "Oussama"-type names (Latin initial "ou" for أُ) and "Sarah"-type final h are spelling
+//!   conventions the key cannot see; French "ç" loses its cedilla and becomes `k` before a/o/u.
 //! - Particle gluing depends on token order: "Bouzid Yacine" vs "Yacine Bou Zid" still match
 //!   (tokens are glued before comparing), but a particle at the end of a name stays alone.
 //! - Other scripts (Tifinagh, Cyrillic…) pass through unchanged and never match Latin/Arabic.

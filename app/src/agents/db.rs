@@ -66,6 +66,7 @@ pub struct PoolOrder {
     pub created_at: OffsetDateTime,
     pub waiting_since: OffsetDateTime,
     pub locale: String,
+    pub class: String,
     pub wilaya: i16,
     pub due_callback: bool,
 }
@@ -81,7 +82,8 @@ pub async fn pool_orders(
         PoolOrder,
         r#"SELECT o.id AS "id!", o.number AS "number!", o.priority_order AS "priority_order!",
                   o.created_at AS "created_at!", o.waiting_since AS "waiting_since!",
-                  c.locale AS "locale!", o.delivery_wilaya AS "wilaya!",
+                  c.locale AS "locale!", effective_class(c.class, c.class_override, c.override_until) AS "class!",
+                  o.delivery_wilaya AS "wilaya!",
                   (o.next_contact_at IS NOT NULL) AS "due_callback!"
            FROM orders o JOIN customers c ON c.id = o.customer_id
            WHERE o.closed_at IS NULL AND o.assigned_agent_id IS NULL

@@ -108,8 +108,8 @@ async fn claim_and_run(
     Ok(Some(RunOutcome { job, run_id, outcome, detail }))
 }
 
-/// A job's work. Duplicate scan, classification and reminders belong to later issues: until they
-/// land their runs are recorded as `skipped`.
+/// A job's work. Reminders belong to a later issue: until it lands its runs are recorded as
+/// `skipped`.
 async fn body(pool: &PgPool, job: Job, now: OffsetDateTime) -> Result<(&'static str, serde_json::Value), AppError> {
     match job {
         Job::AutoAssign => {
@@ -124,7 +124,11 @@ async fn body(pool: &PgPool, job: Job, now: OffsetDateTime) -> Result<(&'static 
             let report = service::sweep_presence(pool, now).await?;
             Ok(("succeeded", serde_json::to_value(report).unwrap_or_default()))
         }
-        Job::DuplicateScan | Job::Classification | Job::Reminders => Ok(("skipped", json!({"reason": "not_built"}))),
+        Job::Classification => {
+            let report = crate::customers::service::reclassify_all(pool, now, |_| {}).await?;
+            Ok(("succeeded", serde_json::to_value(report).unwrap_or_default()))
+        }
+        Job::DuplicateScan | Job::Reminders => Ok(("skipped", json!({"reason": "not_built"}))),
     }
 }
 

@@ -16,6 +16,7 @@ use super::{
 };
 use crate::audit::db::{insert_audit, insert_audits, AuditEntry};
 use crate::auth::{CurrentUser, Role};
+use crate::customers::classification::CustomerClass;
 use crate::error::{AppError, ErrorCode};
 
 /// The NOTIFY channel that wakes the job runners for an immediate auto-assign run.
@@ -70,7 +71,7 @@ pub async fn auto_assign(pool: &PgPool, actor: Option<i64>, now: OffsetDateTime)
         .map(|o| routing::PendingOrder {
             id: o.id,
             priority: u8::try_from(o.priority_order).unwrap_or(3),
-            tier: routing::Tier::Other,
+            tier: CustomerClass::parse(&o.class).map_or(routing::Tier::Other, CustomerClass::tier),
             due_callback: o.due_callback,
             created_at: o.created_at.unix_timestamp(),
             waiting_since: o.waiting_since.unix_timestamp(),

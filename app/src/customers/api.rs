@@ -33,3 +33,29 @@ pub async fn add_customer_note(id: i64, content: String) -> Result<CustomerNote,
     })
     .await
 }
+
+/// Sets or lifts a class override (supervisors, admins): `class` empty lifts it.
+#[server(prefix = "/fn", endpoint = "override_class")]
+pub async fn override_customer_class(
+    id: i64,
+    class: String,
+    reason: String,
+    until: Option<String>,
+) -> Result<CustomerCard, AppError> {
+    use crate::server_ctx as ctx;
+    ctx::answer(None, async {
+        let (pool, user) = ctx::require(crate::auth::Role::Supervisor).await?;
+        let until = match until.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+            None => None,
+            Some(day) => {
+                let format = time::macros::format_description!("[year]-[month]-[day]");
+                let date = time::Date::parse(day, &format)
+                    .map_err(|_| AppError::field(crate::error::ErrorCode::PeriodInvalid, "until"))?;
+                Some(date.midnight().assume_offset(crate::components::clock::ALGIERS))
+            }
+        };
+        let class = Some(class.trim().to_string()).filter(|c| !c.is_empty());
+        super::service::override_class(&pool, &user, id, &super::OverrideInput { class, reason, until }).await
+    })
+    .await
+}

@@ -1,7 +1,12 @@
 //! SQL for customers, their contacts, flags and notes, and the card.
 use sqlx::PgConnection;
+use time::OffsetDateTime;
 
-use super::{AuditLine, CustomerCard, CustomerCounters, CustomerFlag, CustomerNote, FlagType, PastOrder};
+use super::classification::{ClassReason, Classification, ClassificationSettings, CustomerClass, History};
+use super::{
+    AuditLine, ClassOverride, ClassificationView, CustomerCard, CustomerCounters, CustomerFlag, CustomerNote, FlagType,
+    PastOrder,
+};
 use crate::locale::UiLocale;
 use crate::statuses::db::category_from_db;
 
@@ -104,7 +109,10 @@ pub async fn card(
         r#"SELECT c.id, c.name, c.phone, c.locale, c.wilaya_code, c.address, c.orders_count, c.confirmed_count,
                   c.delivered_count, c.cancelled_count, c.returned_count, c.total_spent_dzd, c.last_order_at,
                   (SELECT CASE WHEN $2 THEN name_ar ELSE name_fr END FROM wilayas WHERE code = c.wilaya_code)
-                      AS "wilaya_name?"
+                      AS "wilaya_name?",
+                  c.class, c.score, c.class_reason, c.score_breakdown, c.classified_at, c.class_override,
+                  c.override_reason, c.override_until, (SELECT u.name FROM users u WHERE u.id = c.override_by) AS "override_by?",
+                  effective_class(c.class, c.class_override, c.override_until) AS "effective!"
            FROM customers c
            WHERE c.id = $1"#,
         id,
@@ -216,6 +224,22 @@ pub async fn card(
             total_spent: c.total_spent_dzd,
             last_order_at: c.last_order_at,
         },
+        classification: ClassificationView {
+            class: CustomerClass::parse(&c.effective).unwrap_or(CustomerClass::New),
+            computed_class: CustomerClass::parse(&c.class).unwrap_or(CustomerClass::New),
+            score: c.score,
+            reason: serde_json::from_value(serde_json::Value::String(c.class_reason)).unwrap_or(ClassReason::Default),
+            breakdown: serde_json::from_value(c.score_breakdown).unwrap_or_default(),
+            classified_at: c.classified_at,
+            override_: c.class_override.as_deref().and_then(|o| CustomerClass::parse(o).ok()).map(|class| {
+                ClassOverride {
+                    class,
+                    reason: c.override_reason.unwrap_or_default(),
+                    until: c.override_until,
+                    by_name: c.override_by.unwrap_or_default(),
+                }
+            }),
+        },
         flags,
         notes,
         orders,
@@ -255,4 +279,152 @@ pub async fn insert_note(
     )
     .fetch_one(conn)
     .await
+}
+
+/// Classification settings (missing keys take the defaults).
+pub async fn classification_settings(conn: &mut PgConnection) -> Result<ClassificationSettings, sqlx::Error> {
+    let value = sqlx::query_scalar!("SELECT settings FROM classification_settings WHERE id").fetch_one(conn).await?;
+    Ok(serde_json::from_value(value).unwrap_or_default())
+}
+
+pub async fn update_classification_settings(
+    conn: &mut PgConnection,
+    settings: &ClassificationSettings,
+) -> Result<(), sqlx::Error> {
+    let value = serde_json::to_value(settings).unwrap_or_default();
+    sqlx::query!("UPDATE classification_settings SET settings = $1, updated_at = now() WHERE id", value)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The histories of up to `limit` customers with an id above `after` (or of `only`), as
+/// classification reads them. One set-based query: counters are on the row; the 90-day count,
+/// the unanswered streak and the flags come from indexed subqueries.
+pub async fn histories(
+    conn: &mut PgConnection,
+    after: i64,
+    limit: i64,
+    only: Option<i64>,
+    now: OffsetDateTime,
+) -> Result<Vec<(i64, History)>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT c.id, c.orders_count, c.confirmed_count, c.delivered_count, c.cancelled_count, c.returned_count,
+                  c.total_spent_dzd,
+                  (extract(day FROM $4::timestamptz - c.last_order_at))::int4 AS days_since,
+                  (SELECT count(*) FROM orders o WHERE o.customer_id = c.id
+                     AND o.created_at >= $4::timestamptz - interval '90 days')::int4 AS "orders_90d!",
+                  (SELECT count(*) FROM orders o JOIN confirmation_statuses s ON s.code = o.status
+                   WHERE o.customer_id = c.id AND o.closed_at IS NOT NULL AND NOT s.contact_made
+                     AND o.closed_at > coalesce((SELECT max(o2.closed_at) FROM orders o2
+                                                 JOIN confirmation_statuses s2 ON s2.code = o2.status
+                                                 WHERE o2.customer_id = c.id AND o2.closed_at IS NOT NULL
+                                                   AND s2.contact_made), '-infinity'))::int4 AS "unanswered!",
+                  (SELECT count(*) FROM customer_flags f WHERE f.customer_id = c.id
+                     AND f.flag_type IN ('fake_order', 'abusive', 'blacklisted'))::int4 AS "serious!",
+                  (SELECT count(*) FROM customer_flags f WHERE f.customer_id = c.id
+                     AND f.flag_type NOT IN ('fake_order', 'abusive', 'blacklisted'))::int4 AS "minor!"
+           FROM customers c
+           WHERE ($3::int8 IS NULL AND c.id > $1) OR c.id = $3
+           ORDER BY c.id
+           LIMIT $2"#,
+        after,
+        limit,
+        only,
+        now,
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            (
+                r.id,
+                History {
+                    orders: r.orders_count,
+                    confirmed: r.confirmed_count,
+                    delivered: r.delivered_count,
+                    cancelled: r.cancelled_count,
+                    returned: r.returned_count,
+                    unanswered_streak: r.unanswered,
+                    total_spent: r.total_spent_dzd,
+                    days_since_last_order: r.days_since,
+                    orders_90d: r.orders_90d,
+                    serious_flags: r.serious,
+                    minor_flags: r.minor,
+                },
+            )
+        })
+        .collect())
+}
+
+/// Stores many classifications in one statement; returns how many customers changed class.
+pub async fn store_classifications(
+    conn: &mut PgConnection,
+    ids: &[i64],
+    results: &[Classification],
+    now: OffsetDateTime,
+) -> Result<u64, sqlx::Error> {
+    let classes: Vec<String> = results.iter().map(|c| c.class.as_str().to_string()).collect();
+    let scores: Vec<i16> = results.iter().map(|c| c.score).collect();
+    let reasons: Vec<String> = results
+        .iter()
+        .map(|c| serde_json::to_value(c.reason).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default())
+        .collect();
+    let breakdowns: Vec<serde_json::Value> =
+        results.iter().map(|c| serde_json::to_value(&c.breakdown).unwrap_or_default()).collect();
+    let changed = sqlx::query_scalar!(
+        r#"WITH d AS (SELECT * FROM UNNEST($1::int8[], $2::text[], $3::int2[], $4::text[], $5::jsonb[])
+                      AS d (id, class, score, reason, breakdown)),
+                u AS (UPDATE customers c
+                      SET class = d.class, score = d.score, class_reason = d.reason, score_breakdown = d.breakdown,
+                          classified_at = $6
+                      FROM d WHERE c.id = d.id
+                      RETURNING (SELECT c0.class FROM customers c0 WHERE c0.id = c.id) IS DISTINCT FROM d.class AS changed)
+           SELECT count(*) FILTER (WHERE changed) AS "n!" FROM u"#,
+        ids,
+        &classes,
+        &scores,
+        &reasons,
+        &breakdowns,
+        now,
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok(u64::try_from(changed).unwrap_or(0))
+}
+
+/// Sets (or with `None` lifts) a supervisor's class override.
+pub async fn set_class_override(
+    conn: &mut PgConnection,
+    id: i64,
+    class: Option<CustomerClass>,
+    reason: Option<&str>,
+    until: Option<OffsetDateTime>,
+    by: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query!(
+        "UPDATE customers SET class_override = $2, override_reason = $3, override_until = $4, override_by = $5,
+                updated_at = now()
+         WHERE id = $1",
+        id,
+        class.map(|c| c.as_str()),
+        reason,
+        until,
+        by,
+    )
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// How many customers are in each (effective) class.
+pub async fn class_distribution(conn: &mut PgConnection) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT effective_class(class, class_override, override_until) AS "class!", count(*) AS "n!"
+           FROM customers GROUP BY 1 ORDER BY 1"#
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.class, r.n)).collect())
 }

@@ -2,6 +2,7 @@
 //! classification reads, and the card agents see before they call. `domain` normalises names,
 //! `db` the SQL, `service` (server only) the card and its flags and notes, `api` the server functions.
 pub mod api;
+pub mod classification;
 #[cfg(feature = "ssr")]
 pub mod db;
 pub mod domain;
@@ -86,6 +87,49 @@ pub struct CustomerCounters {
     pub last_order_at: Option<OffsetDateTime>,
 }
 
+/// A supervisor's class override: shown beside the computed class, lapses at `until`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ClassOverride {
+    pub class: classification::CustomerClass,
+    pub reason: String,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub until: Option<OffsetDateTime>,
+    pub by_name: String,
+}
+
+/// The customer's class as the card shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ClassificationView {
+    /// The class that counts (the override while it lasts).
+    #[serde(rename = "type")]
+    pub class: classification::CustomerClass,
+    /// What the history says.
+    pub computed_class: classification::CustomerClass,
+    pub score: i16,
+    pub reason: classification::ClassReason,
+    pub breakdown: Vec<classification::SignalPoints>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub classified_at: Option<OffsetDateTime>,
+    #[serde(rename = "override")]
+    pub override_: Option<ClassOverride>,
+}
+
+/// A supervisor's override request (`class` null lifts it).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct OverrideInput {
+    pub class: Option<String>,
+    #[serde(default)]
+    pub reason: String,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub until: Option<OffsetDateTime>,
+}
+
 /// One change to the customer or their orders, from the audit log.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -114,6 +158,8 @@ pub struct CustomerCard {
     pub wilaya_name: Option<String>,
     pub address: String,
     pub counters: CustomerCounters,
+    /// The brief's `customerClassification` type and score, with the breakdown behind them.
+    pub classification: ClassificationView,
     pub flags: Vec<CustomerFlag>,
     pub notes: Vec<CustomerNote>,
     pub orders: Vec<PastOrder>,

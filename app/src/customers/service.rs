@@ -3,8 +3,9 @@
 use serde_json::json;
 use sqlx::PgPool;
 
+use super::classification::{classify, validate_settings, Classification, ClassificationSettings, CustomerClass};
 use super::db;
-use super::{CustomerCard, CustomerFlag, CustomerNote, FlagType};
+use super::{CustomerCard, CustomerFlag, CustomerNote, FlagType, OverrideInput};
 use crate::audit::db::{insert_audit, AuditEntry};
 use crate::auth::{CurrentUser, Role};
 use crate::error::{AppError, ErrorCode};
@@ -51,6 +52,8 @@ pub async fn add_flag(
     let mut tx = pool.begin().await?;
     check_visible(&mut tx, user, id).await?;
     let flag_id = db::insert_flag(&mut tx, id, kind, &reason, user.id).await?;
+    // a serious flag makes the customer bad at once, before the next call
+    reclassify(&mut tx, id, time::OffsetDateTime::now_utc()).await?;
     insert_audit(
         &mut tx,
         AuditEntry {
@@ -99,4 +102,134 @@ pub async fn add_note(pool: &PgPool, user: &CurrentUser, id: i64, content: &str)
         added_by: user.id,
         added_by_name: user.name.clone(),
     })
+}
+
+/// Recomputes one customer's class inside the caller's transaction (an outcome, a flag).
+pub async fn reclassify(conn: &mut sqlx::PgConnection, id: i64, now: time::OffsetDateTime) -> Result<(), AppError> {
+    let settings = db::classification_settings(conn).await?;
+    let histories = db::histories(conn, 0, 1, Some(id), now).await?;
+    let (ids, results): (Vec<i64>, Vec<Classification>) =
+        histories.iter().map(|(id, h)| (*id, classify(h, &settings))).unzip();
+    db::store_classifications(conn, &ids, &results, now).await?;
+    Ok(())
+}
+
+/// What a full reclassification did.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReclassifyReport {
+    pub customers: u64,
+    pub changed: u64,
+    pub batches: u64,
+}
+
+/// Customers per batch of the nightly reclassification (one read and one write statement each).
+pub const RECLASSIFY_BATCH: i64 = 5_000;
+
+/// Reclassifies every customer, in keyset batches of `RECLASSIFY_BATCH` (each its own
+/// transaction, so the job never holds long locks); `progress` sees the running totals.
+pub async fn reclassify_all(
+    pool: &PgPool,
+    now: time::OffsetDateTime,
+    mut progress: impl FnMut(&ReclassifyReport),
+) -> Result<ReclassifyReport, AppError> {
+    let mut report = ReclassifyReport::default();
+    let mut after = 0;
+    let settings = {
+        let mut conn = pool.acquire().await?;
+        db::classification_settings(&mut conn).await?
+    };
+    loop {
+        let mut tx = pool.begin().await?;
+        let batch = db::histories(&mut tx, after, RECLASSIFY_BATCH, None, now).await?;
+        let Some((last, _)) = batch.last() else { break };
+        after = *last;
+        let (ids, results): (Vec<i64>, Vec<Classification>) =
+            batch.iter().map(|(id, h)| (*id, classify(h, &settings))).unzip();
+        report.changed += db::store_classifications(&mut tx, &ids, &results, now).await?;
+        tx.commit().await?;
+        report.customers += u64::try_from(ids.len()).unwrap_or(0);
+        report.batches += 1;
+        progress(&report);
+    }
+    Ok(report)
+}
+
+/// Sets or lifts a class override (supervisors, admins): a reason is required to set one.
+pub async fn override_class(
+    pool: &PgPool,
+    user: &CurrentUser,
+    id: i64,
+    input: &OverrideInput,
+) -> Result<CustomerCard, AppError> {
+    user.require(Role::Supervisor)?;
+    let class = input.class.as_deref().map(CustomerClass::parse).transpose()?;
+    let reason = input.reason.trim();
+    if class.is_some() && reason.is_empty() {
+        return Err(AppError::field(ErrorCode::ReasonRequired, "reason"));
+    }
+    if reason.chars().count() > 500 {
+        return Err(AppError::field(ErrorCode::TextTooLong, "reason"));
+    }
+    if input.until.is_some_and(|u| u <= time::OffsetDateTime::now_utc()) {
+        return Err(AppError::field(ErrorCode::PeriodInvalid, "until"));
+    }
+    let mut tx = pool.begin().await?;
+    let found = db::set_class_override(&mut tx, id, class, class.map(|_| reason), input.until, user.id).await?;
+    if !found {
+        return Err(AppError::new(ErrorCode::NotFound));
+    }
+    insert_audit(
+        &mut tx,
+        AuditEntry {
+            actor_id: Some(user.id),
+            action: "customer.class_override",
+            entity: "customer",
+            entity_id: id,
+            before: None,
+            after: Some(json!({"class": class.map(|c| c.as_str()), "reason": reason, "until": input.until.map(|u| u.unix_timestamp())})),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    card(pool, user, id).await
+}
+
+/// Customers per class (the dashboard's distribution; supervisors, admins).
+pub async fn class_distribution(pool: &PgPool, user: &CurrentUser) -> Result<Vec<(String, i64)>, AppError> {
+    user.require(Role::Supervisor)?;
+    let mut conn = pool.acquire().await?;
+    Ok(db::class_distribution(&mut conn).await?)
+}
+
+pub async fn classification_settings(pool: &PgPool, user: &CurrentUser) -> Result<ClassificationSettings, AppError> {
+    user.require(Role::Supervisor)?;
+    let mut conn = pool.acquire().await?;
+    Ok(db::classification_settings(&mut conn).await?)
+}
+
+/// Changes the weights and thresholds (admins); takes effect at the next recomputation.
+pub async fn save_classification_settings(
+    pool: &PgPool,
+    user: &CurrentUser,
+    settings: &ClassificationSettings,
+) -> Result<ClassificationSettings, AppError> {
+    user.require(Role::Admin)?;
+    validate_settings(settings)?;
+    let mut tx = pool.begin().await?;
+    db::update_classification_settings(&mut tx, settings).await?;
+    insert_audit(
+        &mut tx,
+        AuditEntry {
+            actor_id: Some(user.id),
+            action: "classification.settings",
+            entity: "classification_settings",
+            entity_id: 1,
+            before: None,
+            after: serde_json::to_value(settings).ok(),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(settings.clone())
 }

@@ -2,15 +2,44 @@
 //! (agents add them here), and for supervisors the audit trail of the customer's orders.
 use leptos::prelude::*;
 
-use super::api::{AddCustomerFlag, AddCustomerNote};
+use super::api::{AddCustomerFlag, AddCustomerNote, OverrideCustomerClass};
+use super::classification::{CustomerClass, Signal};
 use super::domain::display_phone;
 use super::{CustomerCard, FlagType};
+use crate::auth::Role;
 use crate::components::clock::{date_algiers, short_algiers};
 use crate::components::{action_error, ErrorAlert};
 use crate::i18n::*;
 use crate::orders::domain::group_thousands;
 use crate::orders::ui::StatusChip;
 use crate::statuses::StatusConfig;
+
+pub fn class_text(i18n: leptos_i18n::I18nContext<Locale>, class: CustomerClass) -> String {
+    match class {
+        CustomerClass::New => t_string!(i18n, customer.class_new).to_string(),
+        CustomerClass::Regular => t_string!(i18n, customer.class_regular).to_string(),
+        CustomerClass::Loyal => t_string!(i18n, customer.class_loyal).to_string(),
+        CustomerClass::Vip => t_string!(i18n, customer.class_vip).to_string(),
+        CustomerClass::Bad => t_string!(i18n, customer.class_bad).to_string(),
+    }
+}
+
+fn signal_text(i18n: leptos_i18n::I18nContext<Locale>, signal: Signal) -> String {
+    match signal {
+        Signal::Base => t_string!(i18n, customer.signal_base),
+        Signal::Confirmed => t_string!(i18n, customer.signal_confirmed),
+        Signal::Delivered => t_string!(i18n, customer.signal_delivered),
+        Signal::Cancelled => t_string!(i18n, customer.signal_cancelled),
+        Signal::Returned => t_string!(i18n, customer.signal_returned),
+        Signal::Unanswered => t_string!(i18n, customer.signal_unanswered),
+        Signal::Spend => t_string!(i18n, customer.signal_spend),
+        Signal::Recency => t_string!(i18n, customer.signal_recency),
+        Signal::Frequency => t_string!(i18n, customer.signal_frequency),
+        Signal::SeriousFlags => t_string!(i18n, customer.signal_serious_flags),
+        Signal::MinorFlags => t_string!(i18n, customer.signal_minor_flags),
+    }
+    .to_string()
+}
 
 pub fn flag_text(i18n: leptos_i18n::I18nContext<Locale>, flag: FlagType) -> String {
     match flag {
@@ -35,14 +64,20 @@ pub fn CustomerCardView(
     let id = card.id;
     let add_note = ServerAction::<AddCustomerNote>::new();
     let add_flag = ServerAction::<AddCustomerFlag>::new();
+    let override_class = ServerAction::<OverrideCustomerClass>::new();
     Effect::new(move |_| {
-        let saved = matches!(add_note.value().get(), Some(Ok(_))) || matches!(add_flag.value().get(), Some(Ok(_)));
+        let saved = matches!(add_note.value().get(), Some(Ok(_)))
+            || matches!(add_flag.value().get(), Some(Ok(_)))
+            || matches!(override_class.value().get(), Some(Ok(_)));
         if saved {
             on_change.run(());
         }
     });
     let note_error = action_error(add_note);
     let flag_error = action_error(add_flag);
+    let override_error = action_error(override_class);
+    let me = crate::app::use_current_user();
+    let supervisor = move || me.get().is_some_and(|u| u.role.at_least(Role::Supervisor));
     view! {
         <section class="customer-card" data-testid="customer-card">
             <CardBody card=card current_order=current_order/>
@@ -75,6 +110,33 @@ pub fn CustomerCardView(
                     <button type="submit" class="button">{t!(i18n, customer.add_flag)}</button>
                 </ActionForm>
             </details>
+            <Show when=supervisor>
+                <details class="card-forms">
+                    <summary>{t!(i18n, customer.override_title)}</summary>
+                    <ActionForm action=override_class>
+                        <input type="hidden" name="id" value=id/>
+                        <div class="field">
+                            <label for="override-class">{t!(i18n, customer.class)}</label>
+                            <select id="override-class" name="class">
+                                <option value="">{t!(i18n, customer.override_none)}</option>
+                                {CustomerClass::ALL.iter().copied().map(|c| view! {
+                                    <option value=c.as_str()>{move || class_text(i18n, c)}</option>
+                                }).collect_view()}
+                            </select>
+                        </div>
+                        <div class="field">
+                            <label for="override-reason">{t!(i18n, customer.reason)}</label>
+                            <input id="override-reason" name="reason"/>
+                        </div>
+                        <div class="field">
+                            <label for="override-until">{t!(i18n, customer.override_until)}</label>
+                            <input id="override-until" name="until" type="date"/>
+                        </div>
+                        <ErrorAlert error=override_error/>
+                        <button type="submit" class="button">{t!(i18n, customer.override_save)}</button>
+                    </ActionForm>
+                </details>
+            </Show>
         </section>
     }
 }
@@ -94,6 +156,7 @@ fn CardBody(card: CustomerCard, current_order: Option<i64>) -> impl IntoView {
         {(!card.other_phones.is_empty()).then(|| view! {
             <p class="muted">{t!(i18n, customer.other_phones)} ": " <span dir="ltr">{card.other_phones.iter().map(|p| display_phone(p)).collect::<Vec<_>>().join(", ")}</span></p>
         })}
+        <ClassificationBlock classification=card.classification.clone()/>
         <dl class="counters">
             <div><dt>{t!(i18n, customer.orders)}</dt><dd>{counters.total_orders}</dd></div>
             <div><dt>{t!(i18n, customer.confirmed)}</dt><dd>{counters.confirmed}</dd></div>
@@ -149,5 +212,48 @@ fn CardBody(card: CustomerCard, current_order: Option<i64>) -> impl IntoView {
                 </ul>
             </details>
         })}
+    }
+}
+
+/// The class with its score and the breakdown behind it; a bad customer is announced before the call.
+#[component]
+fn ClassificationBlock(classification: super::ClassificationView) -> impl IntoView {
+    let i18n = use_i18n();
+    let class = classification.class;
+    let computed = classification.computed_class;
+    let breakdown = classification.breakdown.clone();
+    let overridden = classification.override_.clone();
+    view! {
+        {(class == CustomerClass::Bad).then(|| view! {
+            <p class="alert error" role="alert" data-testid="bad-customer">{t!(i18n, customer.bad_warning)}</p>
+        })}
+        <p class="classification" data-class=class.as_str() data-testid="customer-class">
+            <span class=format!("badge class-{}", class.as_str())>{move || class_text(i18n, class)}</span>
+            " " {t!(i18n, customer.score)} " " <strong>{classification.score}</strong> "/100"
+            {overridden.map(|o| view! {
+                <span class="muted">
+                    " · " {t!(i18n, customer.override_by)} " " {o.by_name.clone()} " : « " {o.reason.clone()} " »"
+                    {o.until.map(|u| view! { " → " {date_algiers(u)} })}
+                    " · " {t!(i18n, customer.computed)} " " {move || class_text(i18n, computed)}
+                </span>
+            })}
+        </p>
+        <details class="breakdown">
+            <summary>{t!(i18n, customer.why_score)}</summary>
+            <table data-testid="score-breakdown">
+                <tbody>
+                    {breakdown.into_iter().map(|b| {
+                        let signal = b.signal;
+                        view! {
+                            <tr>
+                                <td>{move || signal_text(i18n, signal)}</td>
+                                <td>{if signal == Signal::Base { String::new() } else { b.value.to_string() }}</td>
+                                <td class="amount">{format!("{:+}", b.points)}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </details>
     }
 }

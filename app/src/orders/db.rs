@@ -179,7 +179,11 @@ pub async fn agent_queue(
                  SELECT * FROM orders WHERE closed_at IS NULL AND callback_scope = 'anyone' AND next_contact_at <= now()) o
            JOIN confirmation_statuses s ON s.code = o.status
            JOIN wilayas w ON w.code = o.delivery_wilaya
-           ORDER BY (o.next_contact_at IS NULL OR o.next_contact_at <= now()) DESC, o.priority_order,
+           JOIN customers cu ON cu.id = o.customer_id
+           -- urgent first, then VIP and loyal customers, then the other priorities
+           ORDER BY (o.next_contact_at IS NULL OR o.next_contact_at <= now()) DESC, o.priority_order > 0,
+                    CASE effective_class(cu.class, cu.class_override, cu.override_until)
+                        WHEN 'vip' THEN 0 WHEN 'loyal' THEN 1 ELSE 2 END, o.priority_order,
                     (o.next_contact_at IS NOT NULL) DESC, coalesce(o.next_contact_at, o.created_at), o.id
            LIMIT $3"#,
         agent_id,

@@ -179,6 +179,8 @@ pub async fn record_attempt(
     let attempt_id = db::insert_attempt(&mut tx, &order, user.id, &plan).await?;
     if plan.closes {
         customers::count_outcome(&mut tx, order.customer_id, plan.counts_as_confirmed, plan.failed).await?;
+        // the class follows the outcome in the same transaction
+        crate::customers::service::reclassify(&mut tx, order.customer_id, OffsetDateTime::now_utc()).await?;
     }
     insert_audit(
         &mut tx,

@@ -4,8 +4,9 @@ use axum::http::StatusCode;
 use axum::Json;
 use serde::Deserialize;
 
+use app::customers::classification::ClassificationSettings;
 use app::customers::service;
-use app::customers::{CustomerCard, CustomerFlag, CustomerNote};
+use app::customers::{CustomerCard, CustomerFlag, CustomerNote, OverrideInput};
 use app::error::AppError;
 
 use super::caller::Caller;
@@ -53,4 +54,41 @@ pub async fn add_note(
 ) -> Result<(StatusCode, Json<CustomerNote>), AppError> {
     let note = service::add_note(&state.pool, &caller.0, id, &body.content).await?;
     Ok((StatusCode::CREATED, Json(note)))
+}
+
+#[utoipa::path(post, path = "/api/customer-service/customers/{customerId}/classification", tag = "customers", params(("customerId" = i64, Path)), request_body = OverrideInput, responses((status = 200, description = "The card with the override (class null lifts it)", body = CustomerCard), (status = 401, description = "Not logged in or bad token", body = AppError), (status = 403, description = "Role not allowed", body = AppError), (status = 404, body = AppError), (status = 422, description = "Invalid input (code and field)", body = AppError)))]
+pub async fn override_class(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(input): ApiJson<OverrideInput>,
+) -> Result<Json<CustomerCard>, AppError> {
+    Ok(Json(service::override_class(&state.pool, &caller.0, id, &input).await?))
+}
+
+/// Customers per class.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ClassCount {
+    class: String,
+    customers: i64,
+}
+
+#[utoipa::path(get, path = "/api/customer-service/classification/distribution", tag = "customers", responses((status = 200, description = "Customers per (effective) class", body = Vec<ClassCount>), (status = 401, description = "Not logged in or bad token", body = AppError), (status = 403, description = "Role not allowed", body = AppError)))]
+pub async fn distribution(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<ClassCount>>, AppError> {
+    let rows = service::class_distribution(&state.pool, &caller.0).await?;
+    Ok(Json(rows.into_iter().map(|(class, customers)| ClassCount { class, customers }).collect()))
+}
+
+#[utoipa::path(get, path = "/api/customer-service/classification/settings", tag = "customers", responses((status = 200, body = ClassificationSettings), (status = 401, description = "Not logged in or bad token", body = AppError), (status = 403, description = "Role not allowed", body = AppError)))]
+pub async fn settings(State(state): State<AppState>, caller: Caller) -> Result<Json<ClassificationSettings>, AppError> {
+    Ok(Json(service::classification_settings(&state.pool, &caller.0).await?))
+}
+
+#[utoipa::path(put, path = "/api/customer-service/classification/settings", tag = "customers", request_body = ClassificationSettings, responses((status = 200, body = ClassificationSettings), (status = 401, description = "Not logged in or bad token", body = AppError), (status = 403, description = "Admins only", body = AppError), (status = 422, description = "Invalid input (code and field)", body = AppError)))]
+pub async fn update_settings(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(input): ApiJson<ClassificationSettings>,
+) -> Result<Json<ClassificationSettings>, AppError> {
+    Ok(Json(service::save_classification_settings(&state.pool, &caller.0, &input).await?))
 }

@@ -58,6 +58,12 @@ pub fn router() -> Router<AppState> {
         .route("/api/customer-service/customers/{customerId}", get(customers::card))
         .route("/api/customer-service/customers/{customerId}/flags", post(customers::add_flag))
         .route("/api/customer-service/customers/{customerId}/notes", post(customers::add_note))
+        .route("/api/customer-service/customers/{customerId}/classification", post(customers::override_class))
+        .route("/api/customer-service/classification/distribution", get(customers::distribution))
+        .route(
+            "/api/customer-service/classification/settings",
+            get(customers::settings).put(customers::update_settings),
+        )
 }
 
 /// Routes that take large bodies (their own limit instead of the API's 1 MiB).
