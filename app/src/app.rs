@@ -11,6 +11,7 @@ use crate::auth::api::get_me;
 use crate::auth::ui::{HomePage, LoginPage, UsersPage};
 use crate::auth::CurrentUser;
 use crate::components::{ErrorAlert, Header};
+use crate::duplicates::ui::DuplicatesPage;
 use crate::error::{AppError, ErrorCode};
 use crate::i18n::*;
 use crate::imports::ui::{ImportReportPage, ImportsPage};
@@ -74,6 +75,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("admin/statuses") view=StatusesPage/>
                         <Route path=path!("admin/jobs") view=JobsPage/>
                         <Route path=path!("agents") view=AgentsPage/>
+                        <Route path=path!("duplicates") view=DuplicatesPage/>
                         <Route path=path!("profile") view=MyProfilePage/>
                         <Route path=path!("agents/rankings") view=RankingsPage/>
                         <Route path=path!("agents/:id") view=AgentEditPage/>

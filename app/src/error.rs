@@ -134,6 +134,8 @@ error_codes! {
     ReasonRequired => "reason_required", 422;
     /// Someone already decided this pair.
     PairDecided => "pair_decided", 409;
+    /// The decision is not duplicate, not_duplicate or same_customer.
+    DecisionUnknown => "decision_unknown", 422;
     /// A required field is absent or the body is not the expected JSON.
     BadRequest => "bad_request", 400;
     PayloadTooLarge => "payload_too_large", 413;

@@ -44,13 +44,19 @@ export async function orderFor(admin: import("@playwright/test").APIRequestConte
   orderCounter += 1;
   const reference = `E2E-${Date.now()}-${orderCounter}`;
   const phone = `0550${String(Date.now() % 1_000_000).padStart(6, "0")}`;
+  // A different person each time (name, address, product): duplicate detection must leave these alone.
+  const first = ["Yacine", "Amina", "Karim", "Nour", "Sofiane", "Lina", "Walid", "Sarah", "Mehdi", "Imane"];
+  const last = ["Benali", "Haddad", "Meziane", "Bouzid", "Cherif", "Saidi", "Toumi", "Rahmani", "Zerrouki", "Ouali"];
+  const n = Date.now() + orderCounter * 7919;
+  const price = 1000 + (n % 400) * 50;
+  const name = `${first[n % 10]} ${last[Math.floor(n / 10) % 10]}`;
   const created = await admin.post("/api/orders", {
     data: {
       reference,
-      customer: { name: "Yacine Benali", phone, language: "ar-DZ" },
-      delivery: { wilaya: 16, commune: "Bab El Oued", address: "12 rue des Frères Bouadou", type: "home" },
-      items: [{ sku: "POU-TRIO", name: "Poussette trio", quantity: 1, unitPrice: 24500 }],
-      total: 24500,
+      customer: { name, phone, language: "ar-DZ" },
+      delivery: { wilaya: 16, commune: "Bab El Oued", address: `${n % 997} rue n° ${orderCounter}`, type: "home" },
+      items: [{ sku: `E2E-${n}`, name: `Article ${n % 10000}`, quantity: 1, unitPrice: price }],
+      total: price,
       priority: "urgent",
     },
   });
@@ -60,5 +66,5 @@ export async function orderFor(admin: import("@playwright/test").APIRequestConte
   const agent = users.find((u: { email: string }) => u.email === agentEmail);
   const assigned = await admin.post(`/api/customer-service/orders/${order.id}/assign`, { data: { agentId: agent.id } });
   expect(assigned.status()).toBe(200);
-  return { id: order.id as number, number: order.number as string };
+  return { id: order.id as number, number: order.number as string, name };
 }

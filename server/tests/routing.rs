@@ -6,7 +6,7 @@ mod common;
 
 use app::agents::domain::Job;
 use app::agents::jobs::{self, Trigger};
-use common::{error_code, order_body, TestApp};
+use common::{distinct_order_body, error_code, TestApp};
 use serde_json::{json, Value};
 use sqlx::PgPool;
 use time::macros::datetime;
@@ -64,9 +64,10 @@ impl World {
     }
 
     async fn order(&self, reference: &str, phone: &str, language: &str, wilaya: i64) -> i64 {
-        let mut body = order_body(reference, phone);
+        let n: usize = reference.trim_start_matches("R-").parse().unwrap_or(0);
+        let mut body = distinct_order_body(reference, n, phone);
         body["customer"]["language"] = json!(language);
-        body["delivery"] = json!({"wilaya": wilaya, "address": "Cité 200 logements", "type": "home"});
+        body["delivery"]["wilaya"] = json!(wilaya);
         self.app.intake(&self.shop_token, &body).await
     }
 
@@ -353,12 +354,12 @@ async fn the_job_runner_fires_at_algerian_times(pool: PgPool) {
     // 10:05: only the every-minute presence sweep is due
     let done = ran(jobs::run_due(&pool, datetime!(2026-11-25 09:05 UTC), "a").await.unwrap());
     assert_eq!(done, vec![Job::PresenceSweep]);
-    // 10:15: auto-assign's quarter hour; 11:00: the hourly duplicate scan (skipped until built)
+    // 10:15: auto-assign's quarter hour; 11:00: the hourly duplicate scan
     let done = ran(jobs::run_due(&pool, datetime!(2026-11-25 09:15 UTC), "a").await.unwrap());
     assert_eq!(done, vec![Job::AutoAssign, Job::PresenceSweep]);
     let done = ran(jobs::run_due(&pool, datetime!(2026-11-25 10:00 UTC), "a").await.unwrap());
     assert!(done.contains(&Job::DuplicateScan) && done.contains(&Job::Reminders) && done.contains(&Job::AutoAssign));
-    assert_eq!(runs(&pool, "duplicate_scan").await, vec![("schedule".into(), "skipped".into())]);
+    assert_eq!(runs(&pool, "duplicate_scan").await, vec![("schedule".into(), "succeeded".into())]);
 
     // 20:30 Wednesday: after business hours auto-assign waits for Thursday 08:00
     let done = ran(jobs::run_due(&pool, datetime!(2026-11-25 19:30 UTC), "a").await.unwrap());

@@ -86,7 +86,7 @@ pub async fn pool_orders(
                   o.delivery_wilaya AS "wilaya!",
                   (o.next_contact_at IS NOT NULL) AS "due_callback!"
            FROM orders o JOIN customers c ON c.id = o.customer_id
-           WHERE o.closed_at IS NULL AND o.assigned_agent_id IS NULL
+           WHERE o.closed_at IS NULL AND o.assigned_agent_id IS NULL AND NOT o.is_duplicate
              AND (o.next_contact_at IS NULL OR o.next_contact_at <= $1)
            ORDER BY o.priority_order, o.created_at, o.id
            LIMIT $2"#,

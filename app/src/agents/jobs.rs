@@ -128,7 +128,15 @@ async fn body(pool: &PgPool, job: Job, now: OffsetDateTime) -> Result<(&'static 
             let report = crate::customers::service::reclassify_all(pool, now, |_| {}).await?;
             Ok(("succeeded", serde_json::to_value(report).unwrap_or_default()))
         }
-        Job::DuplicateScan | Job::Reminders => Ok(("skipped", json!({"reason": "not_built"}))),
+        Job::DuplicateScan => {
+            let report = crate::duplicates::service::scan_recent(pool, now).await?;
+            Ok((
+                "succeeded",
+                json!({"ordersChecked": report.orders_checked, "candidatesScored": report.candidates_scored,
+                       "flagged": report.flagged}),
+            ))
+        }
+        Job::Reminders => Ok(("skipped", json!({"reason": "not_built"}))),
     }
 }
 

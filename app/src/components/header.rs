@@ -31,6 +31,7 @@ pub fn Header(user: CurrentUser) -> impl IntoView {
                 <Show when=move || is_supervisor>
                     <A href="/orders">{t!(i18n, nav.orders)}</A>
                     <A href="/imports">{t!(i18n, nav.imports)}</A>
+                    <A href="/duplicates">{t!(i18n, nav.duplicates)}</A>
                     <A href="/agents">{t!(i18n, nav.agents)}</A>
                     <A href="/admin/statuses">{t!(i18n, nav.statuses)}</A>
                 </Show>

@@ -78,6 +78,7 @@ pub fn error_text(i18n: I18nContext<Locale>, code: ErrorCode) -> String {
         ErrorCode::ClassUnknown => t_string!(i18n, errors.class_unknown).to_string(),
         ErrorCode::ReasonRequired => t_string!(i18n, errors.reason_required).to_string(),
         ErrorCode::PairDecided => t_string!(i18n, errors.pair_decided).to_string(),
+        ErrorCode::DecisionUnknown => t_string!(i18n, errors.decision_unknown).to_string(),
         ErrorCode::BadRequest => t_string!(i18n, errors.bad_request).to_string(),
         ErrorCode::PayloadTooLarge => t_string!(i18n, errors.payload_too_large).to_string(),
         ErrorCode::NotFound => t_string!(i18n, errors.not_found).to_string(),

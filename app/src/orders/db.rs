@@ -90,8 +90,9 @@ pub async fn insert_order(
 ) -> Result<Option<(i64, String)>, sqlx::Error> {
     let row = sqlx::query!(
         "INSERT INTO orders (shop_reference, intake_hash, customer_id, customer_name, phone, total_dzd, delivery_wilaya,
-                             delivery_commune, delivery_address, delivery_type, source, status, priority)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                             delivery_commune, delivery_address, delivery_type, source, status, priority, name_key,
+                             address_key)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
          ON CONFLICT (shop_reference) WHERE shop_reference IS NOT NULL DO NOTHING
          RETURNING id, number",
         order.reference,
@@ -107,6 +108,9 @@ pub async fn insert_order(
         order.source,
         status,
         order.priority.as_str(),
+        // cross-script keys for duplicate detection's blocking (similar names in a wilaya)
+        dedup::normalize::skeleton(&order.name),
+        dedup::normalize::skeleton(&order.address),
     )
     .fetch_optional(&mut *conn)
     .await?;

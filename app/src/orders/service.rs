@@ -82,6 +82,8 @@ pub async fn create_order(pool: &PgPool, actor: &CurrentUser, input: &NewOrder) 
         },
     )
     .await?;
+    // duplicates are caught before any agent sees the order (a likely one is held for review)
+    crate::duplicates::service::check_order(&mut tx, id, "intake").await?;
     // speed to first call: route it now, not at the next quarter hour
     crate::agents::service::kick_routing(&mut tx, "order").await?;
     tx.commit().await?;

@@ -5,6 +5,7 @@ mod agents;
 mod auth;
 mod caller;
 mod customers;
+mod duplicates;
 mod health;
 mod imports;
 pub mod openapi;
@@ -49,6 +50,10 @@ pub fn router() -> Router<AppState> {
         .route("/api/customer-service/routing/settings", get(agents::settings).put(agents::update_settings))
         .route("/api/customer-service/jobs", get(agents::list_jobs))
         .route("/api/customer-service/jobs/{name}/run", post(agents::run_job))
+        .route("/api/customer-service/orders/detect-duplicates", post(duplicates::detect))
+        .route("/api/customer-service/duplicates", get(duplicates::queue))
+        .route("/api/customer-service/duplicates/accuracy", get(duplicates::accuracy))
+        .route("/api/customer-service/duplicates/{pairId}/decision", post(duplicates::decide))
         .route("/api/customer-service/orders/pending", get(orders::pending))
         .route("/api/customer-service/orders/mine", get(orders::my_queue))
         .route("/api/customer-service/orders/assign", post(orders::bulk_assign))

@@ -112,6 +112,32 @@ pub fn order_body(reference: &str, phone: &str) -> serde_json::Value {
     })
 }
 
+/// Orders from `n` different people (names, addresses, products and phones all differ), so
+/// duplicate detection leaves them alone: for tests about something else.
+pub fn distinct_order_body(reference: &str, n: usize, phone: &str) -> serde_json::Value {
+    const FIRST: [&str; 12] =
+        ["Yacine", "Amina", "Karim", "Nour", "Sofiane", "Lina", "Walid", "Sarah", "Mehdi", "Imane", "Rachid", "Samia"];
+    const LAST: [&str; 12] = [
+        "Benali", "Haddad", "Meziane", "Bouzid", "Cherif", "Saidi", "Toumi", "Rahmani", "Zerrouki", "Belkacem",
+        "Ouali", "Mansouri",
+    ];
+    const STREETS: [&str; 6] = [
+        "rue Didouche Mourad",
+        "boulevard Zighoud Youcef",
+        "rue Larbi Tebessi",
+        "avenue Pasteur",
+        "rue Hassiba Ben Bouali",
+        "chemin Poirson",
+    ];
+    serde_json::json!({
+        "reference": reference,
+        "customer": {"name": format!("{} {}", FIRST[n % 12], LAST[(n / 12 + n) % 12]), "phone": phone, "language": "fr"},
+        "delivery": {"wilaya": 16, "address": format!("{} {}", 10 + n * 7, STREETS[n % 6]), "type": "home"},
+        "items": [{"sku": format!("SKU-{n}"), "name": format!("Article {n}"), "quantity": 1 + n % 3, "unitPrice": 1000 + 37 * n as i64}],
+        "total": (1 + n % 3) as i64 * (1000 + 37 * n as i64)
+    })
+}
+
 impl TestApp {
     /// An API token acting as a new user with `role` (created through the admin endpoint).
     pub async fn token_for(&self, admin: &reqwest::Client, email: &str, role: &str) -> String {

@@ -226,8 +226,14 @@ fn OrderWork(
                 <StatusChip config=config code=status_code.clone()/>
                 <span class="badge">{t!(i18n, queue.priority)} ": " {move || priority_text(i18n, priority)}</span>
             </header>
-            {order.duplicate_info.is_duplicate.then(|| view! {
-                <p class="alert warn" role="alert">{t!(i18n, queue.duplicate_warning)}</p>
+            {order.duplicate_info.duplicate_score.map(|score| {
+                let original = order.duplicate_info.original_order.unwrap_or_default();
+                view! {
+                    <p class="alert warn" role="alert" data-testid="duplicate-warning">
+                        {t!(i18n, duplicates.warning_possible, number = format!("#{original}"), score = score)}
+                        " " <a href=format!("/orders/{original}")>{t!(i18n, queue.duplicate_warning)}</a>
+                    </p>
+                }
             })}
             {order.confirmation.routing.clone().map(|note| {
                 let agent = order.confirmation.assigned_agent_name.clone();
