@@ -1,6 +1,6 @@
 # The two commands a newcomer needs: `make run` and `make test`. Both install what is missing
 # (once per machine, into ~/.cache/ecomanager-cs) and are safe to run again.
-.PHONY: run test release tools sqlx-prepare clean-data bench-confirmation bench-routing
+.PHONY: run test release tools sqlx-prepare clean-data bench-confirmation bench-routing bench-intelligence
 
 run:
 	scripts/run.sh
@@ -26,6 +26,11 @@ bench-confirmation:
 # Routing: the engine alone, then auto-assign end to end for 1 k / 10 k / 100 k pending orders over 300 agents.
 bench-routing:
 	scripts/bench-routing.sh
+
+# Duplicate detection and classification on the 1 M-order data set (shared with bench-confirmation),
+# then the dedup crate's labelled evaluation (precision, recall, F1, calibration).
+bench-intelligence:
+	scripts/bench-intelligence.sh
 
 # Removes the private databases (not the tools nor the build cache).
 clean-data:

@@ -1,0 +1,189 @@
+//! Customer intelligence under production-sized data (1 M orders, 500 k customers, shared with
+//! the confirmation bench): one incoming order checked for duplicates against the stored orders
+//! (p50/p99; each check's writes rolled back), a re-scan (throughput, with progress, projected
+//! to 1 M), and the nightly reclassification of every customer. Run with
+//! `make bench-intelligence`. Customer names are rewritten once into realistic Algerian names in
+//! both scripts (the loader's "Client 123" names would all share one key).
+#![allow(clippy::unwrap_used)] // a bench: a panic is the report
+use std::time::Instant;
+
+use sqlx::PgPool;
+use time::OffsetDateTime;
+
+mod common;
+use common::{load, report};
+
+const FIRST: [&str; 24] = [
+    "Yacine",
+    "Amina",
+    "Karim",
+    "Nour El Houda",
+    "Sofiane",
+    "Lina",
+    "Walid",
+    "Sarah",
+    "Mehdi",
+    "Imane",
+    "Rachid",
+    "Samia",
+    "ياسين",
+    "أمينة",
+    "كريم",
+    "نور الهدى",
+    "سفيان",
+    "لينا",
+    "وليد",
+    "سارة",
+    "مهدي",
+    "إيمان",
+    "رشيد",
+    "سامية",
+];
+const LAST: [&str; 24] = [
+    "Benali",
+    "Haddad",
+    "Meziane",
+    "Bouzid",
+    "Cherif",
+    "Saidi",
+    "Toumi",
+    "Rahmani",
+    "Zerrouki",
+    "Belkacem",
+    "Ouali",
+    "Mansouri",
+    "بن علي",
+    "حداد",
+    "مزيان",
+    "بوزيد",
+    "شريف",
+    "سعيدي",
+    "تومي",
+    "رحماني",
+    "زروقي",
+    "بلقاسم",
+    "والي",
+    "منصوري",
+];
+
+/// Realistic names and addresses, and their detection keys, for every order (once).
+async fn prepare(pool: &PgPool) {
+    let missing: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM orders WHERE name_key = ''").fetch_one(pool).await.unwrap();
+    if missing == 0 {
+        return;
+    }
+    let started = Instant::now();
+    sqlx::query(
+        "UPDATE orders SET customer_name = ($1::text[])[1 + (customer_id * 7) % 24] || ' ' || ($2::text[])[1 + (customer_id * 13) % 24],
+                           delivery_address = 'Cité ' || (customer_id % 900) || ' logements, quartier ' || (customer_id % 37)",
+    )
+    .bind(FIRST.map(String::from).to_vec())
+    .bind(LAST.map(String::from).to_vec())
+    .execute(pool)
+    .await
+    .unwrap();
+    let mut after = 0_i64;
+    loop {
+        let rows: Vec<(i64, String, String)> = sqlx::query_as(
+            "SELECT id, customer_name, delivery_address FROM orders WHERE id > $1 ORDER BY id LIMIT 20000",
+        )
+        .bind(after)
+        .fetch_all(pool)
+        .await
+        .unwrap();
+        let Some(last) = rows.last() else { break };
+        after = last.0;
+        let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
+        let names: Vec<String> = rows.iter().map(|r| dedup::skeleton(&r.1)).collect();
+        let addresses: Vec<String> = rows.iter().map(|r| dedup::skeleton(&r.2)).collect();
+        sqlx::query(
+            "UPDATE orders o SET name_key = d.n, address_key = d.a
+             FROM UNNEST($1::int8[], $2::text[], $3::text[]) AS d (id, n, a) WHERE o.id = d.id",
+        )
+        .bind(&ids)
+        .bind(&names)
+        .bind(&addresses)
+        .execute(pool)
+        .await
+        .unwrap();
+    }
+    sqlx::query("VACUUM ANALYZE orders").execute(pool).await.unwrap();
+    println!("data: names and detection keys for {missing} orders in {:.1} s", started.elapsed().as_secs_f64());
+}
+
+#[tokio::main]
+async fn main() {
+    let url = std::env::var("DATABASE_URL").expect("DATABASE_URL (make bench-intelligence sets it)");
+    let pool = server::startup::connect_pool(&url, 8).await.unwrap();
+    server::MIGRATOR.run(&pool).await.unwrap();
+    load(&pool).await;
+    prepare(&pool).await;
+    let orders: i64 = sqlx::query_scalar("SELECT count(*) FROM orders").fetch_one(&pool).await.unwrap();
+    let customers: i64 = sqlx::query_scalar("SELECT count(*) FROM customers").fetch_one(&pool).await.unwrap();
+    println!("{orders} orders, {customers} customers");
+
+    // One incoming order against everything stored: the newest 2 000 orders, each checked in a
+    // transaction that is rolled back.
+    let sample: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM orders ORDER BY created_at DESC LIMIT 2000").fetch_all(&pool).await.unwrap();
+    let mut times = Vec::new();
+    let mut candidates = 0;
+    let mut flagged = 0;
+    for id in &sample {
+        let mut tx = pool.begin().await.unwrap();
+        let started = Instant::now();
+        let scored = app::duplicates::service::check_order(&mut tx, *id, "request").await.unwrap();
+        times.push(started.elapsed());
+        tx.rollback().await.unwrap();
+        candidates += scored.len();
+        flagged += scored.iter().filter(|p| p.flagged).count();
+    }
+    report("duplicate check of one order (blocking + scoring)", &mut times);
+    println!(
+        "  {:.1} candidates per order, {flagged} flagged pairs in the sample",
+        candidates as f64 / sample.len() as f64
+    );
+
+    // Re-scan: 50 000 orders (the oldest, spread over the data), stored for real, with progress.
+    let scan: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM orders ORDER BY id LIMIT 50000").fetch_all(&pool).await.unwrap();
+    let started = Instant::now();
+    let mut done = 0;
+    for chunk in scan.chunks(5000) {
+        app::duplicates::service::run(&pool, chunk, "scan").await.unwrap();
+        done += chunk.len();
+        eprintln!(
+            "  re-scan: {done} / {} orders, {:.0} orders/s",
+            scan.len(),
+            done as f64 / started.elapsed().as_secs_f64()
+        );
+    }
+    let rate = scan.len() as f64 / started.elapsed().as_secs_f64();
+    println!(
+        "re-scan: {} orders in {:.1} s = {:.0} orders/s (1 M orders: {:.1} min)",
+        scan.len(),
+        started.elapsed().as_secs_f64(),
+        rate,
+        1_000_000.0 / rate / 60.0
+    );
+
+    // Nightly reclassification of every customer.
+    let started = Instant::now();
+    let result = app::customers::service::reclassify_all(&pool, OffsetDateTime::now_utc(), |r| {
+        if r.batches % 20 == 0 {
+            eprintln!("  reclassification: {} customers", r.customers);
+        }
+    })
+    .await
+    .unwrap();
+    let took = started.elapsed();
+    println!(
+        "reclassification: {} customers ({} changed class) in {:.1} s = {:.0} customers/s, {} batches",
+        result.customers,
+        result.changed,
+        took.as_secs_f64(),
+        result.customers as f64 / took.as_secs_f64(),
+        result.batches
+    );
+}
