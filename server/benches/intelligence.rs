@@ -13,7 +13,7 @@ use time::OffsetDateTime;
 mod common;
 use common::{load, report};
 
-const FIRST: [&str; 24] = [
+const FIRST: [&str; 40] = [
     "Yacine",
     "Amina",
     "Karim",
@@ -26,24 +26,41 @@ const FIRST: [&str; 24] = [
     "Imane",
     "Rachid",
     "Samia",
+    "Mourad",
+    "Nadia",
+    "Hakim",
+    "Souad",
+    "Farid",
+    "Kahina",
+    "Bilal",
+    "Meriem",
+    "Hamza",
+    "Rania",
+    "Omar",
+    "Lamia",
+    "Nassim",
+    "Djamila",
+    "Adel",
+    "Fatiha",
+    "Riad",
+    "Houria",
     "ياسين",
     "أمينة",
     "كريم",
-    "نور الهدى",
     "سفيان",
-    "لينا",
     "وليد",
     "سارة",
     "مهدي",
-    "إيمان",
     "رشيد",
     "سامية",
+    "مراد",
 ];
-const LAST: [&str; 24] = [
-    "Benali",
+const PREFIX: [&str; 5] = ["", "Ben ", "Bou", "Ait ", "Hadj "];
+const ROOT: [&str; 30] = [
+    "Ali",
     "Haddad",
     "Meziane",
-    "Bouzid",
+    "Zid",
     "Cherif",
     "Saidi",
     "Toumi",
@@ -52,18 +69,24 @@ const LAST: [&str; 24] = [
     "Belkacem",
     "Ouali",
     "Mansouri",
-    "بن علي",
-    "حداد",
-    "مزيان",
-    "بوزيد",
-    "شريف",
-    "سعيدي",
-    "تومي",
-    "رحماني",
-    "زروقي",
-    "بلقاسم",
-    "والي",
-    "منصوري",
+    "Kaci",
+    "Amrane",
+    "Slimani",
+    "Brahimi",
+    "Larbi",
+    "Hamidi",
+    "Khelifi",
+    "Djebbar",
+    "Ferhat",
+    "Guerfi",
+    "Lounis",
+    "Nemouchi",
+    "Rezig",
+    "Sahraoui",
+    "Tebboune",
+    "Yahiaoui",
+    "Zitouni",
+    "Messaoudi",
 ];
 
 /// Realistic names and addresses, and their detection keys, for every order (once).
@@ -75,11 +98,13 @@ async fn prepare(pool: &PgPool) {
     }
     let started = Instant::now();
     sqlx::query(
-        "UPDATE orders SET customer_name = ($1::text[])[1 + (customer_id * 7) % 24] || ' ' || ($2::text[])[1 + (customer_id * 13) % 24],
+        "UPDATE orders SET customer_name = ($1::text[])[1 + customer_id % 40] || ' '
+                               || ($2::text[])[1 + (customer_id / 40) % 5] || ($3::text[])[1 + (customer_id / 200) % 30],
                            delivery_address = 'Cité ' || (customer_id % 900) || ' logements, quartier ' || (customer_id % 37)",
     )
     .bind(FIRST.map(String::from).to_vec())
-    .bind(LAST.map(String::from).to_vec())
+    .bind(PREFIX.map(String::from).to_vec())
+    .bind(ROOT.map(String::from).to_vec())
     .execute(pool)
     .await
     .unwrap();
@@ -109,7 +134,7 @@ async fn prepare(pool: &PgPool) {
         .unwrap();
     }
     sqlx::query("VACUUM ANALYZE orders").execute(pool).await.unwrap();
-    println!("data: names and detection keys for {missing} orders in {:.1} s", started.elapsed().as_secs_f64());
+    println!("data: names and detection keys for every order in {:.1} s", started.elapsed().as_secs_f64());
 }
 
 #[tokio::main]
@@ -147,10 +172,10 @@ async fn main() {
 
     // Re-scan: 50 000 orders (the oldest, spread over the data), stored for real, with progress.
     let scan: Vec<i64> =
-        sqlx::query_scalar("SELECT id FROM orders ORDER BY id LIMIT 50000").fetch_all(&pool).await.unwrap();
+        sqlx::query_scalar("SELECT id FROM orders ORDER BY id LIMIT 20000").fetch_all(&pool).await.unwrap();
     let started = Instant::now();
     let mut done = 0;
-    for chunk in scan.chunks(5000) {
+    for chunk in scan.chunks(4000) {
         app::duplicates::service::run(&pool, chunk, "scan").await.unwrap();
         done += chunk.len();
         eprintln!(

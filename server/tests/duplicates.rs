@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used)] // a test crate: a panic is the failure report
 mod common;
 
-use common::{error_code, TestApp};
+use common::{error_code, get_json, TestApp};
 use serde_json::{json, Value};
 use sqlx::PgPool;
 
@@ -42,26 +42,11 @@ impl World {
     }
 
     async fn order(&self, id: i64) -> Value {
-        self.supervisor
-            .get(self.app.url(&format!("/api/customer-service/orders/{id}")))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
+        get_json(&self.supervisor, self.app.url(&format!("/api/customer-service/orders/{id}"))).await
     }
 
     async fn queue(&self) -> Vec<Value> {
-        let list: Value = self
-            .supervisor
-            .get(self.app.url("/api/customer-service/duplicates"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let list: Value = get_json(&self.supervisor, self.app.url("/api/customer-service/duplicates")).await;
         list.as_array().unwrap().clone()
     }
 
@@ -150,15 +135,7 @@ async fn a_double_submission_is_caught_at_intake_held_and_released_when_not_a_du
     // back in the queue: the next run places it
     auto(&w).await.unwrap();
     assert_eq!(w.order(second).await["confirmation"]["assignedAgent"], agent_id);
-    let accuracy: Value = w
-        .supervisor
-        .get(w.app.url("/api/customer-service/duplicates/accuracy"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let accuracy: Value = get_json(&w.supervisor, w.app.url("/api/customer-service/duplicates/accuracy")).await;
     assert_eq!(accuracy["decided"], 1);
     assert_eq!(accuracy["precision"], 0.0);
 }
@@ -256,15 +233,7 @@ async fn a_confirmed_duplicate_is_closed_and_linked_and_same_customer_merges(poo
     let order = w.order(third).await;
     assert_eq!(order["customerId"], w.order(first).await["customerId"]);
     assert!(order["confirmation"]["closedAt"].is_null(), "both orders stay");
-    let accuracy: Value = w
-        .supervisor
-        .get(w.app.url("/api/customer-service/duplicates/accuracy"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let accuracy: Value = get_json(&w.supervisor, w.app.url("/api/customer-service/duplicates/accuracy")).await;
     assert_eq!(accuracy["confirmedDuplicates"], 1);
     assert_eq!(accuracy["sameCustomer"], 1);
 }

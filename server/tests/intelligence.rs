@@ -6,7 +6,7 @@ mod common;
 
 use app::agents::domain::Job;
 use app::agents::jobs::{self, Trigger};
-use common::{error_code, order_body, TestApp};
+use common::{error_code, get_json, order_body, TestApp};
 use serde_json::{json, Value};
 use sqlx::PgPool;
 
@@ -32,42 +32,21 @@ async fn world(pool: PgPool) -> World {
 
 impl World {
     async fn card(&self, customer: i64) -> Value {
-        self.supervisor
-            .get(self.app.url(&format!("/api/customer-service/customers/{customer}")))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
+        get_json(&self.supervisor, self.app.url(&format!("/api/customer-service/customers/{customer}"))).await
     }
 
     /// An order for `phone`, assigned to the agent; returns (order id, customer id).
     async fn order(&self, reference: &str, phone: &str) -> (i64, i64) {
         let id = self.app.intake(&self.shop_token, &order_body(reference, phone)).await;
         self.app.assign(&self.supervisor, id, self.agent_id).await;
-        let order: Value = self
-            .supervisor
-            .get(self.app.url(&format!("/api/customer-service/orders/{id}")))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let order: Value =
+            get_json(&self.supervisor, self.app.url(&format!("/api/customer-service/orders/{id}"))).await;
         (id, order["customerId"].as_i64().unwrap())
     }
 
     async fn record(&self, order: i64, result: &str) {
-        let current: Value = self
-            .agent
-            .get(self.app.url(&format!("/api/customer-service/orders/{order}")))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let current: Value =
+            get_json(&self.agent, self.app.url(&format!("/api/customer-service/orders/{order}"))).await;
         let response = self
             .agent
             .post(self.app.url(&format!("/api/customer-service/orders/{order}/confirm-attempt")))
@@ -174,15 +153,7 @@ async fn the_nightly_job_reclassifies_everyone_and_feeds_the_distribution(pool: 
     assert_eq!(run.outcome, "succeeded");
     assert_eq!(run.detail["customers"], 2);
     assert_eq!(run.detail["changed"], 2);
-    let rows: Value = w
-        .supervisor
-        .get(w.app.url("/api/customer-service/classification/distribution"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let rows: Value = get_json(&w.supervisor, w.app.url("/api/customer-service/classification/distribution")).await;
     assert_eq!(rows, json!([{"class": "new", "customers": 1}, {"class": "regular", "customers": 1}]));
     let by_agent = w.agent.get(w.app.url("/api/customer-service/classification/distribution")).send().await.unwrap();
     assert_eq!(by_agent.status(), 403);
@@ -192,7 +163,7 @@ async fn the_nightly_job_reclassifies_everyone_and_feeds_the_distribution(pool: 
 async fn classification_settings_are_validated_and_admin_only(pool: PgPool) {
     let w = world(pool).await;
     let url = w.app.url("/api/customer-service/classification/settings");
-    let settings: Value = w.supervisor.get(&url).send().await.unwrap().json().await.unwrap();
+    let settings: Value = get_json(&w.supervisor, &url).await;
     assert_eq!(settings["vipMinScore"], 80);
     assert_eq!(w.supervisor.put(&url).json(&settings).send().await.unwrap().status(), 403);
     let admin = w.app.logged_in("admin@test.dz").await;
@@ -205,6 +176,6 @@ async fn classification_settings_are_validated_and_admin_only(pool: PgPool) {
     let mut changed = settings;
     changed["loyalMinGoodOrders"] = json!(2);
     assert_eq!(admin.put(&url).json(&changed).send().await.unwrap().status(), 200);
-    let read: Value = w.supervisor.get(&url).send().await.unwrap().json().await.unwrap();
+    let read: Value = get_json(&w.supervisor, &url).await;
     assert_eq!(read["loyalMinGoodOrders"], 2);
 }

@@ -6,7 +6,7 @@ mod common;
 
 use app::agents::domain::Job;
 use app::agents::jobs::{self, Trigger};
-use common::{distinct_order_body, error_code, TestApp};
+use common::{distinct_order_body, error_code, get_json, TestApp};
 use serde_json::{json, Value};
 use sqlx::PgPool;
 use time::macros::datetime;
@@ -79,14 +79,7 @@ impl World {
     }
 
     async fn order_json(&self, id: i64) -> Value {
-        self.supervisor
-            .get(self.app.url(&format!("/api/customer-service/orders/{id}")))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
+        get_json(&self.supervisor, self.app.url(&format!("/api/customer-service/orders/{id}"))).await
     }
 }
 
@@ -119,15 +112,8 @@ async fn each_order_goes_to_an_agent_who_speaks_its_language_in_its_wilaya_or_sa
     assert_eq!(why["reason"]["language"], "fr");
     assert_eq!(why["reason"]["wilaya"], 31);
     // the supervisors' list shows the reason too
-    let pending: Value = w
-        .supervisor
-        .get(w.app.url("/api/customer-service/orders/pending?unassigned=true"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let pending: Value =
+        get_json(&w.supervisor, w.app.url("/api/customer-service/orders/pending?unassigned=true")).await;
     let row = pending.as_array().unwrap().iter().find(|r| r["id"] == fr31).unwrap();
     assert_eq!(row["routing"]["reason"]["kind"], "no_wilaya_cover");
 
@@ -295,15 +281,7 @@ async fn performance_counts_attempts_confirmations_and_response_times(pool: PgPo
             .unwrap();
         assert_eq!(response.status(), 201);
     }
-    let rows: Value = w
-        .supervisor
-        .get(w.app.url("/api/customer-service/agents/performance"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let rows: Value = get_json(&w.supervisor, w.app.url("/api/customer-service/agents/performance")).await;
     let row = rows.as_array().unwrap().iter().find(|r| r["agentId"] == agent_id).unwrap();
     assert_eq!(row["ordersAssigned"], 2);
     assert_eq!(row["attempts"], 2);
@@ -314,25 +292,11 @@ async fn performance_counts_attempts_confirmations_and_response_times(pool: PgPo
     assert_eq!(row["rank"], 1);
     assert!(row["avgResponseFromAssignment"].as_f64().unwrap() >= 0.0);
     assert!(row["availableSeconds"].as_i64().unwrap() >= 0);
-    let attempts: Value = w
-        .supervisor
-        .get(w.app.url(&format!("/api/customer-service/agents/{agent_id}/attempts")))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let attempts: Value =
+        get_json(&w.supervisor, w.app.url(&format!("/api/customer-service/agents/{agent_id}/attempts"))).await;
     assert_eq!(attempts.as_array().unwrap().len(), 2);
     // the brief's agentInfo.performance
-    let me: Value = agent
-        .get(w.app.url(&format!("/api/customer-service/agents/{agent_id}")))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let me: Value = get_json(&agent, w.app.url(&format!("/api/customer-service/agents/{agent_id}"))).await;
     assert_eq!(me["performance"]["totalConfirmations"], 1);
     assert_eq!(me["performance"]["successRate"], 1.0);
 }

@@ -94,6 +94,11 @@ pub fn client() -> reqwest::Client {
         .expect("client")
 }
 
+/// GET a JSON body (the test fails on a network error or a body that is not JSON).
+pub async fn get_json(client: &reqwest::Client, url: impl reqwest::IntoUrl) -> serde_json::Value {
+    client.get(url).send().await.expect("get").json().await.expect("json body")
+}
+
 /// The `code` of a JSON error answer.
 pub async fn error_code(response: reqwest::Response) -> String {
     let body: serde_json::Value = response.json().await.expect("json error body");
