@@ -21,7 +21,11 @@ pub async fn candidates(
                         AND o.created_at BETWEEN x.created_at - interval '30 days' AND x.created_at + interval '30 days'
                         AND (o.customer_id = x.customer_id
                              OR o.phone = ANY($2::text[])
-                             OR (o.delivery_wilaya = x.delivery_wilaya AND x.name_key <> '' AND o.name_key % x.name_key))
+                             -- look-alike names: a week back and forth (double submissions and re-orders
+                             -- after no answer happen within days; the same name weeks apart is a stranger)
+                             OR (o.delivery_wilaya = x.delivery_wilaya AND x.name_key <> ''
+                                 AND o.created_at BETWEEN x.created_at - interval '7 days' AND x.created_at + interval '7 days'
+                                 AND o.name_key % x.name_key))
            WHERE x.id = $1
            ORDER BY o.created_at DESC
            LIMIT 50"#,
