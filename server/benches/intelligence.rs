@@ -94,7 +94,7 @@ const ROOT: [&str; 30] = [
 /// among 300 M mobile numbers). Spread them with a bijection, once.
 async fn spread_phones(pool: &PgPool) {
     let dense: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM customers WHERE phone LIKE '+213500000%'").fetch_one(pool).await.unwrap();
+        sqlx::query_scalar("SELECT count(*) FROM customers WHERE phone LIKE '+2135%'").fetch_one(pool).await.unwrap();
     if dense < 1000 {
         return;
     }
@@ -106,10 +106,12 @@ async fn spread_phones(pool: &PgPool) {
     .execute(pool)
     .await
     .unwrap();
-    sqlx::query("UPDATE orders o SET phone = c.phone FROM customers c WHERE c.id = o.customer_id AND o.phone <> c.phone")
-        .execute(pool)
-        .await
-        .unwrap();
+    sqlx::query(
+        "UPDATE orders o SET phone = c.phone FROM customers c WHERE c.id = o.customer_id AND o.phone <> c.phone",
+    )
+    .execute(pool)
+    .await
+    .unwrap();
     sqlx::query("VACUUM ANALYZE orders").execute(pool).await.unwrap();
     println!("data: phones spread in {:.1} s", started.elapsed().as_secs_f64());
 }
@@ -152,7 +154,7 @@ async fn prepare(pool: &PgPool) {
         let Some(last) = rows.last() else { break };
         after = last.0;
         let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
-        let names: Vec<String> = rows.iter().map(|r| dedup::skeleton(&r.1)).collect();
+        let names: Vec<String> = rows.iter().map(|r| app::duplicates::name_key(&r.1)).collect();
         let addresses: Vec<String> = rows.iter().map(|r| dedup::skeleton(&r.2)).collect();
         sqlx::query(
             "UPDATE orders o SET name_key = d.n, address_key = d.a
@@ -183,8 +185,10 @@ async fn main() {
 
     // One incoming order against everything stored: 2 000 orders spread over the data set, each
     // checked in a transaction that is rolled back.
-    let sample: Vec<i64> =
-        sqlx::query_scalar("SELECT id FROM orders WHERE id % 500 = 0 ORDER BY id LIMIT 2000").fetch_all(&pool).await.unwrap();
+    let sample: Vec<i64> = sqlx::query_scalar("SELECT id FROM orders WHERE id % 500 = 0 ORDER BY id LIMIT 2000")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
     let mut times = Vec::new();
     let mut candidates = 0;
     let mut flagged = 0;

@@ -1,5 +1,5 @@
-//! SQL for duplicate detection: blocking (candidates by customer, by phone and its one-digit
-//! neighbours, by wilaya and trigram-similar name key, within 30 days), the facts the scorer
+//! SQL for duplicate detection: blocking (candidates by customer and by phone and its one-digit
+//! neighbours within 30 days, by wilaya and name key within 7 days), the facts the scorer
 //! needs, the pairs and their decisions, the accuracy KPI. Blocking never compares all pairs:
 //! each branch of the OR is served by its own index (see migration 6).
 use sqlx::PgConnection;
@@ -21,11 +21,10 @@ pub async fn candidates(
                         AND o.created_at BETWEEN x.created_at - interval '30 days' AND x.created_at + interval '30 days'
                         AND (o.customer_id = x.customer_id
                              OR o.phone = ANY($2::text[])
-                             -- look-alike names: a week back and forth (double submissions and re-orders
+                             -- the same name key: a week back and forth (double submissions and re-orders
                              -- after no answer happen within days; the same name weeks apart is a stranger)
-                             OR (o.delivery_wilaya = x.delivery_wilaya AND x.name_key <> ''
-                                 AND o.created_at BETWEEN x.created_at - interval '7 days' AND x.created_at + interval '7 days'
-                                 AND o.name_key % x.name_key))
+                             OR (o.delivery_wilaya = x.delivery_wilaya AND x.name_key <> '' AND o.name_key = x.name_key
+                                 AND o.created_at BETWEEN x.created_at - interval '7 days' AND x.created_at + interval '7 days'))
            WHERE x.id = $1
            ORDER BY o.created_at DESC
            LIMIT 50"#,

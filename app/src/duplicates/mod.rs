@@ -15,6 +15,27 @@ use time::OffsetDateTime;
 
 use crate::error::ErrorCode;
 
+/// The name's blocking key: its cross-script skeleton with the tokens sorted, so word order and
+/// script do not matter ("Benali Yacine" and "ياسين بن علي" give the key of "Yacine Benali").
+pub fn name_key(name: &str) -> String {
+    let skeleton = dedup::skeleton(name);
+    let mut tokens: Vec<&str> = skeleton.split_whitespace().collect();
+    tokens.sort_unstable();
+    tokens.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::name_key;
+
+    #[test]
+    fn a_name_has_one_key_in_either_script_and_any_order() {
+        assert_eq!(name_key("Yacine Benali"), name_key("Benali Yacine"));
+        assert_eq!(name_key("Yacine Benali"), name_key("ياسين بن علي"));
+        assert_ne!(name_key("Yacine Benali"), name_key("Karim Haddad"));
+    }
+}
+
 pub use dedup::{Evidence, Factor, PhoneRelation};
 
 text_enum!(

@@ -108,8 +108,8 @@ pub async fn insert_order(
         order.source,
         status,
         order.priority.as_str(),
-        // cross-script keys for duplicate detection's blocking (similar names in a wilaya)
-        dedup::normalize::skeleton(&order.name),
+        // cross-script keys for duplicate detection's blocking (the same name in a wilaya)
+        crate::duplicates::name_key(&order.name),
         dedup::normalize::skeleton(&order.address),
     )
     .fetch_optional(&mut *conn)
