@@ -87,7 +87,7 @@ pub struct ClassificationSettings {
     /// Bad below this score, whatever else.
     pub bad_below_score: i32,
     /// VIP: at least this many delivered (or confirmed, while deliveries are not reported) orders,
-    /// this much spent, an order within `vip_recent_days`, and a score of `vip_min_score`.
+    /// this much spent (delivered, or confirmed while deliveries are not reported), an order within `vip_recent_days`, and a score of `vip_min_score`.
     pub vip_min_good_orders: i32,
     pub vip_min_spent: i64,
     pub vip_recent_days: i32,

@@ -310,7 +310,10 @@ pub async fn histories(
 ) -> Result<Vec<(i64, History)>, sqlx::Error> {
     let rows = sqlx::query!(
         r#"SELECT c.id, c.orders_count, c.confirmed_count, c.delivered_count, c.cancelled_count, c.returned_count,
-                  c.total_spent_dzd,
+                  -- delivered spend when a courier reports it; until then what confirmed orders are worth
+                  greatest(c.total_spent_dzd,
+                           (SELECT coalesce(sum(o.total_dzd), 0) FROM orders o JOIN confirmation_statuses s ON s.code = o.status
+                            WHERE o.customer_id = c.id AND s.counts_as_confirmed)::int8) AS "spent!",
                   (extract(day FROM $4::timestamptz - c.last_order_at))::int4 AS days_since,
                   (SELECT count(*) FROM orders o WHERE o.customer_id = c.id
                      AND o.created_at >= $4::timestamptz - interval '90 days')::int4 AS "orders_90d!",
@@ -347,7 +350,7 @@ pub async fn histories(
                     cancelled: r.cancelled_count,
                     returned: r.returned_count,
                     unanswered_streak: r.unanswered,
-                    total_spent: r.total_spent_dzd,
+                    total_spent: r.spent,
                     days_since_last_order: r.days_since,
                     orders_90d: r.orders_90d,
                     serious_flags: r.serious,
