@@ -4,9 +4,5 @@
 # data between runs (the first run loads it: a few minutes). Release build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source scripts/env.sh test
-server_bin="$CARGO_TARGET_DIR/debug/server"
-[ -x "$server_bin" ] || cargo leptos build
-DATABASE_URL="$("$server_bin" db start .data/bench)"
-export DATABASE_URL
+source scripts/bench-db.sh .data/bench
 RUSTFLAGS="$LEPTOS_DEBUG_RUSTFLAGS" cargo bench -p server --bench confirmation

@@ -4,10 +4,6 @@
 # the dedup crate's evaluation on labelled generated orders. Release builds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source scripts/env.sh test
-server_bin="$CARGO_TARGET_DIR/debug/server"
-[ -x "$server_bin" ] || cargo leptos build
-DATABASE_URL="$("$server_bin" db start .data/bench)"
-export DATABASE_URL
+source scripts/bench-db.sh .data/bench
 RUSTFLAGS="$LEPTOS_DEBUG_RUSTFLAGS" cargo bench -p server --bench intelligence
 RUSTFLAGS="$LEPTOS_DEBUG_RUSTFLAGS" cargo bench -p dedup --bench eval

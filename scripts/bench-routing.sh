@@ -4,10 +4,6 @@
 # Release builds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source scripts/env.sh test
-server_bin="$CARGO_TARGET_DIR/debug/server"
-[ -x "$server_bin" ] || cargo leptos build
+source scripts/bench-db.sh .data/bench-routing
 RUSTFLAGS="$LEPTOS_DEBUG_RUSTFLAGS" cargo bench -p routing --bench engine
-DATABASE_URL="$("$server_bin" db start .data/bench-routing)"
-export DATABASE_URL
 RUSTFLAGS="$LEPTOS_DEBUG_RUSTFLAGS" cargo bench -p server --bench routing
