@@ -375,3 +375,28 @@ async fn an_order_cannot_name_an_agent_who_does_not_exist(pool: PgPool) {
     let db = error.as_database_error().unwrap();
     assert_eq!(db.constraint(), Some("orders_agent_fkey"));
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn at_the_end_of_a_shift_unstarted_orders_go_back_to_the_pool(pool: PgPool) {
+    let w = world(pool).await;
+    let mut monday_morning = profile(json!([{"language": "fr", "proficiency": 4}]), json!([]));
+    // Monday 08:00–12:00 in Algiers only
+    monday_morning["preferences"]["workingHours"] = json!([{"weekday": 1, "startMinute": 480, "endMinute": 720}]);
+    let (agent_id, _) = w.agent("a@test.dz", monday_morning).await;
+    let order = w.order("R-1", "0555 11 11 11", "fr", 16).await;
+    w.app.assign(&w.supervisor, order, agent_id).await;
+    let sweep = |at| app::agents::service::sweep_presence(&w.app.pool, at);
+
+    // Monday 23 November 2026, 11:30 in Algiers: on shift, nothing moves
+    assert_eq!(sweep(datetime!(2026-11-23 10:30 UTC)).await.unwrap().orders_returned, 0);
+    // 12:01: the shift has just ended, the order goes back with its reason
+    let report = sweep(datetime!(2026-11-23 11:01 UTC)).await.unwrap();
+    assert_eq!(report.shift_ended, vec![agent_id]);
+    let o = w.order_json(order).await;
+    assert!(o["confirmation"]["assignedAgent"].is_null());
+    assert_eq!(o["confirmation"]["routing"]["cause"], "shift_ended");
+    // handed back by a supervisor in the afternoon (off shift on purpose): it stays
+    w.app.assign(&w.supervisor, order, agent_id).await;
+    assert_eq!(sweep(datetime!(2026-11-23 14:00 UTC)).await.unwrap().orders_returned, 0);
+    assert_eq!(w.order_json(order).await["confirmation"]["assignedAgent"], agent_id);
+}

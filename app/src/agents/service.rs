@@ -260,6 +260,10 @@ pub async fn touch(pool: &PgPool, user: &CurrentUser) -> Result<(), AppError> {
     Ok(())
 }
 
+/// How far back the presence sweep looks for a shift's end (it runs every minute; two minutes
+/// of overlap tolerate a late run).
+const SHIFT_END_LOOKBACK_SECONDS: i64 = 120;
+
 /// What the presence sweep did.
 #[derive(Debug, Default, serde::Serialize)]
 pub struct SweepReport {
@@ -269,7 +273,7 @@ pub struct SweepReport {
 }
 
 /// The presence sweep: agents silent for longer than the inactivity limit go offline; agents
-/// off shift give back the orders they have not started. Both go back to the pool (and a routing
+/// whose shift has just ended give back the orders they have not started. Both go back to the pool (and a routing
 /// run is asked for).
 pub async fn sweep_presence(pool: &PgPool, now: OffsetDateTime) -> Result<SweepReport, AppError> {
     let mut report = SweepReport::default();
@@ -280,14 +284,20 @@ pub async fn sweep_presence(pool: &PgPool, now: OffsetDateTime) -> Result<SweepR
         report.orders_returned += returned.len();
         report.turned_offline.push(agent);
     }
+    // A shift that has just ended (on shift a sweep ago, off now). Only the transition counts: an
+    // order a supervisor hands to an agent outside their hours on purpose is left with them.
+    let before = now - Duration::seconds(SHIFT_END_LOOKBACK_SECONDS);
     let holders = db::agents_with_unstarted(&mut tx).await?;
-    let schedules = db::schedules(&mut tx, &holders, local_date(now)).await?;
-    let (weekday, minute) = local_weekday_minute(now);
-    let today = local_date(now);
-    for agent in holders {
+    let schedules = db::schedules(&mut tx, &holders, local_date(before)).await?;
+    let on_shift_at = |agent: i64, at: OffsetDateTime| {
         let shifts = schedules.shifts.get(&agent).map(|s| domain::shifts(s)).unwrap_or_default();
-        let day_off = schedules.days_off.get(&agent).is_some_and(|days| days.iter().any(|d| d.day == today));
-        if !routing::shift::on_shift(&shifts, weekday, minute, day_off) {
+        let day = local_date(at);
+        let day_off = schedules.days_off.get(&agent).is_some_and(|days| days.iter().any(|d| d.day == day));
+        let (weekday, minute) = local_weekday_minute(at);
+        routing::shift::on_shift(&shifts, weekday, minute, day_off)
+    };
+    for agent in holders {
+        if on_shift_at(agent, before) && !on_shift_at(agent, now) {
             let returned = return_orders(&mut tx, None, agent, ReturnCause::ShiftEnded, now).await?;
             if !returned.is_empty() {
                 report.orders_returned += returned.len();
