@@ -32,19 +32,31 @@ test("a supervisor gives an agent French and wilaya 16, auto-assign routes a Fre
   await agent.getByLabel("Présence").selectOption("available");
   await expect(agent.locator(".presence[data-presence=available]")).toBeVisible();
 
-  // A French customer in Algiers orders.
+  // Only our agent is available: any other agent left available (another spec, an earlier attempt)
+  // could take the order and make the test depend on luck.
+  const users = await (await admin.get("/api/users")).json();
+  const mine = users.find((u: { email: string }) => u.email === email);
+  for (const other of await (await admin.get("/api/customer-service/agents")).json()) {
+    if (other.userId !== mine.id && other.presence === "available") {
+      await admin.put(`/api/customer-service/agents/${other.userId}/presence`, { data: { state: "offline" } });
+    }
+  }
+
+  // A French customer in Algiers orders (someone new each run, so duplicate detection stays out of it).
+  const first = ["Nadia", "Samir", "Leila", "Omar", "Yasmine", "Farid", "Kenza", "Reda"][stamp % 8];
   const order = await (
     await admin.post("/api/orders", {
       data: {
         reference: `E2E-ROUTE-${stamp}`,
-        customer: { name: "Nadia Khelifi", phone: `0661${String(stamp % 1_000_000).padStart(6, "0")}`, language: "fr" },
-        delivery: { wilaya: 16, address: "5 rue Didouche Mourad", type: "home" },
-        items: [{ sku: "LIT-01", name: "Lit parapluie", quantity: 1, unitPrice: 9800 }],
+        customer: { name: `${first} Khelifi-${stamp % 997}`, phone: `0661${String(stamp % 1_000_000).padStart(6, "0")}`, language: "fr" },
+        delivery: { wilaya: 16, address: `${stamp % 500} rue Didouche Mourad`, type: "home" },
+        items: [{ sku: `LIT-${stamp}`, name: "Lit parapluie", quantity: 1, unitPrice: 9800 }],
         total: 9800,
         priority: "urgent",
       },
     })
   ).json();
+  expect((await (await admin.get(`/api/customer-service/orders/${order.id}`)).json()).duplicateInfo.isDuplicate).toBe(false);
 
   await page.getByRole("link", { name: "Commandes" }).click();
   await page.getByRole("button", { name: "Répartir automatiquement" }).click();
