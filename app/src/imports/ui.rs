@@ -13,6 +13,7 @@ use crate::auth::Role;
 use crate::components::clock::short_algiers;
 use crate::components::{error_from_query, error_text, ErrorAlert, RoleGate};
 use crate::i18n::*;
+use crate::orders::ui::ClientOnly;
 
 fn state_text(i18n: leptos_i18n::I18nContext<Locale>, state: ImportState) -> String {
     match state {
@@ -72,9 +73,27 @@ pub fn ImportsPage() -> impl IntoView {
 pub fn ImportReportPage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
-    let id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok())).unwrap_or(0);
+    let id = Signal::derive(move || params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok())).unwrap_or(0));
+    view! {
+        <Title text=move || t_string!(i18n, imports.title).to_string()/>
+        <p><A href="/imports">{t!(i18n, imports.back)}</A></p>
+        <RoleGate role=Role::Supervisor>
+            // Browser only: the report changes every second while the import runs, so a server
+            // render could not match what hydration finds a moment later (seen once imports got
+            // slower with duplicate checks at intake).
+            <ClientOnly>
+                <ImportReport id=id/>
+            </ClientOnly>
+        </RoleGate>
+    }
+}
+
+/// The report, polled every second while the import runs.
+#[component]
+fn ImportReport(id: Signal<i64>) -> impl IntoView {
+    let i18n = use_i18n();
     let tick = RwSignal::new(0_u32);
-    let report = Resource::new(move || (id(), tick.get()), |(id, _)| get_import_report(id));
+    let report = Resource::new(move || (id.get(), tick.get()), |(id, _)| get_import_report(id));
     // Poll while the import runs (browser only).
     Effect::new(move |_| {
         if let Ok(handle) = set_interval_with_handle(
@@ -93,9 +112,6 @@ pub fn ImportReportPage() -> impl IntoView {
         }
     });
     view! {
-        <Title text=move || t_string!(i18n, imports.title).to_string()/>
-        <p><A href="/imports">{t!(i18n, imports.back)}</A></p>
-        <RoleGate role=Role::Supervisor>
             <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match report.await {
@@ -142,7 +158,6 @@ pub fn ImportReportPage() -> impl IntoView {
                     }
                 })}
             </Transition>
-        </RoleGate>
     }
 }
 
