@@ -149,6 +149,18 @@ pub struct Schedules {
     pub days_off: BTreeMap<i64, Vec<DayOff>>,
 }
 
+impl Schedules {
+    /// Whether `agent` works at `at`.
+    pub fn on_shift_at(&self, agent: i64, at: OffsetDateTime) -> bool {
+        let none = Vec::new();
+        super::domain::on_shift_at(
+            self.shifts.get(&agent).unwrap_or(&none),
+            self.days_off.get(&agent).map_or(&[][..], Vec::as_slice),
+            at,
+        )
+    }
+}
+
 /// Languages, shifts and days off (from `from_day` on) of the given agents.
 pub async fn schedules(conn: &mut PgConnection, ids: &[i64], from_day: Date) -> Result<Schedules, sqlx::Error> {
     let mut out = Schedules { languages: BTreeMap::new(), shifts: BTreeMap::new(), days_off: BTreeMap::new() };

@@ -40,6 +40,13 @@ pub fn named_period(name: &str, now: OffsetDateTime) -> Result<(OffsetDateTime, 
     Ok((end - Duration::days(days), end))
 }
 
+/// Whether an agent with these weekly shifts and days off works at `at` (Algiers time).
+pub fn on_shift_at(shifts: &[ShiftDto], days_off: &[super::DayOff], at: OffsetDateTime) -> bool {
+    let day = local_date(at);
+    let (weekday, minute) = local_weekday_minute(at);
+    routing::shift::on_shift(&self::shifts(shifts), weekday, minute, days_off.iter().any(|d| d.day == day))
+}
+
 /// Business hours in Algiers time.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BusinessHours {

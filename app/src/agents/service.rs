@@ -9,7 +9,7 @@ use sqlx::{PgConnection, PgPool};
 use time::{Duration, OffsetDateTime};
 
 use super::db;
-use super::domain::{self, local_date, local_day_start, local_weekday_minute};
+use super::domain::{self, local_date, local_day_start};
 use super::{
     AgentAttempt, AgentPerformance, AgentProfile, AutoAssignReport, PerformanceSummary, Preferences, Presence,
     ProfileInput, ReturnCause, RoutedOrder, RoutingNote, RoutingSettings,
@@ -43,27 +43,21 @@ pub async fn auto_assign(pool: &PgPool, actor: Option<i64>, now: OffsetDateTime)
     let agents = db::pool_agents(&mut tx, now, local_day_start(now)).await?;
     let ids: Vec<i64> = agents.iter().map(|a| a.id).collect();
     let schedules = db::schedules(&mut tx, &ids, local_date(now)).await?;
-    let (weekday, minute) = local_weekday_minute(now);
-    let today = local_date(now);
 
     let routing_agents: Vec<routing::AgentState> = agents
         .iter()
-        .map(|a| {
-            let shifts = schedules.shifts.get(&a.id).map(|s| domain::shifts(s)).unwrap_or_default();
-            let day_off = schedules.days_off.get(&a.id).is_some_and(|days| days.iter().any(|d| d.day == today));
-            routing::AgentState {
-                id: a.id,
-                available: a.presence == Presence::Available.as_str(),
-                on_shift: routing::shift::on_shift(&shifts, weekday, minute, day_off),
-                languages: schedules.languages.get(&a.id).map(|l| domain::skills(l)).unwrap_or_default(),
-                wilayas: a.wilayas.iter().filter_map(|w| u16::try_from(*w).ok()).collect(),
-                max_per_day: u32::try_from(a.max_orders_per_day).unwrap_or(0),
-                assigned_today: u32::try_from(a.assigned_today).unwrap_or(u32::MAX),
-                max_open: u32::try_from(a.max_open_orders).unwrap_or(0),
-                open_now: u32::try_from(a.open_now).unwrap_or(u32::MAX),
-                success_permille: permille(a.confirmed_30d, a.final_30d),
-                last_assigned_at: a.last_assigned_at.map(OffsetDateTime::unix_timestamp),
-            }
+        .map(|a| routing::AgentState {
+            id: a.id,
+            available: a.presence == Presence::Available.as_str(),
+            on_shift: schedules.on_shift_at(a.id, now),
+            languages: schedules.languages.get(&a.id).map(|l| domain::skills(l)).unwrap_or_default(),
+            wilayas: a.wilayas.iter().filter_map(|w| u16::try_from(*w).ok()).collect(),
+            max_per_day: u32::try_from(a.max_orders_per_day).unwrap_or(0),
+            assigned_today: u32::try_from(a.assigned_today).unwrap_or(u32::MAX),
+            max_open: u32::try_from(a.max_open_orders).unwrap_or(0),
+            open_now: u32::try_from(a.open_now).unwrap_or(u32::MAX),
+            success_permille: permille(a.confirmed_30d, a.final_30d),
+            last_assigned_at: a.last_assigned_at.map(OffsetDateTime::unix_timestamp),
         })
         .collect();
     let pending: Vec<routing::PendingOrder> = orders
@@ -289,15 +283,8 @@ pub async fn sweep_presence(pool: &PgPool, now: OffsetDateTime) -> Result<SweepR
     let before = now - Duration::seconds(SHIFT_END_LOOKBACK_SECONDS);
     let holders = db::agents_with_unstarted(&mut tx).await?;
     let schedules = db::schedules(&mut tx, &holders, local_date(before)).await?;
-    let on_shift_at = |agent: i64, at: OffsetDateTime| {
-        let shifts = schedules.shifts.get(&agent).map(|s| domain::shifts(s)).unwrap_or_default();
-        let day = local_date(at);
-        let day_off = schedules.days_off.get(&agent).is_some_and(|days| days.iter().any(|d| d.day == day));
-        let (weekday, minute) = local_weekday_minute(at);
-        routing::shift::on_shift(&shifts, weekday, minute, day_off)
-    };
     for agent in holders {
-        if on_shift_at(agent, before) && !on_shift_at(agent, now) {
+        if schedules.on_shift_at(agent, before) && !schedules.on_shift_at(agent, now) {
             let returned = return_orders(&mut tx, None, agent, ReturnCause::ShiftEnded, now).await?;
             if !returned.is_empty() {
                 report.orders_returned += returned.len();
@@ -325,15 +312,12 @@ pub async fn profiles(pool: &PgPool, user: &CurrentUser, only: Option<i64>) -> R
     let ids: Vec<i64> = rows.iter().map(|r| r.user_id).collect();
     let mut schedules = db::schedules(&mut conn, &ids, local_date(now)).await?;
     let figures = db::performance(&mut conn, now - Duration::days(30), now, now, only).await?;
-    let (weekday, minute) = local_weekday_minute(now);
-    let today = local_date(now);
     Ok(rows
         .into_iter()
         .map(|r| {
             let shifts = schedules.shifts.remove(&r.user_id).unwrap_or_default();
             let days_off = schedules.days_off.remove(&r.user_id).unwrap_or_default();
-            let day_off = days_off.iter().any(|d| d.day == today);
-            let on_shift_now = routing::shift::on_shift(&domain::shifts(&shifts), weekday, minute, day_off);
+            let on_shift_now = domain::on_shift_at(&shifts, &days_off, now);
             let performance = figures.iter().find(|f| f.agent_id == r.user_id).map(summary).unwrap_or_default();
             AgentProfile {
                 user_id: r.user_id,

@@ -52,6 +52,8 @@ pub async fn check_order(conn: &mut PgConnection, order_id: i64, method: &str) -
     let others = db::facts(conn, &ids).await?;
     let prepared = dedup::prepare(&order);
     let mut scored = Vec::with_capacity(others.len());
+    // each flagged order's duplicateInfo is refreshed once, from all its pairs, after the loop
+    let mut flagged_orders = Vec::new();
     for other in &others {
         let pair = dedup::compare_prepared(&prepared, &dedup::prepare(other), &model);
         // the later order is the one flagged; the earlier one is the original
@@ -67,7 +69,9 @@ pub async fn check_order(conn: &mut PgConnection, order_id: i64, method: &str) -
                 map.insert("detectionMethod".into(), json!(method_of(&pair.evidence)));
             }
             db::upsert_pair(conn, later, earlier, i16::from(pair.score), &evidence, method).await?;
-            db::refresh_order_flag(conn, later, i16::from(model.warn_threshold)).await?;
+            if !flagged_orders.contains(&later) {
+                flagged_orders.push(later);
+            }
         }
         scored.push(ScoredPair {
             order_id: later,
@@ -76,6 +80,9 @@ pub async fn check_order(conn: &mut PgConnection, order_id: i64, method: &str) -
             flagged,
             evidence: pair.evidence,
         });
+    }
+    for order_id in flagged_orders {
+        db::refresh_order_flag(conn, order_id, i16::from(model.warn_threshold)).await?;
     }
     Ok(scored)
 }
