@@ -25,6 +25,7 @@ pub struct Settings {
     pub shutdown_grace: Duration,
     /// Runs the job runner (scheduled jobs and immediate auto-assign) in this instance.
     pub scheduler: bool,
+    pub jobs: crate::jobs::RunnerConfig,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -48,6 +49,7 @@ impl Settings {
             },
         };
         let defaults = app::auth::LoginLimit::default();
+        let jobs = crate::jobs::RunnerConfig::default();
         Ok(Self {
             database,
             db_max_connections: parse(&lookup, "DB_MAX_CONNECTIONS", 20)?,
@@ -71,6 +73,15 @@ impl Settings {
             json_logs: lookup("LOG_FORMAT").is_some_and(|v| v.eq_ignore_ascii_case("json")),
             shutdown_grace: Duration::from_secs(parse(&lookup, "SHUTDOWN_GRACE_SECONDS", 20u64)?),
             scheduler: parse(&lookup, "SCHEDULER", true)?,
+            jobs: crate::jobs::RunnerConfig {
+                tick: Duration::from_millis(parse(&lookup, "JOBS_TICK_MS", jobs.tick.as_millis() as u64)?.max(1)),
+                debounce: Duration::from_millis(parse(&lookup, "JOBS_DEBOUNCE_MS", jobs.debounce.as_millis() as u64)?),
+                reconnect: Duration::from_millis(parse(
+                    &lookup,
+                    "JOBS_RECONNECT_MS",
+                    jobs.reconnect.as_millis() as u64,
+                )?),
+            },
         })
     }
 }

@@ -85,16 +85,14 @@ async fn serve(settings: Settings, leptos_options: leptos::config::LeptosOptions
         }
     }
     let cleanup = startup::spawn_session_cleanup(pool.clone());
-    let runner = settings.scheduler.then(|| server::jobs::spawn(pool.clone()));
+    let runner = settings.scheduler.then(|| server::jobs::spawn(pool.clone(), settings.jobs));
     let addr = leptos_options.site_addr;
     let router = startup::router(pool.clone(), &settings, leptos_options);
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!("listening on http://{}", listener.local_addr()?);
     startup::serve(listener, router, startup::shutdown_signal(), settings.shutdown_grace).await?;
     cleanup.abort();
-    if let Some(runner) = runner {
-        runner.abort();
-    }
+    drop(runner);
     pool.close().await;
     Ok(())
 }

@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used)] // a test crate: a panic is the failure report
 mod common;
 
-use common::{error_code, get_json, TestApp};
+use common::{agent_profile, error_code, get_json, TestApp};
 use serde_json::{json, Value};
 use sqlx::PgPool;
 
@@ -89,21 +89,8 @@ async fn a_double_submission_is_caught_at_intake_held_and_released_when_not_a_du
     // held: auto-assign places the first and leaves the second alone
     let agent_id: i64 =
         sqlx::query_scalar("SELECT id FROM users WHERE email = 'agent@test.dz'").fetch_one(&w.app.pool).await.unwrap();
-    let all_week: Vec<Value> = (1..=7).map(|d| json!({"weekday": d, "startMinute": 0, "endMinute": 1440})).collect();
-    let profile = json!({"isConfirmationAgent": true, "preferences": {"languages": [{"language": "ar-DZ", "proficiency": 5}],
-                          "provinces": [], "workingHours": all_week, "maxOrdersPerDay": 50, "maxOpenOrders": 50}});
-    w.supervisor
-        .put(w.app.url(&format!("/api/customer-service/agents/{agent_id}")))
-        .json(&profile)
-        .send()
-        .await
-        .unwrap();
-    w.agent
-        .put(w.app.url(&format!("/api/customer-service/agents/{agent_id}/presence")))
-        .json(&json!({"state": "available"}))
-        .send()
-        .await
-        .unwrap();
+    let profile = agent_profile(json!([{"language": "ar-DZ", "proficiency": 5}]), json!([]));
+    w.app.make_available(&w.supervisor, &w.agent, agent_id, &profile).await;
     let auto = |w: &World| w.supervisor.post(w.app.url("/api/customer-service/orders/auto-assign")).send();
     auto(&w).await.unwrap();
     assert_eq!(w.order(first).await["confirmation"]["assignedAgent"], agent_id);

@@ -6,7 +6,7 @@ mod common;
 
 use app::agents::domain::Job;
 use app::agents::jobs::{self, Trigger};
-use common::{distinct_order_body, error_code, get_json, TestApp};
+use common::{agent_profile, distinct_order_body, error_code, get_json, TestApp};
 use serde_json::{json, Value};
 use sqlx::PgPool;
 use time::macros::datetime;
@@ -28,38 +28,12 @@ async fn world(pool: PgPool) -> World {
     World { app, admin, supervisor, shop_token }
 }
 
-/// Every day, all day: tests must not depend on the hour they run at.
-fn all_week() -> Value {
-    Value::Array((1..=7).map(|d| json!({"weekday": d, "startMinute": 0, "endMinute": 1440})).collect())
-}
-
-/// The brief's `agentInfo`: `isConfirmationAgent` and `preferences`.
-fn profile(languages: Value, provinces: Value) -> Value {
-    json!({"isConfirmationAgent": true,
-           "preferences": {"languages": languages, "provinces": provinces, "workingHours": all_week(),
-                           "maxOrdersPerDay": 500, "maxOpenOrders": 100}})
-}
-
 impl World {
     /// An available agent with this profile; returns their id and logged-in client.
     async fn agent(&self, email: &str, profile: Value) -> (i64, reqwest::Client) {
         let id = self.app.create_user(email, "agent").await;
-        let response = self
-            .supervisor
-            .put(self.app.url(&format!("/api/customer-service/agents/{id}")))
-            .json(&profile)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 200, "profile of {email}");
         let client = self.app.logged_in(email).await;
-        let response = client
-            .put(self.app.url(&format!("/api/customer-service/agents/{id}/presence")))
-            .json(&json!({"state": "available"}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 200, "presence of {email}");
+        self.app.make_available(&self.supervisor, &client, id, &profile).await;
         (id, client)
     }
 
@@ -86,8 +60,10 @@ impl World {
 #[sqlx::test(migrations = "../migrations")]
 async fn each_order_goes_to_an_agent_who_speaks_its_language_in_its_wilaya_or_says_why_not(pool: PgPool) {
     let w = world(pool).await;
-    let (french, _) = w.agent("fr@test.dz", profile(json!([{"language": "fr", "proficiency": 4}]), json!([16]))).await;
-    let (darija, _) = w.agent("dz@test.dz", profile(json!([{"language": "ar-DZ", "proficiency": 5}]), json!([]))).await;
+    let (french, _) =
+        w.agent("fr@test.dz", agent_profile(json!([{"language": "fr", "proficiency": 4}]), json!([16]))).await;
+    let (darija, _) =
+        w.agent("dz@test.dz", agent_profile(json!([{"language": "ar-DZ", "proficiency": 5}]), json!([]))).await;
     let fr16 = w.order("R-1", "0555 11 11 11", "fr", 16).await;
     let dz31 = w.order("R-2", "0555 22 22 22", "ar-DZ", 31).await;
     let fr31 = w.order("R-3", "0555 33 33 33", "fr", 31).await;
@@ -136,7 +112,7 @@ async fn nobody_available_and_nobody_on_shift_are_reasons_not_silence(pool: PgPo
     w.auto_assign().await;
     assert_eq!(w.order_json(order).await["confirmation"]["routing"]["reason"]["kind"], "nobody_available");
 
-    let mut off = profile(json!([{"language": "ar-DZ", "proficiency": 5}]), json!([]));
+    let mut off = agent_profile(json!([{"language": "ar-DZ", "proficiency": 5}]), json!([]));
     off["preferences"]["workingHours"] = json!([]);
     w.agent("off@test.dz", off).await;
     w.auto_assign().await;
@@ -147,7 +123,8 @@ async fn nobody_available_and_nobody_on_shift_are_reasons_not_silence(pool: PgPo
 async fn two_auto_assign_runs_at_once_assign_each_order_once(pool: PgPool) {
     let w = world(pool).await;
     for i in 0..4 {
-        w.agent(&format!("a{i}@test.dz"), profile(json!([{"language": "fr", "proficiency": 3}]), json!([]))).await;
+        w.agent(&format!("a{i}@test.dz"), agent_profile(json!([{"language": "fr", "proficiency": 3}]), json!([])))
+            .await;
     }
     for i in 0..120 {
         w.order(&format!("R-{i}"), &format!("0555 00 {:02} {:02}", i / 100, i % 100), "fr", 16).await;
@@ -180,7 +157,7 @@ async fn two_auto_assign_runs_at_once_assign_each_order_once(pool: PgPool) {
 async fn going_offline_returns_the_orders_not_started_and_keeps_the_started_ones(pool: PgPool) {
     let w = world(pool).await;
     let (agent_id, agent) =
-        w.agent("a@test.dz", profile(json!([{"language": "ar-DZ", "proficiency": 5}]), json!([]))).await;
+        w.agent("a@test.dz", agent_profile(json!([{"language": "ar-DZ", "proficiency": 5}]), json!([]))).await;
     let started = w.order("R-1", "0555 11 11 11", "ar-DZ", 16).await;
     let untouched = w.order("R-2", "0555 22 22 22", "ar-DZ", 16).await;
     w.auto_assign().await;
@@ -218,8 +195,9 @@ async fn going_offline_returns_the_orders_not_started_and_keeps_the_started_ones
 async fn roles_decide_who_routes_edits_and_reads_figures(pool: PgPool) {
     let w = world(pool).await;
     let (agent_id, agent) =
-        w.agent("a@test.dz", profile(json!([{"language": "fr", "proficiency": 3}]), json!([]))).await;
-    let (other_id, _) = w.agent("b@test.dz", profile(json!([{"language": "fr", "proficiency": 3}]), json!([]))).await;
+        w.agent("a@test.dz", agent_profile(json!([{"language": "fr", "proficiency": 3}]), json!([]))).await;
+    let (other_id, _) =
+        w.agent("b@test.dz", agent_profile(json!([{"language": "fr", "proficiency": 3}]), json!([]))).await;
     let url = |p: &str| w.app.url(p);
     assert_eq!(agent.post(url("/api/customer-service/orders/auto-assign")).send().await.unwrap().status(), 403);
     assert_eq!(agent.get(url("/api/customer-service/agents/performance")).send().await.unwrap().status(), 403);
@@ -232,8 +210,10 @@ async fn roles_decide_who_routes_edits_and_reads_figures(pool: PgPool) {
         .await
         .unwrap();
     assert_eq!(other_presence.status(), 403);
-    let edit =
-        agent.put(url(&format!("/api/customer-service/agents/{agent_id}"))).json(&profile(json!([]), json!([]))).send();
+    let edit = agent
+        .put(url(&format!("/api/customer-service/agents/{agent_id}")))
+        .json(&agent_profile(json!([]), json!([])))
+        .send();
     assert_eq!(edit.await.unwrap().status(), 403);
     assert_eq!(w.supervisor.get(url("/api/customer-service/jobs")).send().await.unwrap().status(), 403);
     assert_eq!(w.admin.get(url("/api/customer-service/jobs")).send().await.unwrap().status(), 200);
@@ -242,7 +222,7 @@ async fn roles_decide_who_routes_edits_and_reads_figures(pool: PgPool) {
     let bad = w
         .supervisor
         .put(url(&format!("/api/customer-service/agents/{agent_id}")))
-        .json(&profile(json!([{"language": "fr", "proficiency": 9}]), json!([])))
+        .json(&agent_profile(json!([{"language": "fr", "proficiency": 9}]), json!([])))
         .send()
         .await
         .unwrap();
@@ -250,7 +230,7 @@ async fn roles_decide_who_routes_edits_and_reads_figures(pool: PgPool) {
     let body: Value = bad.json().await.unwrap();
     assert_eq!(body["code"], "proficiency_invalid");
     assert_eq!(body["field"], "preferences.languages[0].proficiency");
-    let mut overlap = profile(json!([{"language": "fr", "proficiency": 3}]), json!([]));
+    let mut overlap = agent_profile(json!([{"language": "fr", "proficiency": 3}]), json!([]));
     overlap["preferences"]["workingHours"] = json!([{"weekday": 1, "startMinute": 480, "endMinute": 720}, {"weekday": 1, "startMinute": 600, "endMinute": 900}]);
     let response = w.supervisor.put(url(&format!("/api/customer-service/agents/{agent_id}"))).json(&overlap).send();
     assert_eq!(error_code(response.await.unwrap()).await, "shift_overlap");
@@ -267,7 +247,7 @@ async fn roles_decide_who_routes_edits_and_reads_figures(pool: PgPool) {
 async fn performance_counts_attempts_confirmations_and_response_times(pool: PgPool) {
     let w = world(pool).await;
     let (agent_id, agent) =
-        w.agent("a@test.dz", profile(json!([{"language": "ar-DZ", "proficiency": 5}]), json!([]))).await;
+        w.agent("a@test.dz", agent_profile(json!([{"language": "ar-DZ", "proficiency": 5}]), json!([]))).await;
     let one = w.order("R-1", "0555 11 11 11", "ar-DZ", 16).await;
     let two = w.order("R-2", "0555 22 22 22", "ar-DZ", 16).await;
     w.auto_assign().await;
@@ -379,7 +359,7 @@ async fn an_order_cannot_name_an_agent_who_does_not_exist(pool: PgPool) {
 #[sqlx::test(migrations = "../migrations")]
 async fn at_the_end_of_a_shift_unstarted_orders_go_back_to_the_pool(pool: PgPool) {
     let w = world(pool).await;
-    let mut monday_morning = profile(json!([{"language": "fr", "proficiency": 4}]), json!([]));
+    let mut monday_morning = agent_profile(json!([{"language": "fr", "proficiency": 4}]), json!([]));
     // Monday 08:00–12:00 in Algiers only
     monday_morning["preferences"]["workingHours"] = json!([{"weekday": 1, "startMinute": 480, "endMinute": 720}]);
     let (agent_id, _) = w.agent("a@test.dz", monday_morning).await;

@@ -657,6 +657,18 @@ pub async fn finish_job(
     Ok(())
 }
 
+/// Whether a job is enabled, and when its run going on now started (None when it is not running).
+pub struct JobState {
+    pub enabled: bool,
+    pub running_since: Option<OffsetDateTime>,
+}
+
+pub async fn find_job_state(conn: &mut PgConnection, name: &str) -> Result<Option<JobState>, sqlx::Error> {
+    sqlx::query_as!(JobState, "SELECT enabled, running_since FROM scheduled_jobs WHERE name = $1", name)
+        .fetch_optional(conn)
+        .await
+}
+
 pub struct JobRow {
     pub name: String,
     pub next_run_at: OffsetDateTime,

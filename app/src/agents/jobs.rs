@@ -55,17 +55,35 @@ pub async fn register(pool: &PgPool, now: OffsetDateTime) -> Result<(), AppError
     Ok(())
 }
 
-/// Runs every job that is due at `now` and not running elsewhere. Returns what ran.
+/// Runs every job that is due at `now` and not running elsewhere, one after the other. Returns
+/// what ran. (The runner starts each job on its own with [`run_if_due`], so a long one does not
+/// hold the others back.)
 pub async fn run_due(pool: &PgPool, now: OffsetDateTime, instance: &str) -> Result<Vec<RunOutcome>, AppError> {
-    let hours = business_hours(pool).await?;
     let mut done = Vec::new();
     for job in Job::ALL {
-        let next = job.schedule().next_after(now, &hours);
-        if let Some(outcome) = claim_and_run(pool, *job, now, next, instance, Trigger::Schedule, false).await? {
+        if let Some(outcome) = run_if_due(pool, *job, now, instance).await? {
             done.push(outcome);
         }
     }
     Ok(done)
+}
+
+/// Runs `job` if it is due at `now` and not running elsewhere (None otherwise); its next run is
+/// set from its schedule.
+pub async fn run_if_due(
+    pool: &PgPool,
+    job: Job,
+    now: OffsetDateTime,
+    instance: &str,
+) -> Result<Option<RunOutcome>, AppError> {
+    let next = job.schedule().next_after(now, &business_hours(pool).await?);
+    claim_and_run(pool, job, now, next, instance, Trigger::Schedule, false).await
+}
+
+/// Whether `job` is enabled and when its run going on now started (None: no such job row).
+pub async fn state(pool: &PgPool, job: Job) -> Result<Option<db::JobState>, AppError> {
+    let mut conn = pool.acquire().await?;
+    Ok(db::find_job_state(&mut conn, job.as_str()).await?)
 }
 
 /// Runs one job now (a manual run, or auto-assign on an event), unless it is running elsewhere

@@ -16,6 +16,9 @@ pub struct TestApp {
     pub pool: PgPool,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+    /// The job runner, when the test asks for it with `SCHEDULER=true` (off by default, so tests
+    /// about something else drive the jobs themselves).
+    runner: Option<server::jobs::Runner>,
 }
 
 impl TestApp {
@@ -23,13 +26,18 @@ impl TestApp {
         Self::spawn_with(pool, &[]).await
     }
 
-    /// Spawns with extra configuration variables (the rest take their defaults).
+    /// Spawns with extra configuration variables (the rest take their defaults, but for
+    /// `SCHEDULER`, false unless given); the job runner starts as `main` starts it.
     pub async fn spawn_with(pool: PgPool, vars: &[(&str, &str)]) -> Self {
         server::telemetry::init(false);
-        let vars: Vec<(String, String)> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let mut vars: Vec<(String, String)> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        if !vars.iter().any(|(k, _)| k == "SCHEDULER") {
+            vars.push(("SCHEDULER".into(), "false".into()));
+        }
         let settings = Settings::from_lookup(move |name| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()))
             .expect("settings");
         let options = LeptosOptions::builder().output_name("ecomanager-cs").build();
+        let runner = settings.scheduler.then(|| server::jobs::spawn(pool.clone(), settings.jobs));
         let router = startup::router(pool.clone(), &settings, options);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
@@ -42,7 +50,7 @@ impl TestApp {
             },
             Duration::from_secs(5),
         ));
-        Self { addr, pool, stop: Some(stop), task: Some(task) }
+        Self { addr, pool, stop: Some(stop), task: Some(task), runner }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -51,6 +59,7 @@ impl TestApp {
 
     /// Graceful stop, as on SIGTERM.
     pub async fn stop(mut self) {
+        self.runner.take();
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
@@ -117,6 +126,16 @@ pub fn order_body(reference: &str, phone: &str) -> serde_json::Value {
     })
 }
 
+/// An agent profile as the brief's `agentInfo` (`isConfirmationAgent`, `preferences`), on shift
+/// every day, all day, so tests do not depend on the hour they run at.
+pub fn agent_profile(languages: serde_json::Value, provinces: serde_json::Value) -> serde_json::Value {
+    let all_week: Vec<serde_json::Value> =
+        (1..=7).map(|d| serde_json::json!({"weekday": d, "startMinute": 0, "endMinute": 1440})).collect();
+    serde_json::json!({"isConfirmationAgent": true,
+           "preferences": {"languages": languages, "provinces": provinces, "workingHours": all_week,
+                           "maxOrdersPerDay": 500, "maxOpenOrders": 100}})
+}
+
 /// Orders from `n` different people (names, addresses, products and phones all differ), so
 /// duplicate detection leaves them alone: for tests about something else.
 pub fn distinct_order_body(reference: &str, n: usize, phone: &str) -> serde_json::Value {
@@ -165,6 +184,31 @@ impl TestApp {
         assert!(response.status().is_success(), "intake answered {}", response.status());
         let body: serde_json::Value = response.json().await.expect("intake json");
         body["id"].as_i64().expect("id")
+    }
+
+    /// Gives `agent_id` this profile (as `supervisor`) and makes them available (as `agent`, logged
+    /// in as that user).
+    pub async fn make_available(
+        &self,
+        supervisor: &reqwest::Client,
+        agent: &reqwest::Client,
+        agent_id: i64,
+        profile: &serde_json::Value,
+    ) {
+        let response = supervisor
+            .put(self.url(&format!("/api/customer-service/agents/{agent_id}")))
+            .json(profile)
+            .send()
+            .await
+            .expect("profile");
+        assert_eq!(response.status(), 200, "profile of agent {agent_id}");
+        let response = agent
+            .put(self.url(&format!("/api/customer-service/agents/{agent_id}/presence")))
+            .json(&serde_json::json!({"state": "available"}))
+            .send()
+            .await
+            .expect("presence");
+        assert_eq!(response.status(), 200, "presence of agent {agent_id}");
     }
 
     /// Assigns orders to an agent straight through the service (as a supervisor would).

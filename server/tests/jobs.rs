@@ -1,0 +1,299 @@
+//! The job runner as the server runs it (spawned with the app, real LISTEN/NOTIFY, real clock),
+//! with a short tick and debounce. Each test waits for what must happen (up to a deadline that only
+//! turns a hang into a failure) and looks at the job rows and runs the runner left behind.
+#![allow(clippy::unwrap_used)] // a test crate: a panic is the failure report
+mod common;
+
+use std::future::Future;
+use std::time::{Duration, Instant};
+
+use common::{agent_profile, distinct_order_body, get_json, TestApp};
+use serde_json::{json, Value};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{Connection, PgConnection, PgPool};
+
+/// Debounce of the runner under test: bursts within it make one run.
+const DEBOUNCE_MS: u64 = 300;
+
+struct World {
+    app: TestApp,
+    supervisor: reqwest::Client,
+    shop_token: String,
+}
+
+/// The runner, the server and the test share a pool as in production: more than the five
+/// connections a `sqlx::test` pool gets, and connections that stay open while idle (so the test
+/// about an unreachable database keeps the ones it has).
+async fn pool(options: PgPoolOptions, connect: PgConnectOptions) -> PgPool {
+    options.max_connections(12).idle_timeout(None).connect_with(connect).await.unwrap()
+}
+
+async fn world(options: PgPoolOptions, connect: PgConnectOptions) -> World {
+    let pool = pool(options, connect).await;
+    let debounce = DEBOUNCE_MS.to_string();
+    let app = TestApp::spawn_with(
+        pool,
+        &[("SCHEDULER", "true"), ("JOBS_TICK_MS", "50"), ("JOBS_DEBOUNCE_MS", &debounce), ("JOBS_RECONNECT_MS", "100")],
+    )
+    .await;
+    app.create_user("admin@test.dz", "admin").await;
+    app.create_user("sup@test.dz", "supervisor").await;
+    let admin = app.logged_in("admin@test.dz").await;
+    let shop_token = app.token_for(&admin, "shop@test.dz", "supervisor").await;
+    let supervisor = app.logged_in("sup@test.dz").await;
+    let w = World { app, supervisor, shop_token };
+    // the runner routes once when it starts listening (what was announced before is not lost)
+    w.until("the start-up auto-assign run", || async { w.event_runs().await.finished >= 1 }).await;
+    w
+}
+
+#[derive(Debug, PartialEq)]
+struct Runs {
+    started: i64,
+    finished: i64,
+}
+
+impl World {
+    /// Waits until `check` holds; fails the test after 30 s.
+    async fn until<F, Fut>(&self, what: &str, mut check: F)
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = bool>,
+    {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !check().await {
+            assert!(Instant::now() < deadline, "still waiting for {what}");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// Lets a few debounces pass, so a run that should not happen would have.
+    async fn settle(&self) {
+        tokio::time::sleep(Duration::from_millis(4 * DEBOUNCE_MS)).await;
+    }
+
+    async fn runs(&self, job: &str, trigger: &str) -> Runs {
+        let (started, finished): (i64, i64) =
+            sqlx::query_as("SELECT count(*), count(finished_at) FROM job_runs WHERE job = $1 AND trigger = $2")
+                .bind(job)
+                .bind(trigger)
+                .fetch_one(&self.app.pool)
+                .await
+                .unwrap();
+        Runs { started, finished }
+    }
+
+    async fn event_runs(&self) -> Runs {
+        self.runs("auto_assign", "event").await
+    }
+
+    /// Makes a scheduled job due now, as its time coming would.
+    async fn make_due(&self, job: &str) {
+        sqlx::query("UPDATE scheduled_jobs SET next_run_at = now() - interval '1 second' WHERE name = $1")
+            .bind(job)
+            .execute(&self.app.pool)
+            .await
+            .unwrap();
+    }
+
+    /// Makes the presence sweep due and waits until the runner has run it on schedule once more.
+    async fn sweep_runs_on_schedule(&self) {
+        let before = self.runs("presence_sweep", "schedule").await.finished;
+        self.make_due("presence_sweep").await;
+        self.until("a scheduled presence sweep", || async {
+            self.runs("presence_sweep", "schedule").await.finished > before
+        })
+        .await;
+    }
+
+    /// Notifications as intake sends them, `n` at once in one transaction (one burst).
+    async fn notify(&self, n: i32) {
+        sqlx::query("SELECT pg_notify('ecocs_routing', 'test-' || i) FROM generate_series(1, $1) AS i")
+            .bind(n)
+            .execute(&self.app.pool)
+            .await
+            .unwrap();
+    }
+
+    async fn available_agent(&self, email: &str) -> i64 {
+        let id = self.app.create_user(email, "agent").await;
+        let client = self.app.logged_in(email).await;
+        let profile = agent_profile(json!([{"language": "fr", "proficiency": 4}]), json!([]));
+        self.app.make_available(&self.supervisor, &client, id, &profile).await;
+        id
+    }
+
+    async fn order(&self, n: usize) -> i64 {
+        let body =
+            distinct_order_body(&format!("J-{n}"), n, &format!("0555 {:02} {:02} {:02}", n % 100, 10 + n % 90, 20));
+        self.app.intake(&self.shop_token, &body).await
+    }
+
+    async fn assigned_agent(&self, order: i64) -> Value {
+        let o = get_json(&self.supervisor, self.app.url(&format!("/api/customer-service/orders/{order}"))).await;
+        o["confirmation"]["assignedAgent"].clone()
+    }
+
+    async fn until_assigned(&self, order: i64, agent: i64) {
+        self.until("the order to be routed", || async { self.assigned_agent(order).await == agent }).await;
+    }
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn orders_posted_through_the_api_are_routed_and_the_schedule_goes_on(
+    options: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let w = world(options, connect).await;
+    let agent = w.available_agent("a@test.dz").await;
+    for n in 1..=3 {
+        let order = w.order(n).await;
+        w.until_assigned(order, agent).await;
+        // the scheduled jobs keep their schedule after each notification
+        w.sweep_runs_on_schedule().await;
+    }
+    w.app.stop().await;
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_burst_of_notifications_makes_one_run(options: PgPoolOptions, connect: PgConnectOptions) {
+    let w = world(options, connect).await;
+    w.settle().await;
+    let before = w.event_runs().await;
+    assert_eq!(before.started, before.finished, "nothing running");
+
+    w.notify(50).await;
+    w.until("the burst's run", || async { w.event_runs().await.finished > before.finished }).await;
+    w.settle().await;
+    assert_eq!(w.event_runs().await.finished, before.finished + 1, "fifty notifications, one run");
+    w.sweep_runs_on_schedule().await;
+    w.app.stop().await;
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_burst_during_a_run_makes_exactly_one_more_run_and_the_schedule_does_not_wait(
+    options: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let w = world(options, connect).await;
+    w.settle().await;
+    let before = w.event_runs().await;
+
+    // an auto-assign that takes long: it waits for the routing lock this transaction holds
+    let mut hold = w.app.pool.begin().await.unwrap();
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtext('ecocs.routing'))").execute(&mut *hold).await.unwrap();
+    w.notify(1).await;
+    w.until("the run to start", || async { w.event_runs().await.started > before.started }).await;
+
+    // notifications while it runs, in several transactions
+    for _ in 0..5 {
+        w.notify(1).await;
+    }
+    // the presence sweep is not held back by the routing run
+    w.sweep_runs_on_schedule().await;
+    assert_eq!(w.event_runs().await, Runs { started: before.started + 1, finished: before.finished });
+
+    hold.rollback().await.unwrap();
+    w.until("the run after the run", || async { w.event_runs().await.finished >= before.finished + 2 }).await;
+    w.settle().await;
+    assert_eq!(w.event_runs().await.finished, before.finished + 2, "coalesced into one more run, not dropped");
+    w.app.stop().await;
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_steady_stream_of_notifications_starves_neither_routing_nor_the_schedule(
+    options: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let w = world(options, connect).await;
+    let before = w.event_runs().await.finished;
+    let stream = {
+        let pool = w.app.pool.clone();
+        tokio::spawn(async move {
+            loop {
+                sqlx::query("SELECT pg_notify('ecocs_routing', 'stream')").execute(&pool).await.unwrap();
+                tokio::time::sleep(Duration::from_millis(DEBOUNCE_MS / 5)).await;
+            }
+        })
+    };
+    // while notifications never stop: auto-assign keeps running (a debounce that restarted on
+    // every notification would never run), and so does the schedule
+    w.until("several runs during the stream", || async { w.event_runs().await.finished >= before + 3 }).await;
+    w.sweep_runs_on_schedule().await;
+    w.sweep_runs_on_schedule().await;
+    stream.abort();
+    w.app.stop().await;
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_long_job_holds_back_neither_the_sweep_nor_event_routing(options: PgPoolOptions, connect: PgConnectOptions) {
+    let w = world(options, connect).await;
+    let first = w.order(1).await;
+    let customer: i64 = sqlx::query_scalar("SELECT customer_id FROM orders WHERE id = $1")
+        .bind(first)
+        .fetch_one(&w.app.pool)
+        .await
+        .unwrap();
+    // the nightly reclassification, made long: it waits for this customer's row
+    let mut hold = w.app.pool.begin().await.unwrap();
+    sqlx::query("SELECT id FROM customers WHERE id = $1 FOR UPDATE").bind(customer).execute(&mut *hold).await.unwrap();
+    w.make_due("classification").await;
+    w.until("the reclassification to start", || async { w.runs("classification", "schedule").await.started == 1 })
+        .await;
+
+    w.sweep_runs_on_schedule().await;
+    // an agent becomes available and a new order arrives: both are routed at once
+    let agent = w.available_agent("a@test.dz").await;
+    let second = w.order(2).await;
+    w.until_assigned(first, agent).await;
+    w.until_assigned(second, agent).await;
+    assert_eq!(w.runs("classification", "schedule").await, Runs { started: 1, finished: 0 }, "still running");
+
+    hold.rollback().await.unwrap();
+    w.until("the reclassification to end", || async { w.runs("classification", "schedule").await.finished == 1 }).await;
+    w.app.stop().await;
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_lost_listener_comes_back_and_scheduled_runs_go_on_while_it_is_away(
+    options: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    // the database's door is worked from another database (one cannot lock oneself out)
+    let mut door = PgConnection::connect_with(&connect.clone().database("postgres")).await.unwrap();
+    let w = world(options, connect).await;
+    let agent = w.available_agent("a@test.dz").await;
+    let database: String = sqlx::query_scalar("SELECT current_database()").fetch_one(&w.app.pool).await.unwrap();
+    // enough open connections for the runner while the database takes no new ones
+    drop(hold_connections(&w.app.pool, 8).await);
+
+    // the listener's connection is cut and cannot come back for now
+    sqlx::query(&format!(r#"ALTER DATABASE "{database}" ALLOW_CONNECTIONS false"#)).execute(&mut door).await.unwrap();
+    let cut: i64 = sqlx::query_scalar(
+        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+         WHERE datname = current_database() AND query LIKE 'LISTEN%'",
+    )
+    .fetch_one(&w.app.pool)
+    .await
+    .unwrap();
+    assert_eq!(cut, 1, "one listener connection");
+    let before = w.event_runs().await.finished;
+    w.sweep_runs_on_schedule().await;
+    w.sweep_runs_on_schedule().await;
+
+    sqlx::query(&format!(r#"ALTER DATABASE "{database}" ALLOW_CONNECTIONS true"#)).execute(&mut door).await.unwrap();
+    // listening again routes what may have been missed, and later notifications work
+    w.until("the run after reconnecting", || async { w.event_runs().await.finished > before }).await;
+    let order = w.order(1).await;
+    w.until_assigned(order, agent).await;
+    w.app.stop().await;
+}
+
+/// Opens `n` pool connections at once (they go back to the pool, open, when dropped).
+async fn hold_connections(pool: &PgPool, n: usize) -> Vec<sqlx::pool::PoolConnection<sqlx::Postgres>> {
+    let mut held = Vec::new();
+    for _ in 0..n {
+        held.push(pool.acquire().await.unwrap());
+    }
+    held
+}
