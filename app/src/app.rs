@@ -6,7 +6,7 @@ use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Outlet, ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::path;
 
-use crate::agents::ui::{AgentEditPage, AgentsPage, JobsPage, MyProfilePage, RankingsPage};
+use crate::agents::ui::{AgentEditPage, AgentsPage, MyProfilePage, RankingsPage, RoutingSettingsForm};
 use crate::auth::api::get_me;
 use crate::auth::ui::{HomePage, LoginPage, UsersPage};
 use crate::auth::CurrentUser;
@@ -15,6 +15,7 @@ use crate::duplicates::ui::DuplicatesPage;
 use crate::error::{AppError, ErrorCode};
 use crate::i18n::*;
 use crate::imports::ui::{ImportReportPage, ImportsPage};
+use crate::jobs::ui::JobsPage;
 use crate::locale::LOCALE_COOKIE;
 use crate::orders::ui::{CustomerPage, OrderPage, OrdersPage, QueuePage};
 use crate::statuses::ui::StatusesPage;
@@ -73,7 +74,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("imports/:id") view=ImportReportPage/>
                         <Route path=path!("admin/users") view=UsersPage/>
                         <Route path=path!("admin/statuses") view=StatusesPage/>
-                        <Route path=path!("admin/jobs") view=JobsPage/>
+                        <Route path=path!("admin/jobs") view=|| view! { <JobsPage><RoutingSettingsForm/></JobsPage> }/>
                         <Route path=path!("agents") view=AgentsPage/>
                         <Route path=path!("duplicates") view=DuplicatesPage/>
                         <Route path=path!("profile") view=MyProfilePage/>

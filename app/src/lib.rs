@@ -17,6 +17,7 @@ pub mod customers;
 pub mod duplicates;
 pub mod error;
 pub mod imports;
+pub mod jobs;
 pub mod locale;
 pub mod orders;
 pub mod places;

@@ -2,6 +2,7 @@
 //! graceful shutdown. `main` and the HTTP tests both go through here, so tests run the real app.
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Body;
@@ -39,12 +40,14 @@ pub async fn connect_pool(url: &str, max_connections: u32) -> Result<PgPool, sql
 /// The whole application as one router.
 pub fn router(pool: PgPool, settings: &Settings, leptos_options: LeptosOptions) -> Router {
     let auth = settings.auth;
-    let state = AppState { pool: pool.clone(), leptos_options: leptos_options.clone(), auth };
+    let jobs = Arc::new(crate::jobs::registry());
+    let state = AppState { pool: pool.clone(), leptos_options: leptos_options.clone(), auth, jobs: jobs.clone() };
     let context = {
         let pool = pool.clone();
         move || {
             provide_context(pool.clone());
             provide_context(auth);
+            provide_context(jobs.clone());
         }
     };
     let store = PostgresStore::new(pool);

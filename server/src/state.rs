@@ -1,15 +1,20 @@
-//! What every handler can reach: the pool, the Leptos options, the account settings.
+//! What every handler can reach: the pool, the Leptos options, the account settings, the jobs.
+use std::sync::Arc;
+
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use sqlx::PgPool;
 
 use app::auth::service::AuthSettings;
+use app::jobs::service::Jobs;
 
 #[derive(Clone)]
 pub struct AppState {
     pub pool: PgPool,
     pub leptos_options: LeptosOptions,
     pub auth: AuthSettings,
+    /// The registered jobs (the jobs page and REST list and run them).
+    pub jobs: Arc<Jobs>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

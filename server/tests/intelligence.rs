@@ -4,8 +4,7 @@
 #![allow(clippy::unwrap_used)] // a test crate: a panic is the failure report
 mod common;
 
-use app::agents::domain::Job;
-use app::agents::jobs::{self, Trigger};
+use app::jobs::domain::Trigger;
 use common::{error_code, get_json, order_body, TestApp};
 use serde_json::{json, Value};
 use sqlx::PgPool;
@@ -145,8 +144,10 @@ async fn the_nightly_job_reclassifies_everyone_and_feeds_the_distribution(pool: 
     w.record(order, "confirmed").await;
     // a customer whose stored class is stale (as after a settings change)
     sqlx::query("UPDATE customers SET class = 'vip'").execute(&w.app.pool).await.unwrap();
-    jobs::register(&w.app.pool, time::OffsetDateTime::now_utc()).await.unwrap();
-    let run = jobs::run_now(&w.app.pool, Job::Classification, time::OffsetDateTime::now_utc(), "test", Trigger::Manual)
+    let jobs = server::jobs::registry();
+    jobs.register_rows(&w.app.pool, time::OffsetDateTime::now_utc()).await.unwrap();
+    let run = jobs
+        .run_now(&w.app.pool, "classification", time::OffsetDateTime::now_utc(), "test", Trigger::Manual)
         .await
         .unwrap()
         .unwrap();

@@ -4,10 +4,11 @@
 #![allow(clippy::unwrap_used)] // a test crate: a panic is the failure report
 mod common;
 
-use app::agents::domain::Job;
-use app::agents::jobs::{self, Trigger};
+use app::jobs::domain::Trigger;
+use app::jobs::service::RunOutcome;
 use common::{agent_profile, distinct_order_body, error_code, get_json, TestApp};
 use serde_json::{json, Value};
+use server::jobs::registry;
 use sqlx::PgPool;
 use time::macros::datetime;
 
@@ -292,35 +293,36 @@ async fn runs(pool: &PgPool, job: &str) -> Vec<(String, String)> {
 #[sqlx::test(migrations = "../migrations")]
 async fn the_job_runner_fires_at_algerian_times(pool: PgPool) {
     // Wednesday 25 November 2026, 10:00 in Algiers (09:00 UTC)
-    jobs::register(&pool, datetime!(2026-11-25 09:00 UTC)).await.unwrap();
-    let ran = |outcomes: Vec<jobs::RunOutcome>| outcomes.into_iter().map(|r| r.job).collect::<Vec<_>>();
+    let jobs = registry();
+    jobs.register_rows(&pool, datetime!(2026-11-25 09:00 UTC)).await.unwrap();
+    let ran = |outcomes: Vec<RunOutcome>| outcomes.into_iter().map(|r| r.job).collect::<Vec<_>>();
 
     // 10:05: only the every-minute presence sweep is due
-    let done = ran(jobs::run_due(&pool, datetime!(2026-11-25 09:05 UTC), "a").await.unwrap());
-    assert_eq!(done, vec![Job::PresenceSweep]);
+    let done = ran(jobs.run_due(&pool, datetime!(2026-11-25 09:05 UTC), "a").await.unwrap());
+    assert_eq!(done, vec!["presence_sweep"]);
     // 10:15: auto-assign's quarter hour; 11:00: the hourly duplicate scan
-    let done = ran(jobs::run_due(&pool, datetime!(2026-11-25 09:15 UTC), "a").await.unwrap());
-    assert_eq!(done, vec![Job::AutoAssign, Job::PresenceSweep]);
-    let done = ran(jobs::run_due(&pool, datetime!(2026-11-25 10:00 UTC), "a").await.unwrap());
-    assert!(done.contains(&Job::DuplicateScan) && done.contains(&Job::Reminders) && done.contains(&Job::AutoAssign));
+    let done = ran(jobs.run_due(&pool, datetime!(2026-11-25 09:15 UTC), "a").await.unwrap());
+    assert_eq!(done, vec!["auto_assign", "presence_sweep"]);
+    let done = ran(jobs.run_due(&pool, datetime!(2026-11-25 10:00 UTC), "a").await.unwrap());
+    assert!(done.contains(&"duplicate_scan") && done.contains(&"auto_assign"));
     assert_eq!(runs(&pool, "duplicate_scan").await, vec![("schedule".into(), "succeeded".into())]);
 
     // 20:30 Wednesday: after business hours auto-assign waits for Thursday 08:00
-    let done = ran(jobs::run_due(&pool, datetime!(2026-11-25 19:30 UTC), "a").await.unwrap());
-    assert!(done.contains(&Job::AutoAssign), "the 11:00 slot was missed, so it runs once now");
-    let done = ran(jobs::run_due(&pool, datetime!(2026-11-25 19:45 UTC), "a").await.unwrap());
-    assert!(!done.contains(&Job::AutoAssign));
+    let done = ran(jobs.run_due(&pool, datetime!(2026-11-25 19:30 UTC), "a").await.unwrap());
+    assert!(done.contains(&"auto_assign"), "the 11:00 slot was missed, so it runs once now");
+    let done = ran(jobs.run_due(&pool, datetime!(2026-11-25 19:45 UTC), "a").await.unwrap());
+    assert!(!done.contains(&"auto_assign"));
     // classification at 02:00 Algiers = 01:00 UTC on Thursday
-    let done = ran(jobs::run_due(&pool, datetime!(2026-11-26 00:59 UTC), "a").await.unwrap());
-    assert!(!done.contains(&Job::Classification));
-    let done = ran(jobs::run_due(&pool, datetime!(2026-11-26 01:00 UTC), "a").await.unwrap());
-    assert!(done.contains(&Job::Classification));
-    let done = ran(jobs::run_due(&pool, datetime!(2026-11-26 07:00 UTC), "a").await.unwrap());
-    assert!(done.contains(&Job::AutoAssign), "Thursday 08:00 Algiers");
+    let done = ran(jobs.run_due(&pool, datetime!(2026-11-26 00:59 UTC), "a").await.unwrap());
+    assert!(!done.contains(&"classification"));
+    let done = ran(jobs.run_due(&pool, datetime!(2026-11-26 01:00 UTC), "a").await.unwrap());
+    assert!(done.contains(&"classification"));
+    let done = ran(jobs.run_due(&pool, datetime!(2026-11-26 07:00 UTC), "a").await.unwrap());
+    assert!(done.contains(&"auto_assign"), "Thursday 08:00 Algiers");
     // Friday 10:00 Algiers is the weekend: no auto-assign until Sunday 08:00
-    jobs::run_due(&pool, datetime!(2026-11-26 19:00 UTC), "a").await.unwrap();
-    let done = ran(jobs::run_due(&pool, datetime!(2026-11-27 09:00 UTC), "a").await.unwrap());
-    assert!(!done.contains(&Job::AutoAssign));
+    jobs.run_due(&pool, datetime!(2026-11-26 19:00 UTC), "a").await.unwrap();
+    let done = ran(jobs.run_due(&pool, datetime!(2026-11-27 09:00 UTC), "a").await.unwrap());
+    assert!(!done.contains(&"auto_assign"));
     let next: time::OffsetDateTime =
         sqlx::query_scalar("SELECT next_run_at FROM scheduled_jobs WHERE name = 'auto_assign'")
             .fetch_one(&pool)
@@ -331,16 +333,17 @@ async fn the_job_runner_fires_at_algerian_times(pool: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn two_instances_never_run_a_job_twice_at_once(pool: PgPool) {
-    jobs::register(&pool, datetime!(2026-11-25 09:00 UTC)).await.unwrap();
+    let jobs = registry();
+    jobs.register_rows(&pool, datetime!(2026-11-25 09:00 UTC)).await.unwrap();
     let at = datetime!(2026-11-25 09:15 UTC);
-    let (a, b) = tokio::join!(jobs::run_due(&pool, at, "instance-a"), jobs::run_due(&pool, at, "instance-b"));
-    let mut all: Vec<Job> = a.unwrap().into_iter().chain(b.unwrap()).map(|r| r.job).collect();
-    all.sort_by_key(|j| j.as_str());
-    assert_eq!(all, vec![Job::AutoAssign, Job::PresenceSweep], "each due job ran exactly once");
-    // a manual run while nothing runs works, and is recorded as manual
-    let manual = jobs::run_now(&pool, Job::Reminders, at, "instance-a", Trigger::Manual).await.unwrap();
+    let (a, b) = tokio::join!(jobs.run_due(&pool, at, "instance-a"), jobs.run_due(&pool, at, "instance-b"));
+    let mut all: Vec<&str> = a.unwrap().into_iter().chain(b.unwrap()).map(|r| r.job).collect();
+    all.sort();
+    assert_eq!(all, vec!["auto_assign", "presence_sweep"], "each due job ran exactly once");
+    // a manual run of a job that is not due works, and is recorded as manual
+    let manual = jobs.run_now(&pool, "duplicate_scan", at, "instance-a", Trigger::Manual).await.unwrap();
     assert!(manual.is_some());
-    assert_eq!(runs(&pool, "reminders").await, vec![("manual".into(), "skipped".into())]);
+    assert_eq!(runs(&pool, "duplicate_scan").await, vec![("manual".into(), "succeeded".into())]);
 }
 
 #[sqlx::test(migrations = "../migrations")]

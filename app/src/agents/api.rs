@@ -1,8 +1,8 @@
-//! Server functions for agents, routing, rankings and jobs: guard, then the shared service.
+//! Server functions for agents, routing and rankings: guard, then the shared service.
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
-use super::{AgentAttempt, AgentPerformance, AgentProfile, AutoAssignReport, JobView, ProfileInput, RoutingSettings};
+use super::{AgentAttempt, AgentPerformance, AgentProfile, AutoAssignReport, ProfileInput, RoutingSettings};
 use crate::error::AppError;
 
 /// Every agent's profile with presence, load and last 30 days' figures (supervisors, admins).
@@ -92,28 +92,6 @@ pub async fn get_agent_attempts(agent_id: i64, period: String) -> Result<Vec<Age
         let (pool, user) = ctx::require(crate::auth::Role::Agent).await?;
         let (from, to) = super::domain::named_period(&period, time::OffsetDateTime::now_utc())?;
         super::service::agent_attempts(&pool, &user, agent_id, from, to).await
-    })
-    .await
-}
-
-/// The scheduled jobs with their last runs (admins).
-#[server(prefix = "/fn", endpoint = "jobs")]
-pub async fn get_jobs() -> Result<Vec<JobView>, AppError> {
-    use crate::server_ctx as ctx;
-    ctx::answer(None, async {
-        let (pool, user) = ctx::require(crate::auth::Role::Admin).await?;
-        super::jobs::list(&pool, &user).await
-    })
-    .await
-}
-
-/// Runs a job now (admins); answers the run's id once it finished.
-#[server(prefix = "/fn", endpoint = "run_job")]
-pub async fn run_job(name: String) -> Result<i64, AppError> {
-    use crate::server_ctx as ctx;
-    ctx::answer(None, async {
-        let (pool, user) = ctx::require(crate::auth::Role::Admin).await?;
-        super::jobs::run_by(&pool, &user, &name, &super::jobs::instance_name()).await
     })
     .await
 }

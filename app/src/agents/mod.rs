@@ -8,8 +8,6 @@ pub mod api;
 pub mod db;
 pub mod domain;
 #[cfg(feature = "ssr")]
-pub mod jobs;
-#[cfg(feature = "ssr")]
 pub mod service;
 pub mod ui;
 
@@ -205,35 +203,6 @@ pub struct AgentPerformance {
     pub available_seconds: i64,
     /// Time on attempts / time available, 0..1 (None when never available).
     pub utilisation: Option<f64>,
-}
-
-/// One scheduled job on the admins' page.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-pub struct JobView {
-    pub name: String,
-    /// The schedule, as a code the screen translates (`every_15_business`, `daily_0200`, …).
-    pub schedule: String,
-    #[serde(with = "time::serde::rfc3339")]
-    pub next_run_at: OffsetDateTime,
-    pub running: bool,
-    pub runs: Vec<JobRunView>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-pub struct JobRunView {
-    pub id: i64,
-    pub trigger: String,
-    pub instance: String,
-    #[serde(with = "time::serde::rfc3339")]
-    pub started_at: OffsetDateTime,
-    pub duration_ms: Option<i64>,
-    pub outcome: String,
-    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
-    pub detail: serde_json::Value,
 }
 
 /// Routing settings an admin changes.

@@ -18,6 +18,8 @@ use crate::audit::db::{insert_audit, insert_audits, AuditEntry};
 use crate::auth::{CurrentUser, Role};
 use crate::customers::classification::CustomerClass;
 use crate::error::{AppError, ErrorCode};
+use crate::jobs::domain::{BusinessHours, Schedule};
+use crate::jobs::service::JobSpec;
 
 /// The NOTIFY channel that wakes the job runners for an immediate auto-assign run.
 pub const ROUTING_CHANNEL: &str = "ecocs_routing";
@@ -31,6 +33,34 @@ const REPORT_LINES: usize = 500;
 pub async fn kick_routing(conn: &mut PgConnection, why: &str) -> Result<(), sqlx::Error> {
     sqlx::query!("SELECT pg_notify($1, $2)", ROUTING_CHANNEL, why).execute(conn).await?;
     Ok(())
+}
+
+/// The agents' jobs: auto-assign every 15 minutes in business hours and at once on a routing
+/// notification; the presence sweep every minute.
+pub fn jobs() -> Vec<JobSpec> {
+    vec![
+        JobSpec::new(
+            "auto_assign",
+            Schedule::Every { minutes: 15, business_hours_only: true },
+            |pool, now| async move {
+                let report = auto_assign(&pool, None, now).await?;
+                Ok(json!({"assigned": report.assigned, "unassigned": report.unassigned, "agents": report.agents,
+                      "tookMs": report.took_ms}))
+            },
+        )
+        .woken_by(ROUTING_CHANNEL),
+        JobSpec::new(
+            "presence_sweep",
+            Schedule::Every { minutes: 1, business_hours_only: false },
+            |pool, now| async move { Ok(serde_json::to_value(sweep_presence(&pool, now).await?).unwrap_or_default()) },
+        ),
+    ]
+}
+
+/// The business hours of the routing settings (the scheduler's `business_hours_only` schedules).
+pub async fn business_hours(pool: PgPool) -> Result<BusinessHours, AppError> {
+    let mut conn = pool.acquire().await?;
+    Ok(domain::business_hours(&db::get_settings(&mut conn).await?))
 }
 
 /// One routing run. `actor` is the supervisor who asked (None for the scheduler).

@@ -1,6 +1,6 @@
 //! Agents' screens: the agents list and profile editor (supervisors), the presence switch in the
 //! header (agents), the auto-assign button and its report (orders page), the rankings with
-//! drill-down, and the jobs page (admins). Reasons and names are translated here.
+//! drill-down, and the routing settings form (admins, shown on the jobs page). Reasons and names are translated here.
 use std::time::Duration;
 
 use leptos::prelude::*;
@@ -10,8 +10,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::api::{
-    get_agent_attempts, get_agent_profiles, get_jobs, get_rankings, heartbeat, RunAutoAssign, RunJob, SaveAgentProfile,
-    SetPresence,
+    get_agent_attempts, get_agent_profiles, get_rankings, heartbeat, RunAutoAssign, SaveAgentProfile, SetPresence,
 };
 use super::domain::{format_day_shifts, parse_day_shifts, parse_days_off, parse_wilaya_list};
 use super::{
@@ -608,103 +607,6 @@ pub fn RankingsPage() -> impl IntoView {
                                 </table>
                             </section>
                         }.into_any(),
-                    }
-                })}
-            </Transition>
-        </RoleGate>
-    }
-}
-
-fn job_text(i18n: I18n, name: &str) -> String {
-    match name {
-        "auto_assign" => t_string!(i18n, jobs.auto_assign).to_string(),
-        "presence_sweep" => t_string!(i18n, jobs.presence_sweep).to_string(),
-        "duplicate_scan" => t_string!(i18n, jobs.duplicate_scan).to_string(),
-        "classification" => t_string!(i18n, jobs.classification).to_string(),
-        "reminders" => t_string!(i18n, jobs.reminders).to_string(),
-        other => other.to_string(),
-    }
-}
-
-fn schedule_text(i18n: I18n, code: &str) -> String {
-    match code {
-        "every_15_business" => t_string!(i18n, jobs.every_15_business).to_string(),
-        "every_30_business" => t_string!(i18n, jobs.every_30_business).to_string(),
-        "every_1" => t_string!(i18n, jobs.every_minute).to_string(),
-        "every_60" => t_string!(i18n, jobs.hourly).to_string(),
-        "daily_0200" => t_string!(i18n, jobs.daily_0200).to_string(),
-        other => other.to_string(),
-    }
-}
-
-fn outcome_text(i18n: I18n, outcome: &str) -> String {
-    match outcome {
-        "succeeded" => t_string!(i18n, jobs.succeeded).to_string(),
-        "failed" => t_string!(i18n, jobs.failed).to_string(),
-        "skipped" => t_string!(i18n, jobs.skipped).to_string(),
-        _ => t_string!(i18n, jobs.running).to_string(),
-    }
-}
-
-#[component]
-pub fn JobsPage() -> impl IntoView {
-    let i18n = use_i18n();
-    let run = ServerAction::<RunJob>::new();
-    let jobs = Resource::new(move || run.version().get(), |_| get_jobs());
-    let error = action_error(run);
-    view! {
-        <Title text=move || t_string!(i18n, jobs.title).to_string()/>
-        <h1>{t!(i18n, jobs.title)}</h1>
-        <RoleGate role=Role::Admin>
-            <RoutingSettingsForm/>
-            <ErrorAlert error=error/>
-            <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
-                {move || Suspend::new(async move {
-                    match jobs.await {
-                        Err(e) => view! { <ErrorAlert error=Signal::stored(Some(e))/> }.into_any(),
-                        Ok(list) => list.into_iter().map(|job| {
-                            let name = job.name.clone();
-                            let schedule = job.schedule.clone();
-                            view! {
-                                <section class="card job" data-job=job.name.clone()>
-                                    <h2>{let n = name.clone(); move || job_text(i18n, &n)}</h2>
-                                    <p>
-                                        {move || schedule_text(i18n, &schedule)} " · "
-                                        {t!(i18n, jobs.next_run)} " " {short_algiers(job.next_run_at)}
-                                        {job.running.then(|| view! { " · " {t!(i18n, jobs.running)} })}
-                                    </p>
-                                    <button type="button" disabled=move || run.pending().get()
-                                        on:click={let name = name.clone(); move |_| { run.dispatch(RunJob { name: name.clone() }); }}>
-                                        {t!(i18n, jobs.run_now)}
-                                    </button>
-                                    <table>
-                                        <thead>
-                                            <tr>
-                                                <th>{t!(i18n, jobs.started)}</th>
-                                                <th>{t!(i18n, jobs.trigger)}</th>
-                                                <th>{t!(i18n, jobs.duration)}</th>
-                                                <th>{t!(i18n, jobs.outcome)}</th>
-                                                <th>{t!(i18n, jobs.detail)}</th>
-                                            </tr>
-                                        </thead>
-                                        <tbody>
-                                            {job.runs.into_iter().map(|r| {
-                                                let outcome = r.outcome.clone();
-                                                view! {
-                                                    <tr data-outcome=r.outcome.clone()>
-                                                        <td>{short_algiers(r.started_at)}</td>
-                                                        <td>{r.trigger.clone()}</td>
-                                                        <td>{r.duration_ms.map(|ms| format!("{ms} ms")).unwrap_or_default()}</td>
-                                                        <td>{move || outcome_text(i18n, &outcome)}</td>
-                                                        <td><code dir="ltr">{r.detail.to_string()}</code></td>
-                                                    </tr>
-                                                }
-                                            }).collect_view()}
-                                        </tbody>
-                                    </table>
-                                </section>
-                            }
-                        }).collect_view().into_any(),
                     }
                 })}
             </Transition>

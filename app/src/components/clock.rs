@@ -1,12 +1,9 @@
 //! Times on screen: Algeria keeps UTC+1 all year (no summer time), so times show in Africa/Algiers
 //! without a time zone database. `now_ms` and `local_input_to_utc` read the browser's clock and
 //! zone (they are only called from event handlers, after hydration).
-use time::{OffsetDateTime, UtcOffset};
+use time::OffsetDateTime;
 
-pub const ALGIERS: UtcOffset = match UtcOffset::from_hms(1, 0, 0) {
-    Ok(offset) => offset,
-    Err(_) => UtcOffset::UTC,
-};
+pub use crate::locale::algiers::ALGIERS;
 
 /// `25/11 14:30`, in Algiers time.
 pub fn short_algiers(at: OffsetDateTime) -> String {

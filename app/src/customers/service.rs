@@ -9,6 +9,8 @@ use super::{CustomerCard, CustomerFlag, CustomerNote, FlagType, OverrideInput};
 use crate::audit::db::{insert_audit, AuditEntry};
 use crate::auth::{CurrentUser, Role};
 use crate::error::{AppError, ErrorCode};
+use crate::jobs::domain::Schedule;
+use crate::jobs::service::JobSpec;
 use crate::orders::domain::MAX_NOTE_CHARS;
 
 async fn check_visible(conn: &mut sqlx::PgConnection, user: &CurrentUser, id: i64) -> Result<(), AppError> {
@@ -125,6 +127,13 @@ pub struct ReclassifyReport {
 
 /// Customers per batch of the nightly reclassification (one read and one write statement each).
 pub const RECLASSIFY_BATCH: i64 = 5_000;
+
+/// The customers' job: the whole base reclassified at 02:00 Algiers time.
+pub fn jobs() -> Vec<JobSpec> {
+    vec![JobSpec::new("classification", Schedule::DailyAt { minute: 120 }, |pool, now| async move {
+        Ok(serde_json::to_value(reclassify_all(&pool, now, |_| {}).await?).unwrap_or_default())
+    })]
+}
 
 /// Reclassifies every customer, in keyset batches of `RECLASSIFY_BATCH` (each its own
 /// transaction, so the job never holds long locks); `progress` sees the running totals.

@@ -13,6 +13,8 @@ use super::{Accuracy, Decision, DetectReport, DetectRequest, DuplicatePair, Scor
 use crate::audit::db::{insert_audit, AuditEntry};
 use crate::auth::{CurrentUser, Role};
 use crate::error::{AppError, ErrorCode};
+use crate::jobs::domain::Schedule;
+use crate::jobs::service::JobSpec;
 
 /// Pairs scored below this are not listed in a detection answer.
 const LIST_FROM: u8 = 10;
@@ -135,6 +137,19 @@ pub async fn run(pool: &PgPool, ids: &[i64], method: &str) -> Result<DetectRepor
     pairs.truncate(1000);
     report.pairs = pairs;
     Ok(report)
+}
+
+/// The duplicates' job: recent orders scanned every hour.
+pub fn jobs() -> Vec<JobSpec> {
+    vec![JobSpec::new(
+        "duplicate_scan",
+        Schedule::Every { minutes: 60, business_hours_only: false },
+        |pool, now| async move {
+            let report = scan_recent(&pool, now).await?;
+            Ok(json!({"ordersChecked": report.orders_checked, "candidatesScored": report.candidates_scored,
+                  "flagged": report.flagged}))
+        },
+    )]
 }
 
 /// The hourly job: orders of the last two hours (the overlap catches late arrivals).

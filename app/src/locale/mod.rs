@@ -1,6 +1,8 @@
 //! The three UI locales and how a locale given at the API edge is read (`dz` is an alias of
 //! `ar-DZ`: `dz` is really Dzongkha). Pure; imports nothing of the app.
 
+pub mod algiers;
+
 use serde::{Deserialize, Serialize};
 
 use crate::error::{AppError, ErrorCode};

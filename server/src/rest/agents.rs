@@ -1,16 +1,14 @@
-//! Routing, agents, rankings and jobs over JSON: the brief's auto-assign and performance paths,
-//! profiles, presence, routing settings and the scheduled jobs. Handlers call the same services
-//! as the server functions.
+//! Routing, agents and rankings over JSON: the brief's auto-assign and performance paths,
+//! profiles, presence, routing settings. Handlers call the same services as the server functions.
 use axum::extract::State;
 use axum::Json;
 use serde::Deserialize;
 use time::OffsetDateTime;
 
 use app::agents::{
-    jobs, parse_period, service, AgentAttempt, AgentPerformance, AgentProfile, AutoAssignReport, JobView, Presence,
-    ProfileInput, RoutingSettings,
+    parse_period, service, AgentAttempt, AgentPerformance, AgentProfile, AutoAssignReport, Presence, ProfileInput,
+    RoutingSettings,
 };
-use app::auth::Role;
 use app::error::AppError;
 
 use super::caller::Caller;
@@ -125,26 +123,4 @@ pub async fn update_settings(
     ApiJson(input): ApiJson<RoutingSettings>,
 ) -> Result<Json<RoutingSettings>, AppError> {
     Ok(Json(service::update_settings(&state.pool, &caller.0, &input).await?))
-}
-
-#[utoipa::path(get, path = "/api/customer-service/jobs", tag = "jobs", responses((status = 200, body = Vec<JobView>), (status = 401, description = "Not logged in or bad token", body = AppError), (status = 403, description = "Admins only", body = AppError)))]
-pub async fn list_jobs(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<JobView>>, AppError> {
-    let user = caller.at_least(Role::Admin)?;
-    Ok(Json(jobs::list(&state.pool, &user).await?))
-}
-
-#[derive(serde::Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct JobRun {
-    run_id: i64,
-}
-
-#[utoipa::path(post, path = "/api/customer-service/jobs/{name}/run", tag = "jobs", params(("name" = String, Path)), responses((status = 200, description = "The run finished; see the jobs list for its outcome", body = JobRun), (status = 401, description = "Not logged in or bad token", body = AppError), (status = 403, description = "Admins only", body = AppError), (status = 404, description = "No such job", body = AppError), (status = 409, description = "Running elsewhere", body = AppError)))]
-pub async fn run_job(
-    State(state): State<AppState>,
-    caller: Caller,
-    ApiPath(name): ApiPath<String>,
-) -> Result<Json<JobRun>, AppError> {
-    let run_id = jobs::run_by(&state.pool, &caller.0, &name, &jobs::instance_name()).await?;
-    Ok(Json(JobRun { run_id }))
 }

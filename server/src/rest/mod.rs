@@ -8,6 +8,7 @@ mod customers;
 mod duplicates;
 mod health;
 mod imports;
+mod jobs;
 pub mod openapi;
 mod orders;
 mod statuses;
@@ -48,8 +49,8 @@ pub fn router() -> Router<AppState> {
         .route("/api/customer-service/agents/{agentId}/attempts", get(agents::attempts))
         .route("/api/customer-service/agents/{agentId}/presence", put(agents::presence))
         .route("/api/customer-service/routing/settings", get(agents::settings).put(agents::update_settings))
-        .route("/api/customer-service/jobs", get(agents::list_jobs))
-        .route("/api/customer-service/jobs/{name}/run", post(agents::run_job))
+        .route("/api/customer-service/jobs", get(jobs::list_jobs))
+        .route("/api/customer-service/jobs/{name}/run", post(jobs::run_job))
         .route("/api/customer-service/orders/detect-duplicates", post(duplicates::detect))
         .route("/api/customer-service/duplicates", get(duplicates::queue))
         .route("/api/customer-service/duplicates/accuracy", get(duplicates::accuracy))

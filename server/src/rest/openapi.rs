@@ -56,8 +56,8 @@ use utoipa::{Modify, OpenApi};
         super::agents::attempts,
         super::agents::settings,
         super::agents::update_settings,
-        super::agents::list_jobs,
-        super::agents::run_job,
+        super::jobs::list_jobs,
+        super::jobs::run_job,
     ),
     modifiers(&Security),
     security(("session" = []), ("bearer" = []))

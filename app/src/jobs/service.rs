@@ -1,0 +1,227 @@
+//! The scheduler's front door: the registry features fill with their jobs ([`JobSpec`]), and what
+//! the runner and the doors do with it: register the rows, claim and run a due job (one instance
+//! at a time, by an atomic UPDATE on the job's row), run one now, list them for admins. Time is an
+//! argument, so tests drive it with a controllable clock.
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use serde_json::json;
+use sqlx::PgPool;
+use time::OffsetDateTime;
+
+use super::db;
+use super::domain::{BusinessHours, Schedule, Trigger};
+use super::JobView;
+use crate::auth::{CurrentUser, Role};
+use crate::error::{AppError, ErrorCode};
+
+type BoxFuture<T> = Pin<Box<dyn Future<Output = Result<T, AppError>> + Send>>;
+type Body = Arc<dyn Fn(PgPool, OffsetDateTime) -> BoxFuture<serde_json::Value> + Send + Sync>;
+type HoursSource = Arc<dyn Fn(PgPool) -> BoxFuture<BusinessHours> + Send + Sync>;
+
+/// A job a feature registers: its name (the job row's), when it runs, the NOTIFY channel that
+/// also wakes it (if any), and its body, which reports what it did as JSON.
+#[derive(Clone)]
+pub struct JobSpec {
+    pub name: &'static str,
+    pub schedule: Schedule,
+    pub woken_by: Option<&'static str>,
+    body: Body,
+}
+
+impl JobSpec {
+    pub fn new<F, Fut>(name: &'static str, schedule: Schedule, body: F) -> Self
+    where
+        F: Fn(PgPool, OffsetDateTime) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<serde_json::Value, AppError>> + Send + 'static,
+    {
+        Self { name, schedule, woken_by: None, body: Arc::new(move |pool, now| Box::pin(body(pool, now))) }
+    }
+
+    /// Also runs at once (debounced) on a notification on `channel`.
+    pub fn woken_by(mut self, channel: &'static str) -> Self {
+        self.woken_by = Some(channel);
+        self
+    }
+}
+
+/// What a finished run reports.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunOutcome {
+    pub job: &'static str,
+    pub run_id: i64,
+    pub outcome: &'static str,
+    pub detail: serde_json::Value,
+}
+
+/// The registered jobs, in registration order (the order `run_due` runs them in).
+#[derive(Clone, Default)]
+pub struct Jobs {
+    specs: Vec<JobSpec>,
+    hours: Option<HoursSource>,
+}
+
+impl Jobs {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn register(mut self, specs: impl IntoIterator<Item = JobSpec>) -> Self {
+        self.specs.extend(specs);
+        self
+    }
+
+    /// Where the business hours of `business_hours_only` schedules come from (the default hours
+    /// otherwise).
+    pub fn business_hours<F, Fut>(mut self, source: F) -> Self
+    where
+        F: Fn(PgPool) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<BusinessHours, AppError>> + Send + 'static,
+    {
+        self.hours = Some(Arc::new(move |pool| Box::pin(source(pool))));
+        self
+    }
+
+    pub fn specs(&self) -> &[JobSpec] {
+        &self.specs
+    }
+
+    /// The job called `name`, or `404 job_unknown`.
+    pub fn get(&self, name: &str) -> Result<&JobSpec, AppError> {
+        self.specs.iter().find(|s| s.name == name.trim()).ok_or_else(|| AppError::field(ErrorCode::JobUnknown, "job"))
+    }
+
+    async fn hours(&self, pool: &PgPool) -> Result<BusinessHours, AppError> {
+        match &self.hours {
+            Some(source) => source(pool.clone()).await,
+            None => Ok(BusinessHours::default()),
+        }
+    }
+
+    /// Creates the job rows that are missing, each due at its next scheduled time after `now`.
+    pub async fn register_rows(&self, pool: &PgPool, now: OffsetDateTime) -> Result<(), AppError> {
+        let hours = self.hours(pool).await?;
+        let mut conn = pool.acquire().await?;
+        for spec in &self.specs {
+            db::insert_job(&mut conn, spec.name, spec.schedule.next_after(now, &hours)).await?;
+        }
+        Ok(())
+    }
+
+    /// Runs every job that is due at `now` and not running elsewhere, one after the other. Returns
+    /// what ran. (The runner starts each job on its own with [`Jobs::run_if_due`], so a long one
+    /// does not hold the others back.)
+    pub async fn run_due(
+        &self,
+        pool: &PgPool,
+        now: OffsetDateTime,
+        instance: &str,
+    ) -> Result<Vec<RunOutcome>, AppError> {
+        let mut done = Vec::new();
+        for spec in &self.specs {
+            if let Some(outcome) = self.run_if_due(pool, spec, now, instance).await? {
+                done.push(outcome);
+            }
+        }
+        Ok(done)
+    }
+
+    /// Runs `spec` if it is due at `now` and not running elsewhere (None otherwise); its next run
+    /// is set from its schedule.
+    pub async fn run_if_due(
+        &self,
+        pool: &PgPool,
+        spec: &JobSpec,
+        now: OffsetDateTime,
+        instance: &str,
+    ) -> Result<Option<RunOutcome>, AppError> {
+        let next = spec.schedule.next_after(now, &self.hours(pool).await?);
+        claim_and_run(pool, spec, now, next, instance, Trigger::Schedule, false).await
+    }
+
+    /// Runs the job `name` now (a manual run, or on an event), unless it is running elsewhere
+    /// (None). Its next scheduled time does not move.
+    pub async fn run_now(
+        &self,
+        pool: &PgPool,
+        name: &str,
+        now: OffsetDateTime,
+        instance: &str,
+        trigger: Trigger,
+    ) -> Result<Option<RunOutcome>, AppError> {
+        claim_and_run(pool, self.get(name)?, now, now, instance, trigger, true).await
+    }
+
+    /// The admins' jobs page: every registered job, its schedule, next run and last 10 runs.
+    pub async fn list(&self, pool: &PgPool, user: &CurrentUser) -> Result<Vec<JobView>, AppError> {
+        user.require(Role::Admin)?;
+        let mut conn = pool.acquire().await?;
+        let rows = db::list_jobs(&mut conn).await?;
+        let mut runs = db::list_recent_runs(&mut conn, 10).await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|row| {
+                let spec = self.get(&row.name).ok()?;
+                let mine: Vec<_> = runs.iter().filter(|(name, _)| *name == row.name).map(|(_, r)| r.clone()).collect();
+                runs.retain(|(name, _)| *name != row.name);
+                Some(JobView {
+                    name: row.name,
+                    schedule: spec.schedule.code(),
+                    next_run_at: row.next_run_at,
+                    running: row.running,
+                    runs: mine,
+                })
+            })
+            .collect())
+    }
+
+    /// "Run now" on the jobs page (admins). `409 job_running` when it is running somewhere.
+    pub async fn run_by(&self, pool: &PgPool, user: &CurrentUser, name: &str, instance: &str) -> Result<i64, AppError> {
+        user.require(Role::Admin)?;
+        match self.run_now(pool, name, OffsetDateTime::now_utc(), instance, Trigger::Manual).await? {
+            Some(outcome) => Ok(outcome.run_id),
+            None => Err(AppError::new(ErrorCode::JobRunning)),
+        }
+    }
+}
+
+/// Whether job `name` is enabled and when its run going on now started (None: no such row).
+pub async fn state(pool: &PgPool, name: &str) -> Result<Option<db::JobState>, AppError> {
+    let mut conn = pool.acquire().await?;
+    Ok(db::find_job_state(&mut conn, name).await?)
+}
+
+async fn claim_and_run(
+    pool: &PgPool,
+    spec: &JobSpec,
+    now: OffsetDateTime,
+    next: OffsetDateTime,
+    instance: &str,
+    trigger: Trigger,
+    force: bool,
+) -> Result<Option<RunOutcome>, AppError> {
+    let run_id = {
+        let mut conn = pool.acquire().await?;
+        db::claim_job(&mut conn, spec.name, now, next, instance, trigger.as_str(), force).await?
+    };
+    let Some(run_id) = run_id else { return Ok(None) };
+    let (outcome, detail) = match (spec.body)(pool.clone(), now).await {
+        Ok(detail) => ("succeeded", detail),
+        Err(e) => {
+            tracing::error!(job = spec.name, error = %e, "job failed");
+            ("failed", json!({"error": e.code.as_str()}))
+        }
+    };
+    // a controllable clock may run ahead of the real one: a run never ends before it starts
+    let finished = OffsetDateTime::now_utc().max(now);
+    let mut conn = pool.acquire().await?;
+    db::finish_job(&mut conn, spec.name, run_id, outcome, &detail, finished).await?;
+    Ok(Some(RunOutcome { job: spec.name, run_id, outcome, detail }))
+}
+
+/// This process, as job runs name it: host and process id.
+pub fn instance_name() -> String {
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname").map(|h| h.trim().to_string()).unwrap_or_default();
+    format!("{}:{}", if host.is_empty() { "host" } else { &host }, std::process::id())
+}
