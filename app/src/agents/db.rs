@@ -1,5 +1,5 @@
 //! SQL for agents and routing: profiles, presence and its periods, what a routing run reads and
-//! writes, redistribution, performance, the scheduled jobs. Loads are counted from `orders` with
+//! writes, redistribution, performance. Loads are counted from `orders` with
 //! the indexes migration 5 names; no LEFT JOINs (see the header of `orders/db.rs`).
 use std::collections::BTreeMap;
 

@@ -1,5 +1,5 @@
-//! Pure rules around routing: Algerian local time, the scheduled jobs and their schedules, profile
-//! validation, the brief's rating. No I/O; `now` is always an argument.
+//! Pure rules around routing: on-shift at an Algiers time, business hours from the routing
+//! settings, profile validation, periods, the brief's rating. No I/O; `now` is always an argument.
 use std::collections::BTreeSet;
 
 use time::{Duration, OffsetDateTime};

@@ -1,7 +1,7 @@
 //! Agents as routing sees them: profiles (languages, wilayas, shifts, limits), presence, the
-//! auto-assignment runs and their reasons, the scheduled jobs, and performance and rankings.
+//! auto-assignment runs and their reasons (and the jobs that run them), performance and rankings.
 //! The routing decision itself is the pure `routing` crate; `domain` holds the pure rules around
-//! it (Algerian local time, job schedules, profile validation), `db` the SQL, `service` (server
+//! it (on-shift rules, business hours, profile validation), `db` the SQL, `service` (server
 //! only) the workflows shared by the server functions and the REST API, `ui` the screens.
 pub mod api;
 #[cfg(feature = "ssr")]
