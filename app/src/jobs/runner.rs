@@ -86,20 +86,28 @@ async fn schedule(pool: PgPool, jobs: Arc<Jobs>, config: RunnerConfig, instance:
         tokio::select! {
             _ = tick.tick() => {
                 let now = OffsetDateTime::now_utc();
+                // read once per tick, not once per job
+                let hours = match jobs.hours(&pool).await {
+                    Ok(hours) => hours,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "reading the business hours failed; trying at the next tick");
+                        continue;
+                    }
+                };
                 for spec in jobs.specs() {
                     if running.values().any(|name| *name == spec.name) {
                         continue;
                     }
-                    let (pool, jobs, instance, name) = (pool.clone(), jobs.clone(), instance.clone(), spec.name);
+                    let name = spec.name;
+                    let (pool, spec, hours, instance) = (pool.clone(), spec.clone(), hours.clone(), instance.clone());
                     let task = runs.spawn(async move {
-                        let Ok(spec) = jobs.get(name) else { return };
-                        match jobs.run_if_due(&pool, spec, now, &instance).await {
+                        match service::run_if_due(&pool, &spec, now, &hours, &instance).await {
                             Ok(Some(run)) => log_run(&run),
                             Ok(None) => {}
-                            Err(e) => tracing::warn!(job = name, error = %e, "running a due job failed"),
+                            Err(e) => tracing::warn!(job = spec.name, error = %e, "running a due job failed"),
                         }
                     });
-                    running.insert(task.id(), spec.name);
+                    running.insert(task.id(), name);
                 }
             }
             Some(done) = runs.join_next_with_id() => {

@@ -92,7 +92,8 @@ impl Jobs {
         self.specs.iter().find(|s| s.name == name.trim()).ok_or_else(|| AppError::field(ErrorCode::JobUnknown, "job"))
     }
 
-    async fn hours(&self, pool: &PgPool) -> Result<BusinessHours, AppError> {
+    /// The business hours the schedules keep to now (read once per tick, not once per job).
+    pub async fn hours(&self, pool: &PgPool) -> Result<BusinessHours, AppError> {
         match &self.hours {
             Some(source) => source(pool.clone()).await,
             None => Ok(BusinessHours::default()),
@@ -110,7 +111,7 @@ impl Jobs {
     }
 
     /// Runs every job that is due at `now` and not running elsewhere, one after the other. Returns
-    /// what ran. (The runner starts each job on its own with [`Jobs::run_if_due`], so a long one
+    /// what ran. (The runner starts each job on its own with [`run_if_due`], so a long one
     /// does not hold the others back.)
     pub async fn run_due(
         &self,
@@ -118,26 +119,14 @@ impl Jobs {
         now: OffsetDateTime,
         instance: &str,
     ) -> Result<Vec<RunOutcome>, AppError> {
+        let hours = self.hours(pool).await?;
         let mut done = Vec::new();
         for spec in &self.specs {
-            if let Some(outcome) = self.run_if_due(pool, spec, now, instance).await? {
+            if let Some(outcome) = run_if_due(pool, spec, now, &hours, instance).await? {
                 done.push(outcome);
             }
         }
         Ok(done)
-    }
-
-    /// Runs `spec` if it is due at `now` and not running elsewhere (None otherwise); its next run
-    /// is set from its schedule.
-    pub async fn run_if_due(
-        &self,
-        pool: &PgPool,
-        spec: &JobSpec,
-        now: OffsetDateTime,
-        instance: &str,
-    ) -> Result<Option<RunOutcome>, AppError> {
-        let next = spec.schedule.next_after(now, &self.hours(pool).await?);
-        claim_and_run(pool, spec, now, next, instance, Trigger::Schedule, false).await
     }
 
     /// Runs the job `name` now (a manual run, or on an event), unless it is running elsewhere
@@ -190,6 +179,18 @@ impl Jobs {
 pub async fn state(pool: &PgPool, name: &str) -> Result<Option<db::JobState>, AppError> {
     let mut conn = pool.acquire().await?;
     Ok(db::find_job_state(&mut conn, name).await?)
+}
+
+/// Runs `spec` if it is due at `now` and not running elsewhere (None otherwise); its next run is
+/// set from its schedule and `hours`.
+pub async fn run_if_due(
+    pool: &PgPool,
+    spec: &JobSpec,
+    now: OffsetDateTime,
+    hours: &BusinessHours,
+    instance: &str,
+) -> Result<Option<RunOutcome>, AppError> {
+    claim_and_run(pool, spec, now, spec.schedule.next_after(now, hours), instance, Trigger::Schedule, false).await
 }
 
 async fn claim_and_run(
