@@ -9,15 +9,17 @@ use leptos_router::path;
 use crate::agents::ui::{AgentEditPage, AgentsPage, MyProfilePage, RankingsPage, RoutingSettingsForm};
 use crate::auth::api::get_me;
 use crate::auth::ui::{HomePage, LoginPage, UsersPage};
-use crate::auth::CurrentUser;
-use crate::components::{ErrorAlert, Header};
+use crate::components::session::Me;
+use crate::components::ErrorAlert;
+use crate::customers::ui::CustomerPage;
 use crate::duplicates::ui::DuplicatesPage;
 use crate::error::{AppError, ErrorCode};
 use crate::i18n::*;
 use crate::imports::ui::{ImportReportPage, ImportsPage};
 use crate::jobs::ui::JobsPage;
+use crate::layout::Header;
 use crate::locale::LOCALE_COOKIE;
-use crate::orders::ui::{CustomerPage, OrderPage, OrdersPage, QueuePage};
+use crate::orders::ui::{OrderPage, OrdersPage, QueuePage};
 use crate::statuses::ui::StatusesPage;
 
 /// The HTML document around the app. `<html lang dir>` is set by the i18n provider.
@@ -38,16 +40,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
-}
-
-/// The logged-in user, loaded once per page load and read by the layout and the pages.
-#[derive(Clone, Copy)]
-pub struct Me(pub Resource<Result<Option<CurrentUser>, AppError>>);
-
-/// The current user once loaded (inside the logged-in layout it always is).
-pub fn use_current_user() -> Signal<Option<CurrentUser>> {
-    let me = use_context::<Me>();
-    Signal::derive(move || me.and_then(|Me(r)| r.get()).and_then(Result::ok).flatten())
 }
 
 #[component]

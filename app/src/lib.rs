@@ -18,6 +18,7 @@ pub mod duplicates;
 pub mod error;
 pub mod imports;
 pub mod jobs;
+pub mod layout;
 pub mod locale;
 pub mod orders;
 pub mod places;

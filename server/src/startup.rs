@@ -30,7 +30,6 @@ use crate::state::AppState;
 
 /// Requests larger than this are refused with 413 `payload_too_large`.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
-pub const SESSION_COOKIE: &str = "ecocs_session";
 
 /// Opens a pool that fails fast while the database is away and reconnects when it is back.
 pub async fn connect_pool(url: &str, max_connections: u32) -> Result<PgPool, sqlx::Error> {
@@ -52,7 +51,7 @@ pub fn router(pool: PgPool, settings: &Settings, leptos_options: LeptosOptions) 
     };
     let store = PostgresStore::new(pool);
     let sessions = SessionManagerLayer::new(store)
-        .with_name(SESSION_COOKIE)
+        .with_name(app::auth::SESSION_COOKIE)
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(settings.cookie_secure)

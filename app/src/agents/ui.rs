@@ -18,10 +18,10 @@ use super::{
     RoutingNote, TieBreak,
 };
 use crate::auth::Role;
-use crate::components::clock::short_algiers;
 use crate::components::{action_error, ErrorAlert, RoleGate};
 use crate::error::AppError;
 use crate::i18n::*;
+use crate::locale::format::{percent, short_algiers};
 
 type I18n = I18nContext<Locale>;
 
@@ -118,10 +118,6 @@ pub fn routing_note_text(i18n: I18n, note: &RoutingNote, agent_name: Option<&str
         text.push_str(&relaxation_text(i18n, r));
     }
     text
-}
-
-fn percent(v: Option<f64>) -> String {
-    v.map(|v| format!("{:.0} %", v * 100.0)).unwrap_or_else(|| "—".into())
 }
 
 fn seconds(v: Option<f64>) -> String {

@@ -14,6 +14,9 @@ use serde::{Deserialize, Serialize};
 use crate::error::{AppError, ErrorCode};
 use crate::locale::UiLocale;
 
+/// The session cookie's name (the host's session layer sets it; the OpenAPI names it).
+pub const SESSION_COOKIE: &str = "ecocs_session";
+
 /// What a user may do. Ordered: an admin can do everything a supervisor can, and so on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -1,9 +1,10 @@
-//! Shared widgets: translated error messages, the locale switcher, the header.
+//! The UI ground floor, shared by every feature's screens: the session context, translated error
+//! messages, the role gate, `ClientOnly`, the locale switcher, the browser clock. Imports no
+//! feature (only `auth`'s types, `error` and `locale`).
 pub mod clock;
-mod header;
 mod locale_switcher;
+pub mod session;
 
-pub use header::Header;
 pub use locale_switcher::LocaleSwitcher;
 
 use leptos::prelude::*;
@@ -128,7 +129,7 @@ pub fn error_from_query() -> Signal<Option<AppError>> {
 /// (The server checks again: this only spares them a page of errors.)
 #[component]
 pub fn RoleGate(role: Role, children: ChildrenFn) -> impl IntoView {
-    let me = crate::app::use_current_user();
+    let me = session::use_current_user();
     let allowed = move || me.get().is_some_and(|u| u.role.at_least(role));
     view! {
         <Show
@@ -147,4 +148,13 @@ where
     S::Output: Send + Sync + 'static,
 {
     Signal::derive(move || action.value().with(|v| v.as_ref().and_then(|r| r.as_ref().err().cloned())))
+}
+
+/// Renders `children` only in the browser, after hydration. For parts fetched in the browser
+/// only: the server and the hydrating browser then agree on an empty slot, whatever the timing.
+#[component]
+pub fn ClientOnly(children: ChildrenFn) -> impl IntoView {
+    let mounted = RwSignal::new(false);
+    Effect::new(move |_| mounted.set(true));
+    move || mounted.get().then(|| children())
 }

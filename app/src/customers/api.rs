@@ -51,7 +51,7 @@ pub async fn override_customer_class(
                 let format = time::macros::format_description!("[year]-[month]-[day]");
                 let date = time::Date::parse(day, &format)
                     .map_err(|_| AppError::field(crate::error::ErrorCode::PeriodInvalid, "until"))?;
-                Some(date.midnight().assume_offset(crate::components::clock::ALGIERS))
+                Some(date.midnight().assume_offset(crate::locale::algiers::ALGIERS))
             }
         };
         let class = Some(class.trim().to_string()).filter(|c| !c.is_empty());

@@ -1,17 +1,22 @@
 //! The customer card: who this is, what they ordered before and how it ended, flags and notes
-//! (agents add them here), and for supervisors the audit trail of the customer's orders.
+//! (agents add them here), and for supervisors the audit trail of the customer's orders; the
+//! card on its own page.
 use leptos::prelude::*;
 
-use super::api::{AddCustomerFlag, AddCustomerNote, OverrideCustomerClass};
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use super::api::{get_customer_card, AddCustomerFlag, AddCustomerNote, OverrideCustomerClass};
 use super::classification::{CustomerClass, Signal};
 use super::domain::display_phone;
 use super::{CustomerCard, FlagType};
 use crate::auth::Role;
-use crate::components::clock::{date_algiers, short_algiers};
 use crate::components::{action_error, ErrorAlert};
+use crate::error::{AppError, ErrorCode};
 use crate::i18n::*;
-use crate::orders::domain::group_thousands;
-use crate::orders::ui::StatusChip;
+use crate::locale::format::{date_algiers, dzd, short_algiers};
+use crate::statuses::api::get_status_config;
+use crate::statuses::ui::StatusChip;
 use crate::statuses::StatusConfig;
 
 pub fn class_text(i18n: leptos_i18n::I18nContext<Locale>, class: CustomerClass) -> String {
@@ -76,7 +81,7 @@ pub fn CustomerCardView(
     let note_error = action_error(add_note);
     let flag_error = action_error(add_flag);
     let override_error = action_error(override_class);
-    let me = crate::app::use_current_user();
+    let me = crate::components::session::use_current_user();
     let supervisor = move || me.get().is_some_and(|u| u.role.at_least(Role::Supervisor));
     view! {
         <section class="customer-card" data-testid="customer-card">
@@ -194,7 +199,7 @@ fn CardBody(card: CustomerCard, current_order: Option<i64>) -> impl IntoView {
                 view! {
                     <li class:current=current_order == Some(o.id)>
                         {o.number.clone()} " · " {date_algiers(o.created_at)} " · "
-                        {format!("{} DA", group_thousands(o.total))} " " {status}
+                        {dzd(o.total)} " " {status}
                     </li>
                 }
             }).collect_view()}
@@ -255,5 +260,41 @@ fn ClassificationBlock(classification: super::ClassificationView) -> impl IntoVi
                 </tbody>
             </table>
         </details>
+    }
+}
+
+/// A customer's card on its own page (supervisors see the audit trail on it).
+#[component]
+pub fn CustomerPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()));
+    let reload = RwSignal::new(0_u32);
+    let config = Resource::new(|| (), |_| get_status_config());
+    let card = Resource::new(
+        move || (id(), reload.get()),
+        |(id, _)| async move {
+            match id {
+                Some(id) => get_customer_card(id).await,
+                None => Err(AppError::new(ErrorCode::NotFound)),
+            }
+        },
+    );
+    let on_change = Callback::new(move |_: ()| reload.update(|n| *n += 1));
+    view! {
+        <Title text=move || t_string!(i18n, orders.customer_page).to_string()/>
+        <h1>{t!(i18n, orders.customer_page)}</h1>
+        <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
+            {move || Suspend::new(async move {
+                let (config, card) = (config.await, card.await);
+                if let Ok(config) = config {
+                    provide_context(StoredValue::new(config));
+                }
+                match card {
+                    Err(e) => view! { <ErrorAlert error=leptos::prelude::Signal::stored(Some(e))/> }.into_any(),
+                    Ok(card) => view! { <section class="card"><CustomerCardView card=card on_change=on_change/></section> }.into_any(),
+                }
+            })}
+        </Transition>
     }
 }

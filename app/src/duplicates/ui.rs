@@ -8,11 +8,10 @@ use leptos_router::components::A;
 use super::api::{get_duplicate_accuracy, get_duplicate_pairs, DecideDuplicate};
 use super::{Decision, DuplicatePair, Factor, PairSide, PhoneRelation};
 use crate::auth::Role;
-use crate::components::clock::short_algiers;
 use crate::components::{action_error, ErrorAlert, RoleGate};
 use crate::customers::domain::display_phone;
 use crate::i18n::*;
-use crate::orders::domain::group_thousands;
+use crate::locale::format::{dzd, short_algiers};
 
 type I18n = I18nContext<Locale>;
 
@@ -149,7 +148,7 @@ fn Side(side: PairSide, other: PairSide, label: &'static str) -> impl IntoView {
                 <dt>{t!(i18n, duplicates.f_products)}</dt>
                 <dd class=differs(&items, &other_items)>{items.clone()}</dd>
                 <dt>{t!(i18n, duplicates.f_total)}</dt>
-                <dd class=differs(&side.total.to_string(), &other.total.to_string())>{format!("{} DA", group_thousands(side.total))}</dd>
+                <dd class=differs(&side.total.to_string(), &other.total.to_string())>{dzd(side.total)}</dd>
                 <dt>{t!(i18n, duplicates.created)}</dt>
                 <dd>{short_algiers(side.created_at)}</dd>
             </dl>

@@ -10,10 +10,10 @@ use leptos_router::hooks::use_params_map;
 use super::api::{get_import_report, recent_imports};
 use super::{ImportState, ImportSummary, REPORT_LIMIT};
 use crate::auth::Role;
-use crate::components::clock::short_algiers;
+use crate::components::ClientOnly;
 use crate::components::{error_from_query, error_text, ErrorAlert, RoleGate};
 use crate::i18n::*;
-use crate::orders::ui::ClientOnly;
+use crate::locale::format::short_algiers;
 
 fn state_text(i18n: leptos_i18n::I18nContext<Locale>, state: ImportState) -> String {
     match state {

@@ -6,9 +6,9 @@ use leptos_meta::Title;
 
 use super::api::{get_jobs, RunJob};
 use crate::auth::Role;
-use crate::components::clock::short_algiers;
 use crate::components::{action_error, ErrorAlert, RoleGate};
 use crate::i18n::*;
+use crate::locale::format::short_algiers;
 
 type I18n = I18nContext<Locale>;
 

@@ -2,6 +2,7 @@
 //! `ar-DZ`: `dz` is really Dzongkha). Pure; imports nothing of the app.
 
 pub mod algiers;
+pub mod format;
 
 use serde::{Deserialize, Serialize};
 

@@ -6,6 +6,7 @@ use time::{Duration, OffsetDateTime};
 use super::{CallbackScope, Method};
 use crate::auth::Role;
 use crate::error::{AppError, ErrorCode};
+use crate::locale::format::group_thousands;
 use crate::locale::UiLocale;
 use crate::statuses::domain::NextStep;
 use crate::statuses::StatusConfig;
@@ -127,22 +128,6 @@ pub fn plan_attempt(
         }
     }
     Ok(plan)
-}
-
-/// `16300` → `16 300` (narrow no-break spaces between thousands, as French and Arabic UIs show).
-pub fn group_thousands(amount: i64) -> String {
-    let digits = amount.unsigned_abs().to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3 * 3 + 1);
-    if amount < 0 {
-        out.push('-');
-    }
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('\u{202F}');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// The message an agent sends on WhatsApp, in the customer's language.
@@ -349,14 +334,6 @@ mod tests {
         let fits = "ن".repeat(MAX_NOTE_CHARS);
         req.notes = &fits;
         assert_eq!(plan_attempt(&c, &o, &req, Role::Agent, NOW).unwrap().method, Method::Whatsapp);
-    }
-
-    #[test]
-    fn amounts_group_by_thousands() {
-        assert_eq!(group_thousands(0), "0");
-        assert_eq!(group_thousands(900), "900");
-        assert_eq!(group_thousands(16300), "16\u{202F}300");
-        assert_eq!(group_thousands(-1234567), "-1\u{202F}234\u{202F}567");
     }
 
     #[test]

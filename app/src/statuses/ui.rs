@@ -9,7 +9,6 @@ use crate::auth::Role;
 use crate::components::{action_error, role_text, ErrorAlert, RoleGate};
 use crate::i18n::*;
 use crate::locale::UiLocale;
-use crate::orders::ui::StatusChip;
 
 const CATEGORIES: [(StatusCategory, &str); 5] = [
     (StatusCategory::Pending, "pending"),
@@ -353,5 +352,24 @@ fn TransitionMatrix(config: StoredValue<StatusConfig>, exits: ServerAction<SaveE
                 </table>
             </div>
         </section>
+    }
+}
+
+/// A status as a coloured chip, labelled in the UI language from the configuration.
+#[component]
+pub fn StatusChip(config: StoredValue<StatusConfig>, #[prop(into)] code: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let label = {
+        let code = code.clone();
+        move || {
+            let locale = UiLocale::from_i18n(i18n.get_locale());
+            config.with_value(|c| c.get(&code).map(|s| s.label(locale).to_string())).unwrap_or_else(|| code.clone())
+        }
+    };
+    let color = config.with_value(|c| c.get(&code).map(|s| s.color.clone())).unwrap_or_else(|| "#64748b".into());
+    view! {
+        <span class="chip" style:--chip-color=color data-status=code>
+            {label}
+        </span>
     }
 }

@@ -2,8 +2,8 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::app::use_current_user;
 use crate::components::role_text;
+use crate::components::session::use_current_user;
 use crate::i18n::*;
 
 #[component]

@@ -3,8 +3,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
 
-use crate::app::Me;
 use crate::auth::api::Login;
+use crate::components::session::Me;
 use crate::components::{action_error, error_from_query, ErrorAlert, LocaleSwitcher};
 use crate::i18n::*;
 

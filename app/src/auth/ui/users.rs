@@ -2,9 +2,9 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::app::use_current_user;
 use crate::auth::api::{list_users, ChangeRole, CreateUser, SetActive};
 use crate::auth::{Role, UserSummary};
+use crate::components::session::use_current_user;
 use crate::components::{action_error, error_from_query, role_text, ErrorAlert, RoleGate};
 use crate::i18n::*;
 use crate::locale::UiLocale;

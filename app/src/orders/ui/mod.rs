@@ -10,15 +10,15 @@ use leptos_meta::Title;
 
 use super::api::my_queue;
 use super::{OrderRow, Priority};
-use crate::components::clock::short_algiers;
-use crate::components::ErrorAlert;
+use crate::components::{ClientOnly, ErrorAlert};
 use crate::i18n::*;
-use crate::locale::UiLocale;
+use crate::locale::format::short_algiers;
 use crate::statuses::api::get_status_config;
+use crate::statuses::ui::StatusChip;
 use crate::statuses::StatusConfig;
 
 pub use panel::OrderPanel;
-pub use supervisor::{CustomerPage, OrderPage, OrdersPage};
+pub use supervisor::{OrderPage, OrdersPage};
 
 /// The translated name of a priority.
 pub fn priority_text(i18n: leptos_i18n::I18nContext<Locale>, priority: Priority) -> String {
@@ -28,34 +28,6 @@ pub fn priority_text(i18n: leptos_i18n::I18nContext<Locale>, priority: Priority)
         Priority::High => t_string!(i18n, queue.priority_high).to_string(),
         Priority::Urgent => t_string!(i18n, queue.priority_urgent).to_string(),
     }
-}
-
-/// A status as a coloured chip, labelled in the UI language from the configuration.
-#[component]
-pub fn StatusChip(config: StoredValue<StatusConfig>, #[prop(into)] code: String) -> impl IntoView {
-    let i18n = use_i18n();
-    let label = {
-        let code = code.clone();
-        move || {
-            let locale = UiLocale::from_i18n(i18n.get_locale());
-            config.with_value(|c| c.get(&code).map(|s| s.label(locale).to_string())).unwrap_or_else(|| code.clone())
-        }
-    };
-    let color = config.with_value(|c| c.get(&code).map(|s| s.color.clone())).unwrap_or_else(|| "#64748b".into());
-    view! {
-        <span class="chip" style:--chip-color=color data-status=code>
-            {label}
-        </span>
-    }
-}
-
-/// Renders `children` only in the browser, after hydration. For parts fetched in the browser
-/// only: the server and the hydrating browser then agree on an empty slot, whatever the timing.
-#[component]
-pub fn ClientOnly(children: ChildrenFn) -> impl IntoView {
-    let mounted = RwSignal::new(false);
-    Effect::new(move |_| mounted.set(true));
-    move || mounted.get().then(|| children())
 }
 
 /// Whether a key press came from a text field (where letters are typing, not shortcuts).

@@ -6,21 +6,23 @@ use std::time::Duration;
 use leptos::ev;
 use leptos::prelude::*;
 
-use super::{priority_text, typing_in_field, StatusChip};
+use super::{priority_text, typing_in_field};
 use crate::agents::ui::routing_note_text;
-use crate::app::use_current_user;
 use crate::auth::Role;
-use crate::components::clock::{local_input_to_utc, now_ms, short_algiers, stopwatch};
+use crate::components::clock::{local_input_to_utc, now_ms};
+use crate::components::session::use_current_user;
 use crate::components::ErrorAlert;
 use crate::customers::domain::display_phone;
 use crate::customers::ui::CustomerCardView;
 use crate::customers::CustomerCard;
 use crate::error::{AppError, ErrorCode};
 use crate::i18n::*;
+use crate::locale::format::{dzd, short_algiers, stopwatch};
 use crate::locale::UiLocale;
 use crate::orders::api::{get_order_work, record_attempt};
-use crate::orders::domain::{group_thousands, whatsapp_link, whatsapp_message};
+use crate::orders::domain::{whatsapp_link, whatsapp_message};
 use crate::orders::{AttemptInput, DeliveryType, Method, OrderView};
+use crate::statuses::ui::StatusChip;
 use crate::statuses::StatusConfig;
 
 /// The order being worked, or a hint when there is none. One panel lives as long as the page and
@@ -250,11 +252,11 @@ fn OrderWork(
                         {order.items.iter().map(|item| view! {
                             <li>
                                 <span>{format!("{} × {}", item.quantity, item.name)}</span>
-                                <span class="amount">{format!("{} DA", group_thousands(item.unit_price * i64::from(item.quantity)))}</span>
+                                <span class="amount">{dzd(item.unit_price * i64::from(item.quantity))}</span>
                             </li>
                         }).collect_view()}
                     </ul>
-                    <p class="total"><strong>{t!(i18n, queue.total)} ": " {format!("{} DA", group_thousands(order.total))}</strong></p>
+                    <p class="total"><strong>{t!(i18n, queue.total)} ": " {dzd(order.total)}</strong></p>
                     <h3>{t!(i18n, queue.delivery)}</h3>
                     <p>{delivery} " · " {place}</p>
                     <p class="muted">{order.address.clone()}</p>

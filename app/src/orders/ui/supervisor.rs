@@ -1,5 +1,5 @@
 //! Supervisors' screens: the open orders with filters (kept in the address, so a view can be
-//! shared or bookmarked) and single or bulk assignment; one order; one customer.
+//! shared or bookmarked) and single or bulk assignment; one order.
 use std::collections::BTreeSet;
 
 use leptos::prelude::*;
@@ -7,23 +7,19 @@ use leptos_meta::Title;
 use leptos_router::components::{Form, A};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::{priority_text, ClientOnly, OrderPanel, StatusChip};
+use super::{priority_text, OrderPanel};
 use crate::agents::ui::{routing_note_text, AutoAssignPanel};
 use crate::auth::Role;
-use crate::components::clock::short_algiers;
-use crate::components::{ErrorAlert, RoleGate};
-use crate::customers::api::get_customer_card;
+use crate::components::{ClientOnly, ErrorAlert, RoleGate};
 use crate::customers::domain::display_phone;
-use crate::customers::ui::CustomerCardView;
-use crate::error::{AppError, ErrorCode};
 use crate::i18n::*;
+use crate::locale::format::{dzd, short_algiers};
 use crate::locale::UiLocale;
 use crate::orders::api::{assign_orders, assignable_agents, pending_orders};
-use crate::orders::domain::group_thousands;
 use crate::orders::{PageCursor, PendingFilter, Priority};
 use crate::places::api::get_wilayas;
 use crate::statuses::api::get_status_config;
-use crate::statuses::ui::category_text;
+use crate::statuses::ui::{category_text, StatusChip};
 use crate::statuses::StatusCategory;
 
 const PAGE: i64 = 100;
@@ -261,7 +257,7 @@ fn OrdersBoard() -> impl IntoView {
                                                             <br/><small class="muted" dir="ltr">{display_phone(&r.phone)}</small>
                                                         </td>
                                                         <td>{format!("{:02} {}", r.wilaya_code, r.wilaya_name)}</td>
-                                                        <td class="amount">{format!("{} DA", group_thousands(r.total))}</td>
+                                                        <td class="amount">{dzd(r.total)}</td>
                                                         <td><StatusChip config=config code=r.status.clone()/></td>
                                                         <td>{move || priority_text(i18n, priority)}</td>
                                                         <td>
@@ -308,41 +304,5 @@ pub fn OrderPage() -> impl IntoView {
                 <OrderPanel id=id config=config on_saved=Callback::new(|_| {})/>
             </ClientOnly>
         </section>
-    }
-}
-
-/// A customer's card on its own page (supervisors see the audit trail on it).
-#[component]
-pub fn CustomerPage() -> impl IntoView {
-    let i18n = use_i18n();
-    let params = use_params_map();
-    let id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()));
-    let reload = RwSignal::new(0_u32);
-    let config = Resource::new(|| (), |_| get_status_config());
-    let card = Resource::new(
-        move || (id(), reload.get()),
-        |(id, _)| async move {
-            match id {
-                Some(id) => get_customer_card(id).await,
-                None => Err(AppError::new(ErrorCode::NotFound)),
-            }
-        },
-    );
-    let on_change = Callback::new(move |_: ()| reload.update(|n| *n += 1));
-    view! {
-        <Title text=move || t_string!(i18n, orders.customer_page).to_string()/>
-        <h1>{t!(i18n, orders.customer_page)}</h1>
-        <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
-            {move || Suspend::new(async move {
-                let (config, card) = (config.await, card.await);
-                if let Ok(config) = config {
-                    provide_context(StoredValue::new(config));
-                }
-                match card {
-                    Err(e) => view! { <ErrorAlert error=Signal::stored(Some(e))/> }.into_any(),
-                    Ok(card) => view! { <section class="card"><CustomerCardView card=card on_change=on_change/></section> }.into_any(),
-                }
-            })}
-        </Transition>
     }
 }

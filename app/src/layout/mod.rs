@@ -1,11 +1,13 @@
-//! The header: brand, role-aware navigation (only pages that exist), user, locale, logout.
+//! The app chrome: the header with brand, role-aware navigation (only pages that exist), the
+//! agent's presence switch, user, locale, logout. With `app.rs`, the only UI that knows every
+//! feature.
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use super::{role_text, LocaleSwitcher};
 use crate::agents::ui::PresenceSwitch;
 use crate::auth::api::Logout;
 use crate::auth::{CurrentUser, Role};
+use crate::components::{role_text, LocaleSwitcher};
 use crate::i18n::*;
 
 #[component]
