@@ -1,6 +1,7 @@
 //! Server only: what a server function reads from its request (pool, session, client address,
 //! settings) and how it answers (status codes, cookies, redirects for plain form posts). Keeps the
-//! server functions themselves to guard → parse → service → answer.
+//! server functions themselves to authenticate → parse → service → answer (`call` is that frame);
+//! roles are the services' to check.
 use http::header::{HeaderValue, ACCEPT, SET_COOKIE};
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
@@ -8,7 +9,7 @@ use sqlx::PgPool;
 use tower_sessions::Session;
 
 use crate::auth::service::{self, AuthSettings};
-use crate::auth::{CurrentUser, Role};
+use crate::auth::CurrentUser;
 use crate::error::{AppError, ErrorCode};
 use crate::locale::{UiLocale, LOCALE_COOKIE};
 
@@ -30,12 +31,27 @@ pub async fn session() -> Result<Session, AppError> {
     })
 }
 
-/// The pool and the logged-in user with at least `role`, or `unauthenticated` / `forbidden`.
-pub async fn require(role: Role) -> Result<(PgPool, CurrentUser), AppError> {
+/// The pool and the logged-in user, or `unauthenticated`. Who may do what is the services' to
+/// say, not the door's.
+pub async fn authenticated() -> Result<(PgPool, CurrentUser), AppError> {
     let pool = pool()?;
     let session = session().await?;
-    let user = service::require_role(&pool, &session, role).await?;
+    let user = service::authenticated(&pool, &session).await?;
     Ok((pool, user))
+}
+
+/// The frame of a server function for a logged-in user: authenticate, run `body` (which calls
+/// the feature's service, where the role and resource rules are checked) and [`answer`] its error.
+pub async fn call<T, F, Fut>(back_to: Option<&str>, body: F) -> Result<T, AppError>
+where
+    F: FnOnce(PgPool, CurrentUser) -> Fut,
+    Fut: std::future::Future<Output = Result<T, AppError>>,
+{
+    answer(back_to, async {
+        let (pool, user) = authenticated().await?;
+        body(pool, user).await
+    })
+    .await
 }
 
 fn parts() -> Option<http::request::Parts> {

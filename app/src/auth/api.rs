@@ -1,5 +1,5 @@
-//! Server functions for accounts. Each one: guard → parse → service → answer; the rules live in
-//! `domain` and `service`.
+//! Server functions for accounts. Each one: authenticate → parse → service → answer; the roles
+//! and rules live in `domain` and `service`.
 use leptos::prelude::*;
 
 use super::{CurrentUser, UserSummary};
@@ -69,12 +69,8 @@ pub async fn set_locale(locale: String) -> Result<UiLocale, AppError> {
 
 #[server(prefix = "/fn", endpoint = "list_users")]
 pub async fn list_users() -> Result<Vec<UserSummary>, AppError> {
-    use crate::server_ctx as ctx;
-    ctx::answer(None, async {
-        let (pool, _admin) = ctx::require(super::Role::Admin).await?;
-        crate::auth::service::list_users(&pool).await
-    })
-    .await
+    crate::server_ctx::call(None, |pool, user| async move { crate::auth::service::list_users(&pool, &user).await })
+        .await
 }
 
 #[server(prefix = "/fn", endpoint = "create_user")]
@@ -85,9 +81,7 @@ pub async fn create_user(
     locale: String,
     password: String,
 ) -> Result<UserSummary, AppError> {
-    use crate::server_ctx as ctx;
-    ctx::answer(Some("/admin/users"), async {
-        let (pool, admin) = ctx::require(super::Role::Admin).await?;
+    crate::server_ctx::call(Some("/admin/users"), |pool, admin| async move {
         let input = crate::auth::service::NewUserInput { email, name, role, locale: Some(locale), password };
         crate::auth::service::create_user(&pool, Some(&admin), input).await
     })
@@ -96,9 +90,7 @@ pub async fn create_user(
 
 #[server(prefix = "/fn", endpoint = "change_role")]
 pub async fn change_role(id: i64, role: String) -> Result<UserSummary, AppError> {
-    use crate::server_ctx as ctx;
-    ctx::answer(Some("/admin/users"), async {
-        let (pool, admin) = ctx::require(super::Role::Admin).await?;
+    crate::server_ctx::call(Some("/admin/users"), |pool, admin| async move {
         let change = crate::auth::service::UserChange::Role(super::Role::parse(&role)?);
         crate::auth::service::change_user(&pool, &admin, id, change).await
     })
@@ -107,9 +99,7 @@ pub async fn change_role(id: i64, role: String) -> Result<UserSummary, AppError>
 
 #[server(prefix = "/fn", endpoint = "set_active")]
 pub async fn set_active(id: i64, active: bool) -> Result<UserSummary, AppError> {
-    use crate::server_ctx as ctx;
-    ctx::answer(Some("/admin/users"), async {
-        let (pool, admin) = ctx::require(super::Role::Admin).await?;
+    crate::server_ctx::call(Some("/admin/users"), |pool, admin| async move {
         let change = crate::auth::service::UserChange::Active(active);
         crate::auth::service::change_user(&pool, &admin, id, change).await
     })

@@ -76,10 +76,8 @@ pub async fn current_user(pool: &PgPool, session: &Session) -> Result<Option<Cur
 }
 
 /// The guard every protected server function and handler starts with.
-pub async fn require_role(pool: &PgPool, session: &Session, required: Role) -> Result<CurrentUser, AppError> {
-    let user = current_user(pool, session).await?.ok_or(AppError::new(ErrorCode::Unauthenticated))?;
-    user.require(required)?;
-    Ok(user)
+pub async fn authenticated(pool: &PgPool, session: &Session) -> Result<CurrentUser, AppError> {
+    current_user(pool, session).await?.ok_or(AppError::new(ErrorCode::Unauthenticated))
 }
 
 /// Checks the credentials, throttling per e-mail and per client address, and on success stores the
@@ -170,17 +168,29 @@ pub struct NewUserInput {
     pub password: String,
 }
 
-pub async fn list_users(pool: &PgPool) -> Result<Vec<UserSummary>, AppError> {
+pub async fn list_users(pool: &PgPool, user: &CurrentUser) -> Result<Vec<UserSummary>, AppError> {
+    user.require(Role::Admin)?;
     let mut conn = pool.acquire().await?;
     Ok(db::list_users(&mut conn).await?)
 }
 
-/// Creates a user (admin only; the caller has checked the role) with an audit entry.
+/// Who orders can be assigned to (supervisors, admins).
+pub async fn list_assignable(pool: &PgPool, user: &CurrentUser) -> Result<Vec<UserSummary>, AppError> {
+    user.require(Role::Supervisor)?;
+    let mut conn = pool.acquire().await?;
+    Ok(db::list_assignable(&mut conn).await?)
+}
+
+/// Creates a user with an audit entry: by an admin, or by the system (`actor` None: the first
+/// admin, demo seeding, tests).
 pub async fn create_user(
     pool: &PgPool,
     actor: Option<&CurrentUser>,
     input: NewUserInput,
 ) -> Result<UserSummary, AppError> {
+    if let Some(actor) = actor {
+        actor.require(Role::Admin)?;
+    }
     let email = Email::parse(&input.email)?;
     let name = PersonName::parse(&input.name)?;
     let role = Role::parse(&input.role)?;
@@ -229,6 +239,7 @@ pub async fn change_user(
     id: i64,
     change: UserChange,
 ) -> Result<UserSummary, AppError> {
+    actor.require(Role::Admin)?;
     if actor.id == id {
         return Err(AppError::new(ErrorCode::CannotChangeSelf));
     }

@@ -6,19 +6,12 @@ use crate::error::AppError;
 
 #[server(prefix = "/fn", endpoint = "customer_card")]
 pub async fn get_customer_card(id: i64) -> Result<CustomerCard, AppError> {
-    use crate::server_ctx as ctx;
-    ctx::answer(None, async {
-        let (pool, user) = ctx::require(crate::auth::Role::Agent).await?;
-        super::service::card(&pool, &user, id).await
-    })
-    .await
+    crate::server_ctx::call(None, |pool, user| async move { super::service::card(&pool, &user, id).await }).await
 }
 
 #[server(prefix = "/fn", endpoint = "add_customer_flag")]
 pub async fn add_customer_flag(id: i64, kind: String, reason: String) -> Result<CustomerFlag, AppError> {
-    use crate::server_ctx as ctx;
-    ctx::answer(None, async {
-        let (pool, user) = ctx::require(crate::auth::Role::Agent).await?;
+    crate::server_ctx::call(None, |pool, user| async move {
         super::service::add_flag(&pool, &user, id, &kind, &reason).await
     })
     .await
@@ -26,11 +19,10 @@ pub async fn add_customer_flag(id: i64, kind: String, reason: String) -> Result<
 
 #[server(prefix = "/fn", endpoint = "add_customer_note")]
 pub async fn add_customer_note(id: i64, content: String) -> Result<CustomerNote, AppError> {
-    use crate::server_ctx as ctx;
-    ctx::answer(None, async {
-        let (pool, user) = ctx::require(crate::auth::Role::Agent).await?;
-        super::service::add_note(&pool, &user, id, &content).await
-    })
+    crate::server_ctx::call(
+        None,
+        |pool, user| async move { super::service::add_note(&pool, &user, id, &content).await },
+    )
     .await
 }
 
@@ -42,9 +34,7 @@ pub async fn override_customer_class(
     reason: String,
     until: Option<String>,
 ) -> Result<CustomerCard, AppError> {
-    use crate::server_ctx as ctx;
-    ctx::answer(None, async {
-        let (pool, user) = ctx::require(crate::auth::Role::Supervisor).await?;
+    crate::server_ctx::call(None, |pool, user| async move {
         let until = match until.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
             None => None,
             Some(day) => {

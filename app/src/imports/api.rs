@@ -7,20 +7,10 @@ use crate::error::AppError;
 
 #[server(prefix = "/fn", endpoint = "import_report")]
 pub async fn get_import_report(id: i64) -> Result<ImportReport, AppError> {
-    use crate::server_ctx as ctx;
-    ctx::answer(None, async {
-        let (pool, user) = ctx::require(crate::auth::Role::Supervisor).await?;
-        super::service::report(&pool, &user, id).await
-    })
-    .await
+    crate::server_ctx::call(None, |pool, user| async move { super::service::report(&pool, &user, id).await }).await
 }
 
 #[server(prefix = "/fn", endpoint = "recent_imports")]
 pub async fn recent_imports() -> Result<Vec<ImportSummary>, AppError> {
-    use crate::server_ctx as ctx;
-    ctx::answer(None, async {
-        let (pool, user) = ctx::require(crate::auth::Role::Supervisor).await?;
-        super::service::recent(&pool, &user).await
-    })
-    .await
+    crate::server_ctx::call(None, |pool, user| async move { super::service::recent(&pool, &user).await }).await
 }

@@ -1,4 +1,4 @@
-//! Server functions for the jobs page: guard, then the registry's service (handed to the server
+//! Server functions for the jobs page: authenticate, then the registry's service (handed to the server
 //! functions' context by the host).
 use leptos::prelude::*;
 
@@ -16,20 +16,13 @@ fn registry() -> Result<std::sync::Arc<super::service::Jobs>, AppError> {
 /// The scheduled jobs with their last runs (admins).
 #[server(prefix = "/fn", endpoint = "jobs")]
 pub async fn get_jobs() -> Result<Vec<JobView>, AppError> {
-    use crate::server_ctx as ctx;
-    ctx::answer(None, async {
-        let (pool, user) = ctx::require(crate::auth::Role::Admin).await?;
-        registry()?.list(&pool, &user).await
-    })
-    .await
+    crate::server_ctx::call(None, |pool, user| async move { registry()?.list(&pool, &user).await }).await
 }
 
 /// Runs a job now (admins); answers the run's id once it finished.
 #[server(prefix = "/fn", endpoint = "run_job")]
 pub async fn run_job(name: String) -> Result<i64, AppError> {
-    use crate::server_ctx as ctx;
-    ctx::answer(None, async {
-        let (pool, user) = ctx::require(crate::auth::Role::Admin).await?;
+    crate::server_ctx::call(None, |pool, user| async move {
         registry()?.run_by(&pool, &user, &name, &super::service::instance_name()).await
     })
     .await

@@ -1,5 +1,5 @@
-//! Server functions for orders. Each one: guard → service → answer; the rules live in `domain`,
-//! `intake` and `service`.
+//! Server functions for orders. Each one: authenticate → service → answer; the roles and rules
+//! live in `domain`, `intake` and `service`.
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
@@ -10,30 +10,18 @@ use crate::error::AppError;
 /// My queue: the logged-in user's open orders, most urgent first.
 #[server(prefix = "/fn", endpoint = "my_queue")]
 pub async fn my_queue() -> Result<Vec<OrderRow>, AppError> {
-    use crate::server_ctx as ctx;
-    ctx::answer(None, async {
-        let (pool, user) = ctx::require(crate::auth::Role::Agent).await?;
-        super::service::my_queue(&pool, &user).await
-    })
-    .await
+    crate::server_ctx::call(None, |pool, user| async move { super::service::my_queue(&pool, &user).await }).await
 }
 
 #[server(prefix = "/fn", endpoint = "get_order")]
 pub async fn get_order(id: i64) -> Result<OrderView, AppError> {
-    use crate::server_ctx as ctx;
-    ctx::answer(None, async {
-        let (pool, user) = ctx::require(crate::auth::Role::Agent).await?;
-        super::service::get_order(&pool, &user, id).await
-    })
-    .await
+    crate::server_ctx::call(None, |pool, user| async move { super::service::get_order(&pool, &user, id).await }).await
 }
 
 /// An order and its customer's card, in one request (the agent's screen shows both).
 #[server(prefix = "/fn", endpoint = "get_order_work")]
 pub async fn get_order_work(id: i64) -> Result<(OrderView, crate::customers::CustomerCard), AppError> {
-    use crate::server_ctx as ctx;
-    ctx::answer(None, async {
-        let (pool, user) = ctx::require(crate::auth::Role::Agent).await?;
+    crate::server_ctx::call(None, |pool, user| async move {
         let order = super::service::get_order(&pool, &user, id).await?;
         let card = crate::customers::service::card(&pool, &user, order.customer_id).await?;
         Ok((order, card))
@@ -44,44 +32,33 @@ pub async fn get_order_work(id: i64) -> Result<(OrderView, crate::customers::Cus
 /// Records an attempt; a stale `input.version` fails with `conflict`.
 #[server(prefix = "/fn", endpoint = "record_attempt", input = Json)]
 pub async fn record_attempt(id: i64, input: AttemptInput) -> Result<OrderView, AppError> {
-    use crate::server_ctx as ctx;
-    ctx::answer(None, async {
-        let (pool, user) = ctx::require(crate::auth::Role::Agent).await?;
-        super::service::record_attempt(&pool, &user, id, &input).await
-    })
+    crate::server_ctx::call(
+        None,
+        |pool, user| async move { super::service::record_attempt(&pool, &user, id, &input).await },
+    )
     .await
 }
 
 /// Open orders for supervisors, filtered (agents get their own queue).
 #[server(prefix = "/fn", endpoint = "pending_orders", input = Json)]
 pub async fn pending_orders(filter: PendingFilter) -> Result<Vec<OrderRow>, AppError> {
-    use crate::server_ctx as ctx;
-    ctx::answer(None, async {
-        let (pool, user) = ctx::require(crate::auth::Role::Agent).await?;
-        super::service::pending(&pool, &user, &filter).await
-    })
-    .await
+    crate::server_ctx::call(None, |pool, user| async move { super::service::pending(&pool, &user, &filter).await })
+        .await
 }
 
 /// Assigns orders to an agent, or back to the pool with `None`. Returns the ids changed.
 #[server(prefix = "/fn", endpoint = "assign_orders", input = Json)]
 pub async fn assign_orders(ids: Vec<i64>, agent_id: Option<i64>) -> Result<Vec<i64>, AppError> {
-    use crate::server_ctx as ctx;
-    ctx::answer(None, async {
-        let (pool, user) = ctx::require(crate::auth::Role::Supervisor).await?;
-        super::service::assign(&pool, &user, &ids, agent_id).await
-    })
+    crate::server_ctx::call(
+        None,
+        |pool, user| async move { super::service::assign(&pool, &user, &ids, agent_id).await },
+    )
     .await
 }
 
 /// Who orders can be assigned to.
 #[server(prefix = "/fn", endpoint = "assignable_agents")]
 pub async fn assignable_agents() -> Result<Vec<UserSummary>, AppError> {
-    use crate::server_ctx as ctx;
-    ctx::answer(None, async {
-        let (pool, _) = ctx::require(crate::auth::Role::Supervisor).await?;
-        let mut conn = pool.acquire().await?;
-        Ok(crate::auth::db::list_assignable(&mut conn).await?)
-    })
-    .await
+    crate::server_ctx::call(None, |pool, user| async move { crate::auth::service::list_assignable(&pool, &user).await })
+        .await
 }

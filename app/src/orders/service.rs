@@ -23,6 +23,7 @@ pub const QUEUE_LIMIT: i64 = 200;
 /// reference: the same request again answers the stored order with `created: false`; a different
 /// order under a used reference is `409 reference_reused`.
 pub async fn create_order(pool: &PgPool, actor: &CurrentUser, input: &NewOrder) -> Result<IntakeResult, AppError> {
+    actor.require(Role::Supervisor)?;
     let order = intake::validate(input)?;
     let fingerprint = serde_json::to_vec(&order).map_err(|_| AppError::new(ErrorCode::Internal))?;
     let hash = sha256(&fingerprint);

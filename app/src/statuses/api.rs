@@ -9,9 +9,7 @@ use crate::error::AppError;
 /// The whole configuration (statuses, transitions, policy), as agents' screens read it.
 #[server(prefix = "/fn", endpoint = "status_config")]
 pub async fn get_status_config() -> Result<StatusConfig, AppError> {
-    use crate::server_ctx as ctx;
-    ctx::answer(None, async {
-        let (pool, _) = ctx::require(crate::auth::Role::Agent).await?;
+    crate::server_ctx::call(None, |pool, _| async move {
         let mut conn = pool.acquire().await?;
         Ok(super::db::load_config(&mut conn).await?)
     })
@@ -21,9 +19,7 @@ pub async fn get_status_config() -> Result<StatusConfig, AppError> {
 /// Creates (`create`) or updates a status (supervisors and admins).
 #[server(prefix = "/fn", endpoint = "save_status", input = Json)]
 pub async fn save_status(status: super::StatusDef, create: bool) -> Result<StatusConfig, AppError> {
-    use crate::server_ctx as ctx;
-    ctx::answer(None, async {
-        let (pool, user) = ctx::require(crate::auth::Role::Supervisor).await?;
+    crate::server_ctx::call(None, |pool, user| async move {
         super::service::save_status(&pool, &user, status, create).await
     })
     .await
@@ -32,21 +28,16 @@ pub async fn save_status(status: super::StatusDef, create: bool) -> Result<Statu
 /// Sets the statuses that may follow `from`, each with the lowest role allowed to record it.
 #[server(prefix = "/fn", endpoint = "save_exits", input = Json)]
 pub async fn save_exits(from: String, exits: Vec<(String, crate::auth::Role)>) -> Result<StatusConfig, AppError> {
-    use crate::server_ctx as ctx;
-    ctx::answer(None, async {
-        let (pool, user) = ctx::require(crate::auth::Role::Supervisor).await?;
-        super::service::save_exits(&pool, &user, &from, exits).await
-    })
+    crate::server_ctx::call(
+        None,
+        |pool, user| async move { super::service::save_exits(&pool, &user, &from, exits).await },
+    )
     .await
 }
 
 /// Deletes a status that was never used.
 #[server(prefix = "/fn", endpoint = "delete_status")]
 pub async fn delete_status(code: String) -> Result<StatusConfig, AppError> {
-    use crate::server_ctx as ctx;
-    ctx::answer(None, async {
-        let (pool, user) = ctx::require(crate::auth::Role::Supervisor).await?;
-        super::service::delete_status(&pool, &user, &code).await
-    })
-    .await
+    crate::server_ctx::call(None, |pool, user| async move { super::service::delete_status(&pool, &user, &code).await })
+        .await
 }

@@ -5,23 +5,12 @@ use axum::http::request::Parts;
 use http::header::AUTHORIZATION;
 use tower_sessions::Session;
 
-use app::auth::{service, CurrentUser, Role};
+use app::auth::{service, CurrentUser};
 use app::error::{AppError, ErrorCode};
 
 use crate::state::AppState;
 
 pub struct Caller(pub CurrentUser);
-
-impl Caller {
-    /// The caller, if their role is at least `role`.
-    pub fn at_least(self, role: Role) -> Result<CurrentUser, AppError> {
-        if self.0.role.at_least(role) {
-            Ok(self.0)
-        } else {
-            Err(AppError::new(ErrorCode::Forbidden))
-        }
-    }
-}
 
 impl FromRequestParts<AppState> for Caller {
     type Rejection = AppError;

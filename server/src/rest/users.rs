@@ -15,8 +15,8 @@ use crate::state::AppState;
 
 #[utoipa::path(get, path = "/api/users", tag = "users", responses((status = 200, body = Vec<UserSummary>), (status = 401, description = "Not logged in or bad token", body = AppError), (status = 403, description = "Role not allowed", body = AppError)))]
 pub async fn list(State(state): State<AppState>, session: Session) -> Result<Json<Vec<UserSummary>>, AppError> {
-    service::require_role(&state.pool, &session, Role::Admin).await?;
-    Ok(Json(service::list_users(&state.pool).await?))
+    let admin = service::authenticated(&state.pool, &session).await?;
+    Ok(Json(service::list_users(&state.pool, &admin).await?))
 }
 
 #[utoipa::path(post, path = "/api/users", tag = "users", request_body = NewUserInput, responses((status = 201, body = UserSummary), (status = 401, description = "Not logged in or bad token", body = AppError), (status = 403, description = "Role not allowed", body = AppError), (status = 422, description = "Invalid input (code and field)", body = AppError), (status = 409, body = AppError)))]
@@ -25,7 +25,7 @@ pub async fn create(
     session: Session,
     ApiJson(input): ApiJson<NewUserInput>,
 ) -> Result<(StatusCode, Json<UserSummary>), AppError> {
-    let admin = service::require_role(&state.pool, &session, Role::Admin).await?;
+    let admin = service::authenticated(&state.pool, &session).await?;
     let user = service::create_user(&state.pool, Some(&admin), input).await?;
     Ok((StatusCode::CREATED, Json(user)))
 }
@@ -43,7 +43,7 @@ pub async fn change(
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<ChangeBody>,
 ) -> Result<Json<UserSummary>, AppError> {
-    let admin = service::require_role(&state.pool, &session, Role::Admin).await?;
+    let admin = service::authenticated(&state.pool, &session).await?;
     let change = match (body.role, body.active) {
         (Some(role), None) => UserChange::Role(Role::parse(&role)?),
         (None, Some(active)) => UserChange::Active(active),
