@@ -8,7 +8,7 @@ use super::{
     PastOrder,
 };
 use crate::locale::UiLocale;
-use crate::statuses::db::category_from_db;
+use crate::statuses::domain::category_from_db;
 
 /// The customer's details as one order gives them.
 pub struct CustomerUpsert<'a> {

@@ -1,7 +1,7 @@
 //! The customer card and its flags and notes, for the server functions and the REST API. Agents
 //! see customers with an order of theirs; supervisors and admins see all, with the audit trail.
 use serde_json::json;
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 
 use super::classification::{classify, validate_settings, Classification, ClassificationSettings, CustomerClass};
 use super::db;
@@ -22,6 +22,32 @@ async fn check_visible(conn: &mut sqlx::PgConnection, user: &CurrentUser, id: i6
     } else {
         Err(AppError::new(ErrorCode::Forbidden))
     }
+}
+
+pub use super::db::CustomerUpsert;
+
+/// The customer of a new order: found by phone (the order is counted on it) or created, its other
+/// phone kept as a contact. Joins the intake's transaction.
+pub async fn upsert_for_order(
+    conn: &mut PgConnection,
+    customer: &CustomerUpsert<'_>,
+    other_phone: Option<&str>,
+) -> Result<i64, AppError> {
+    let id = db::upsert_for_order(conn, customer).await?;
+    if let Some(phone) = other_phone {
+        db::add_contact(conn, id, phone).await?;
+    }
+    Ok(id)
+}
+
+/// Counts an order's outcome on its customer (in the attempt's transaction).
+pub async fn count_outcome(
+    conn: &mut PgConnection,
+    customer_id: i64,
+    confirmed: bool,
+    cancelled: bool,
+) -> Result<(), AppError> {
+    Ok(db::count_outcome(conn, customer_id, confirmed, cancelled).await?)
 }
 
 pub async fn card(pool: &PgPool, user: &CurrentUser, id: i64) -> Result<CustomerCard, AppError> {

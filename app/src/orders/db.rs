@@ -6,23 +6,31 @@
 //! between machines and `cargo sqlx prepare --check` fail at random. Optional lookups are scalar
 //! subqueries with an explicit `?` override instead.
 use sqlx::PgConnection;
-use time::OffsetDateTime;
 
-use super::domain::{AttemptPlan, OrderState};
+use super::domain::{AttemptPlan, OrderAccess, OrderState};
 use super::intake::{CommuneRef, ValidOrder};
 use super::{
     Attempt, CallbackScope, Confirmation, DeliveryType, DuplicateInfo, OrderItem, OrderRow, OrderView, PageCursor,
     PendingFilter, Priority,
 };
 use crate::locale::UiLocale;
-use crate::statuses::db::category_from_db;
+use crate::statuses::domain::category_from_db;
 
-fn priority(raw: &str) -> Priority {
-    Priority::parse(raw).unwrap_or(Priority::Normal)
+/// A stored value our types do not know is corrupt data, not a default: logged, and the read
+/// fails (`internal`) instead of showing something else.
+fn known<T>(column: &'static str, raw: &str, parsed: Result<T, crate::error::AppError>) -> Result<T, sqlx::Error> {
+    parsed.map_err(|_| {
+        tracing::error!(column, value = raw, "unknown value stored in orders");
+        sqlx::Error::Decode(format!("unknown {column} {raw:?}").into())
+    })
 }
 
-fn scope(raw: Option<String>) -> Option<CallbackScope> {
-    raw.and_then(|s| CallbackScope::parse(&s).ok())
+fn priority(raw: &str) -> Result<Priority, sqlx::Error> {
+    known("priority", raw, Priority::parse(raw))
+}
+
+fn scope(raw: Option<String>) -> Result<Option<CallbackScope>, sqlx::Error> {
+    raw.map(|s| known("callback_scope", &s, CallbackScope::parse(&s))).transpose()
 }
 
 /// Place names come in French and Arabic; Arabic for both Arabic UIs.
@@ -108,9 +116,8 @@ pub async fn insert_order(
         order.source,
         status,
         order.priority.as_str(),
-        // cross-script keys for duplicate detection's blocking (the same name in a wilaya)
-        crate::duplicates::name_key(&order.name),
-        dedup::normalize::skeleton(&order.address),
+        order.name_key,
+        order.address_key,
     )
     .fetch_optional(&mut *conn)
     .await?;
@@ -122,7 +129,8 @@ pub async fn insert_order(
     let prices: Vec<i64> = order.items.iter().map(|i| i.unit_price).collect();
     sqlx::query!(
         "INSERT INTO order_items (order_id, line, sku, name, quantity, unit_price_dzd)
-         SELECT $1, * FROM UNNEST($2::int4[], $3::text[], $4::text[], $5::int4[], $6::int8[])",
+         SELECT $1, u.line, u.sku, u.name, u.quantity, u.price
+         FROM UNNEST($2::int4[], $3::text[], $4::text[], $5::int4[], $6::int8[]) AS u (line, sku, name, quantity, price)",
         row.id,
         &lines,
         &skus,
@@ -148,12 +156,12 @@ macro_rules! order_row {
             total: $r.total_dzd,
             status: $r.status,
             category: category_from_db(&$r.category),
-            priority: priority(&$r.priority),
+            priority: priority(&$r.priority)?,
             assigned_agent_id: $r.assigned_agent_id,
             assigned_agent_name: $r.agent_name,
             attempts: $r.attempts_count,
             next_contact_at: $r.next_contact_at,
-            callback_scope: scope($r.callback_scope),
+            callback_scope: scope($r.callback_scope)?,
             is_duplicate: $r.is_duplicate,
             created_at: $r.created_at,
             version: $r.version,
@@ -178,9 +186,15 @@ pub async fn agent_queue(
                   (SELECT name FROM users WHERE id = o.assigned_agent_id) AS "agent_name?", o.attempts_count AS "attempts_count!", o.next_contact_at,
                   o.callback_scope, o.is_duplicate AS "is_duplicate!", o.created_at AS "created_at!",
                   o.version AS "version!", o.routing_reason
-           FROM (SELECT * FROM orders WHERE closed_at IS NULL AND assigned_agent_id = $1
+           FROM (SELECT id, number, customer_id, customer_name, phone, delivery_wilaya, total_dzd, status, priority,
+                        priority_order, assigned_agent_id, attempts_count, next_contact_at, callback_scope,
+                        is_duplicate, created_at, version, routing_reason
+                 FROM orders WHERE closed_at IS NULL AND assigned_agent_id = $1
                  UNION
-                 SELECT * FROM orders WHERE closed_at IS NULL AND callback_scope = 'anyone' AND next_contact_at <= now()) o
+                 SELECT id, number, customer_id, customer_name, phone, delivery_wilaya, total_dzd, status, priority,
+                        priority_order, assigned_agent_id, attempts_count, next_contact_at, callback_scope,
+                        is_duplicate, created_at, version, routing_reason
+                 FROM orders WHERE closed_at IS NULL AND callback_scope = 'anyone' AND next_contact_at <= now()) o
            JOIN confirmation_statuses s ON s.code = o.status
            JOIN wilayas w ON w.code = o.delivery_wilaya
            JOIN customers cu ON cu.id = o.customer_id
@@ -196,7 +210,7 @@ pub async fn agent_queue(
     )
     .fetch_all(conn)
     .await?;
-    Ok(rows.into_iter().map(|r| order_row!(r)).collect())
+    rows.into_iter().map(|r| Ok(order_row!(r))).collect()
 }
 
 /// The supervisors' list of open orders, filtered, most urgent and oldest first.
@@ -240,28 +254,7 @@ pub async fn pending(
     )
     .fetch_all(conn)
     .await?;
-    Ok(rows.into_iter().map(|r| order_row!(r)).collect())
-}
-
-/// What authorisation and the attempt rules need about an order.
-pub struct OrderAccess {
-    pub id: i64,
-    pub customer_id: i64,
-    pub state: OrderState,
-    pub assigned_agent_id: Option<i64>,
-    pub callback_scope: Option<CallbackScope>,
-    pub next_contact_at: Option<OffsetDateTime>,
-    pub version: i32,
-}
-
-impl OrderAccess {
-    /// An agent acts on orders assigned to them and on "anyone" callbacks once due.
-    pub fn open_to_agent(&self, agent_id: i64, now: OffsetDateTime) -> bool {
-        self.assigned_agent_id == Some(agent_id)
-            || (!self.state.closed
-                && self.callback_scope == Some(CallbackScope::Anyone)
-                && self.next_contact_at.is_some_and(|at| at <= now))
-    }
+    rows.into_iter().map(|r| Ok(order_row!(r))).collect()
 }
 
 pub async fn access(conn: &mut PgConnection, id: i64) -> Result<Option<OrderAccess>, sqlx::Error> {
@@ -273,15 +266,18 @@ pub async fn access(conn: &mut PgConnection, id: i64) -> Result<Option<OrderAcce
     )
     .fetch_optional(conn)
     .await?;
-    Ok(row.map(|r| OrderAccess {
-        id: r.id,
-        customer_id: r.customer_id,
-        state: OrderState { status: r.status, unanswered_count: r.unanswered_count, closed: r.closed_at.is_some() },
-        assigned_agent_id: r.assigned_agent_id,
-        callback_scope: scope(r.callback_scope),
-        next_contact_at: r.next_contact_at,
-        version: r.version,
-    }))
+    row.map(|r| {
+        Ok(OrderAccess {
+            id: r.id,
+            customer_id: r.customer_id,
+            state: OrderState { status: r.status, unanswered_count: r.unanswered_count, closed: r.closed_at.is_some() },
+            assigned_agent_id: r.assigned_agent_id,
+            callback_scope: scope(r.callback_scope)?,
+            next_contact_at: r.next_contact_at,
+            version: r.version,
+        })
+    })
+    .transpose()
 }
 
 pub async fn view(conn: &mut PgConnection, id: i64, locale: UiLocale) -> Result<Option<OrderView>, sqlx::Error> {
@@ -321,24 +317,24 @@ pub async fn view(conn: &mut PgConnection, id: i64, locale: UiLocale) -> Result<
         customer_id: o.customer_id,
         customer_name: o.customer_name,
         phone: o.phone,
-        language: UiLocale::parse(&o.locale).unwrap_or(UiLocale::ArDz),
+        language: known("locale", &o.locale, UiLocale::parse(&o.locale))?,
         total: o.total_dzd,
         items,
         wilaya_code: o.delivery_wilaya,
         wilaya_name: o.wilaya_name.unwrap_or_default(),
         commune_name: o.commune_name,
         address: o.delivery_address,
-        delivery_type: DeliveryType::parse(&o.delivery_type).unwrap_or(DeliveryType::Home),
+        delivery_type: known("delivery_type", &o.delivery_type, DeliveryType::parse(&o.delivery_type))?,
         source: o.source,
         confirmation: Confirmation {
             status_code: o.status,
             status: category_from_db(&o.category),
-            priority: priority(&o.priority),
+            priority: priority(&o.priority)?,
             assigned_agent: o.assigned_agent_id,
             assigned_agent_name: o.agent_name,
             attempts,
             next_contact_at: o.next_contact_at,
-            callback_scope: scope(o.callback_scope),
+            callback_scope: scope(o.callback_scope)?,
             closed_at: o.closed_at,
             routing: o.routing_reason.and_then(|v| serde_json::from_value(v).ok()),
         },
@@ -363,23 +359,24 @@ pub async fn attempts(conn: &mut PgConnection, order_id: i64) -> Result<Vec<Atte
     )
     .fetch_all(conn)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| Attempt {
-            id: r.id,
-            agent_id: r.agent_id,
-            agent_name: r.agent_name,
-            method: super::Method::parse(&r.method).unwrap_or(super::Method::Phone),
-            status_before: r.status_before,
-            result: r.result_status,
-            status_after: r.status_after,
-            notes: r.notes,
-            timestamp: r.ended_at,
-            duration: r.duration_ms.unwrap_or(0) / 1000,
-            callback_at: r.callback_at,
-            callback_scope: scope(r.callback_scope),
+    rows.into_iter()
+        .map(|r| {
+            Ok(Attempt {
+                id: r.id,
+                agent_id: r.agent_id,
+                agent_name: r.agent_name,
+                method: known("method", &r.method, super::Method::parse(&r.method))?,
+                status_before: r.status_before,
+                result: r.result_status,
+                status_after: r.status_after,
+                notes: r.notes,
+                timestamp: r.ended_at,
+                duration: r.duration_ms.unwrap_or(0) / 1000,
+                callback_at: r.callback_at,
+                callback_scope: scope(r.callback_scope)?,
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// Moves the order as the plan says, if nobody changed it since `version`. Returns the new

@@ -26,6 +26,27 @@ pub struct OrderState {
     pub closed: bool,
 }
 
+/// What authorisation and the attempt rules need about an order.
+pub struct OrderAccess {
+    pub id: i64,
+    pub customer_id: i64,
+    pub state: OrderState,
+    pub assigned_agent_id: Option<i64>,
+    pub callback_scope: Option<CallbackScope>,
+    pub next_contact_at: Option<OffsetDateTime>,
+    pub version: i32,
+}
+
+impl OrderAccess {
+    /// An agent acts on orders assigned to them and on "anyone" callbacks once due.
+    pub fn open_to_agent(&self, agent_id: i64, now: OffsetDateTime) -> bool {
+        self.assigned_agent_id == Some(agent_id)
+            || (!self.state.closed
+                && self.callback_scope == Some(CallbackScope::Anyone)
+                && self.next_contact_at.is_some_and(|at| at <= now))
+    }
+}
+
 /// A validated attempt, ready to write.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AttemptPlan {
@@ -174,6 +195,28 @@ mod tests {
     use time::macros::datetime;
 
     const NOW: OffsetDateTime = datetime!(2026-11-24 10:00 UTC);
+
+    #[test]
+    fn an_agent_acts_on_their_own_orders_and_on_callbacks_for_anyone_once_due() {
+        let order =
+            |agent: Option<i64>, scope: Option<CallbackScope>, at: Option<OffsetDateTime>, closed: bool| OrderAccess {
+                id: 1,
+                customer_id: 1,
+                state: OrderState { status: "callback".into(), unanswered_count: 0, closed },
+                assigned_agent_id: agent,
+                callback_scope: scope,
+                next_contact_at: at,
+                version: 1,
+            };
+        assert!(order(Some(7), None, None, false).open_to_agent(7, NOW));
+        assert!(!order(Some(8), None, None, false).open_to_agent(7, NOW));
+        let due = Some(NOW - Duration::minutes(1));
+        assert!(order(Some(8), Some(CallbackScope::Anyone), due, false).open_to_agent(7, NOW));
+        assert!(
+            !order(Some(8), Some(CallbackScope::Anyone), Some(NOW + Duration::minutes(1)), false).open_to_agent(7, NOW)
+        );
+        assert!(!order(Some(8), Some(CallbackScope::Anyone), due, true).open_to_agent(7, NOW));
+    }
 
     fn status(code: &str, category: StatusCategory, flags: StatusFlags) -> StatusDef {
         StatusDef {

@@ -100,6 +100,12 @@ pub struct ValidOrder {
     pub total: i64,
     pub priority: Priority,
     pub source: String,
+    /// Duplicate detection's blocking keys: the cross-script name key (the same name in a
+    /// wilaya) and the address skeleton. Derived, so not part of the intake fingerprint.
+    #[serde(skip)]
+    pub name_key: String,
+    #[serde(skip)]
+    pub address_key: String,
 }
 
 fn text(raw: &str, max_chars: usize, field: &str) -> Result<String, AppError> {
@@ -182,6 +188,7 @@ pub fn validate(input: &NewOrder) -> Result<ValidOrder, AppError> {
     let priority = optional(input.priority.as_deref()).map(Priority::parse).transpose()?.unwrap_or(Priority::Normal);
     let source =
         optional(input.source.as_deref()).map(|s| text(s, 40, "source")).transpose()?.unwrap_or_else(|| "api".into());
+    let (name_key, address_key) = (crate::duplicates::name_key(&name), dedup::skeleton(&address));
     Ok(ValidOrder {
         reference,
         name,
@@ -196,6 +203,8 @@ pub fn validate(input: &NewOrder) -> Result<ValidOrder, AppError> {
         total: input.total,
         priority,
         source,
+        name_key,
+        address_key,
     })
 }
 

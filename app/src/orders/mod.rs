@@ -5,8 +5,6 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod db;
-#[cfg(feature = "ssr")]
-pub mod demo;
 pub mod domain;
 #[cfg(feature = "ssr")]
 pub mod intake;

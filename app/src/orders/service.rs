@@ -5,16 +5,17 @@ use serde_json::json;
 use sqlx::PgPool;
 use time::OffsetDateTime;
 
-use super::db::{self, OrderAccess};
+use super::db;
+use super::domain::OrderAccess;
 use super::domain::{self, AttemptRequest};
 use super::intake::{self, NewOrder};
 use super::{AttemptInput, IntakeResult, OrderRow, OrderView, PageCursor, PendingFilter};
 use crate::audit::db::{insert_audit, insert_audits, AuditEntry};
 use crate::auth::{CurrentUser, Role};
-use crate::customers::db::{self as customers, CustomerUpsert};
 use crate::customers::domain::normalize_name;
+use crate::customers::service::{self as customers, CustomerUpsert};
 use crate::error::{AppError, ErrorCode};
-use crate::statuses::db::load_config;
+use crate::statuses::service::load_config;
 
 /// How many orders My queue shows at once.
 pub const QUEUE_LIMIT: i64 = 200;
@@ -56,11 +57,9 @@ pub async fn create_order(pool: &PgPool, actor: &CurrentUser, input: &NewOrder) 
             commune_id,
             address: &order.address,
         },
+        order.other_phone.as_ref().map(|p| p.e164()),
     )
     .await?;
-    if let Some(other) = &order.other_phone {
-        customers::add_contact(&mut tx, customer_id, other.e164()).await?;
-    }
     let Some((id, number)) = db::insert_order(&mut tx, &order, customer_id, commune_id, &status, &hash).await? else {
         // Another request stored this reference between our read and our insert: undo the
         // customer update and answer with that order.
@@ -183,7 +182,7 @@ pub async fn record_attempt(
     if plan.closes {
         customers::count_outcome(&mut tx, order.customer_id, plan.counts_as_confirmed, plan.failed).await?;
         // the class follows the outcome in the same transaction
-        crate::customers::service::reclassify(&mut tx, order.customer_id, OffsetDateTime::now_utc()).await?;
+        customers::reclassify(&mut tx, order.customer_id, OffsetDateTime::now_utc()).await?;
     }
     insert_audit(
         &mut tx,

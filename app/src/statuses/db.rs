@@ -1,19 +1,9 @@
 //! SQL for the status configuration: read whole (it is small: tens of rows), as one snapshot.
 use sqlx::PgConnection;
 
-use super::domain::AttemptPolicy;
+use super::domain::{category_from_db, AttemptPolicy};
 use super::{StatusCategory, StatusConfig, StatusDef, StatusFlags, StatusLabels, StatusTransition};
 use crate::auth::Role;
-
-pub fn category_from_db(raw: &str) -> StatusCategory {
-    match raw {
-        "pending" => StatusCategory::Pending,
-        "attempting" => StatusCategory::Attempting,
-        "confirmed" => StatusCategory::Confirmed,
-        "failed" => StatusCategory::Failed,
-        _ => StatusCategory::Abandoned,
-    }
-}
 
 pub async fn load_config(conn: &mut PgConnection) -> Result<StatusConfig, sqlx::Error> {
     let statuses = sqlx::query!(

@@ -4,7 +4,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 
 use serde::{Deserialize, Serialize};
 
-use super::{StatusDef, StatusTransition};
+use super::{StatusCategory, StatusDef, StatusTransition};
 use crate::auth::Role;
 
 /// Something wrong with a status configuration, reported with the status it concerns.
@@ -197,6 +197,17 @@ impl AttemptPolicy {
         } else {
             NextStep::RetryIn { minutes }
         }
+    }
+}
+
+/// A stored category (the column's CHECK allows only these five).
+pub fn category_from_db(raw: &str) -> StatusCategory {
+    match raw {
+        "pending" => StatusCategory::Pending,
+        "attempting" => StatusCategory::Attempting,
+        "confirmed" => StatusCategory::Confirmed,
+        "failed" => StatusCategory::Failed,
+        _ => StatusCategory::Abandoned,
     }
 }
 

@@ -2,7 +2,7 @@
 //! loaded configuration in memory and validated whole (`domain::validate`) before anything is
 //! written, under a lock so two editors cannot each make a valid change that is invalid together.
 use serde_json::json;
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 
 use super::db;
 use super::domain::{validate, GraphProblem};
@@ -33,6 +33,12 @@ fn check(config: &StatusConfig) -> Result<(), AppError> {
         None => Ok(()),
         Some(problem) => Err(problem_error(problem)),
     }
+}
+
+/// The status configuration, read in the caller's transaction (what an attempt is checked
+/// against).
+pub async fn load_config(conn: &mut PgConnection) -> Result<StatusConfig, AppError> {
+    Ok(db::load_config(conn).await?)
 }
 
 /// Creates (`create`) or updates a status. Deactivating one also removes the transitions into it

@@ -5,7 +5,7 @@
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-use super::intake::{NewCustomer, NewDelivery, NewItem, NewOrder, NumberOrText};
+use app::orders::intake::{NewCustomer, NewDelivery, NewItem, NewOrder, NumberOrText};
 
 /// A person's name in Latin and Arabic script (the same person, transliterated).
 const FIRST_NAMES: [(&str, &str); 32] = [
@@ -258,7 +258,7 @@ fn typo(national: &str, rng: &mut StdRng) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::orders::intake::validate;
+    use app::orders::intake::validate;
 
     #[test]
     fn the_same_seed_gives_the_same_orders() {
@@ -288,7 +288,7 @@ mod tests {
         assert_eq!(spellings[1], "0555 12 34 56");
         assert_eq!(spellings[5], "٠٥٥٥١٢٣٤٥٦");
         for s in spellings {
-            assert_eq!(crate::customers::phone::PhoneNumber::parse(&s).unwrap().e164(), "+213555123456");
+            assert_eq!(app::customers::phone::PhoneNumber::parse(&s).unwrap().e164(), "+213555123456");
         }
     }
 }

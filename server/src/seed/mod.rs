@@ -1,6 +1,8 @@
 //! Demo data for `make run` on an empty database: two supervisors and six agents with Arabic and
 //! Latin names, all with the password [`DEMO_PASSWORD`], and [`DEMO_ORDERS`] orders from the
 //! deterministic generator with histories of every outcome. Later features extend the seed.
+pub mod demo;
+
 use sqlx::PgPool;
 
 use rand::rngs::StdRng;
@@ -9,7 +11,7 @@ use rand::{Rng, SeedableRng};
 use app::auth::service::{create_user, NewUserInput};
 use app::auth::{CurrentUser, Role};
 use app::error::{AppError, ErrorCode};
-use app::orders::{demo, service, AttemptInput};
+use app::orders::{service, AttemptInput};
 
 pub const DEMO_PASSWORD: &str = "demo-password";
 
