@@ -1,4 +1,5 @@
 //! Generates the `i18n` module (locales fr, ar, ar-DZ from app/locales/*.json) into OUT_DIR.
+#![allow(clippy::print_stdout)] // cargo reads build-script instructions from stdout
 use std::error::Error;
 use std::path::PathBuf;
 

@@ -3,6 +3,7 @@
 //! attempt writes (p99) and `POST /api/orders` throughput. Run with `make bench-confirmation`
 //! (it starts a private PostgreSQL under .data/bench and keeps the data between runs).
 #![allow(clippy::unwrap_used)] // a bench: a panic is the report
+#![allow(clippy::print_stdout)] // a bench reports on stdout
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 

@@ -5,6 +5,7 @@
 //! `make bench-intelligence`. Customer names are rewritten once into realistic Algerian names in
 //! both scripts (the loader's "Client 123" names would all share one key).
 #![allow(clippy::unwrap_used)] // a bench: a panic is the report
+#![allow(clippy::print_stdout)] // a bench reports on stdout
 use std::time::Instant;
 
 use sqlx::PgPool;

@@ -4,6 +4,7 @@
 //! re-checks, and the workload Gini coefficient inside each group of equally eligible agents.
 //! Run with `make bench-routing` (the engine alone is `cargo bench -p routing`).
 #![allow(clippy::unwrap_used)] // a bench: a panic is the report
+#![allow(clippy::print_stdout)] // a bench reports on stdout
 use std::time::{Duration, Instant};
 
 use sqlx::PgPool;

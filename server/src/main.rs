@@ -1,6 +1,8 @@
 //! `server`: serves EcoManager CS. `server db start|stop|url [DIR]` manages a private throwaway
 //! PostgreSQL cluster for the test suite (the same code `make run` uses, with fsync off), its
 //! database migrated.
+// prints the first admin's password once; `db start` prints the URL the scripts read
+#![allow(clippy::print_stdout)]
 use std::path::PathBuf;
 use std::process::ExitCode;
 

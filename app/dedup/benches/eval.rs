@@ -4,6 +4,7 @@
 //! evaluates on the second half (thresholds chosen there for precision 0.90 / 0.97), prints the
 //! model in `Model::default` form, precision/recall/F1, a reliability table, per-kind rates and
 //! the speed of `compare`; then checks `Model::default()` on a fresh seed (2, 20 000 pairs).
+#![allow(clippy::print_stdout)] // a bench reports on stdout
 
 use std::hint::black_box;
 use std::time::Instant;

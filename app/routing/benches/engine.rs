@@ -3,6 +3,7 @@
 //! Run with `cargo bench`. Prints, per order count, median and max wall time, how many orders
 //! were assigned, the rule violations found by an independent re-check (must be 0), and the
 //! Gini of orders taken among 50 identical agents with room for every order.
+#![allow(clippy::print_stdout)] // a bench reports on stdout
 
 #[path = "../tests/common/mod.rs"]
 mod common;
