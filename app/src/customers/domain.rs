@@ -1,6 +1,9 @@
 //! Pure rules about customers. Full normalisation across scripts comes with duplicate detection;
 //! this is the form stored beside every name so searches and matching have one to start from.
 
+/// Longest note (on a customer, or on an attempt) in characters.
+pub const MAX_NOTE_CHARS: usize = 2000;
+
 /// Lower case, accents and Arabic diacritics (tashkeel, tatweel) removed, whitespace collapsed.
 pub fn normalize_name(name: &str) -> String {
     let mut out = String::with_capacity(name.len());

@@ -5,13 +5,13 @@ use sqlx::{PgConnection, PgPool};
 
 use super::classification::{classify, validate_settings, Classification, ClassificationSettings, CustomerClass};
 use super::db;
+use super::domain::MAX_NOTE_CHARS;
 use super::{CustomerCard, CustomerFlag, CustomerNote, FlagType, OverrideInput};
 use crate::audit::db::{insert_audit, AuditEntry};
 use crate::auth::{CurrentUser, Role};
 use crate::error::{AppError, ErrorCode};
 use crate::jobs::domain::Schedule;
 use crate::jobs::service::JobSpec;
-use crate::orders::domain::MAX_NOTE_CHARS;
 
 async fn check_visible(conn: &mut sqlx::PgConnection, user: &CurrentUser, id: i64) -> Result<(), AppError> {
     if !db::exists(conn, id).await? {

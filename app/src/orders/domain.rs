@@ -11,8 +11,8 @@ use crate::locale::UiLocale;
 use crate::statuses::domain::NextStep;
 use crate::statuses::StatusConfig;
 
-/// Longest note an attempt (or a customer note) takes, in characters.
-pub const MAX_NOTE_CHARS: usize = 2000;
+/// Longest note an attempt takes, in characters: the customer notes' limit.
+pub use crate::customers::domain::MAX_NOTE_CHARS;
 /// Longest attempt a screen may report (a call, or writing to the customer): 4 hours.
 pub const MAX_ATTEMPT_SECONDS: i64 = 4 * 3600;
 /// How far ahead a callback may be scheduled.
