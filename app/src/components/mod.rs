@@ -1,10 +1,14 @@
 //! The UI ground floor, shared by every feature's screens: the session context, translated error
-//! messages, the role gate, `ClientOnly`, the locale switcher, the browser clock. Imports no
+//! messages, `Loaded`, form fields, the role gate, `ClientOnly`, the locale switcher, the browser clock. Imports no
 //! feature (only `auth`'s types, `error` and `locale`).
 pub mod clock;
+mod field;
+mod loaded;
 mod locale_switcher;
 pub mod session;
 
+pub use field::Field;
+pub use loaded::Loaded;
 pub use locale_switcher::LocaleSwitcher;
 
 use leptos::prelude::*;

@@ -11,7 +11,7 @@ use super::classification::{CustomerClass, Signal};
 use super::domain::display_phone;
 use super::{CustomerCard, FlagType};
 use crate::auth::Role;
-use crate::components::{action_error, ErrorAlert};
+use crate::components::{action_error, ErrorAlert, Field, Loaded};
 use crate::error::{AppError, ErrorCode};
 use crate::i18n::*;
 use crate::locale::format::{date_algiers, dzd, short_algiers};
@@ -84,33 +84,30 @@ pub fn CustomerCardView(
     let me = crate::components::session::use_current_user();
     let supervisor = move || me.get().is_some_and(|u| u.role.at_least(Role::Supervisor));
     view! {
-        <section class="customer-card" data-testid="customer-card">
+        <section class="customer-card" aria-labelledby=format!("customer-title-{id}") data-testid="customer-card">
             <CardBody card=card current_order=current_order/>
             <details class="card-forms">
                 <summary>{t!(i18n, customer.add_note)} " / " {t!(i18n, customer.add_flag)}</summary>
                 <ActionForm action=add_note>
                     <input type="hidden" name="id" value=id/>
-                    <div class="field">
-                        <label for="note-content">{t!(i18n, customer.add_note)}</label>
+                    <Field for_id="note-content" label=move || t!(i18n, customer.add_note)>
                         <textarea id="note-content" name="content" rows="2" required=true></textarea>
-                    </div>
+                    </Field>
                     <ErrorAlert error=note_error/>
                     <button type="submit" class="button">{t!(i18n, customer.add_note)}</button>
                 </ActionForm>
                 <ActionForm action=add_flag>
                     <input type="hidden" name="id" value=id/>
-                    <div class="field">
-                        <label for="flag-kind">{t!(i18n, customer.flag_type)}</label>
+                    <Field for_id="flag-kind" label=move || t!(i18n, customer.flag_type)>
                         <select id="flag-kind" name="kind">
                             {FlagType::ALL.iter().copied().map(|f| view! {
                                 <option value=f.as_str()>{move || flag_text(i18n, f)}</option>
                             }).collect_view()}
                         </select>
-                    </div>
-                    <div class="field">
-                        <label for="flag-reason">{t!(i18n, customer.reason)}</label>
+                    </Field>
+                    <Field for_id="flag-reason" label=move || t!(i18n, customer.reason)>
                         <input id="flag-reason" name="reason" required=true/>
-                    </div>
+                    </Field>
                     <ErrorAlert error=flag_error/>
                     <button type="submit" class="button">{t!(i18n, customer.add_flag)}</button>
                 </ActionForm>
@@ -120,23 +117,20 @@ pub fn CustomerCardView(
                     <summary>{t!(i18n, customer.override_title)}</summary>
                     <ActionForm action=override_class>
                         <input type="hidden" name="id" value=id/>
-                        <div class="field">
-                            <label for="override-class">{t!(i18n, customer.class)}</label>
+                        <Field for_id="override-class" label=move || t!(i18n, customer.class)>
                             <select id="override-class" name="class">
                                 <option value="">{t!(i18n, customer.override_none)}</option>
                                 {CustomerClass::ALL.iter().copied().map(|c| view! {
                                     <option value=c.as_str()>{move || class_text(i18n, c)}</option>
                                 }).collect_view()}
                             </select>
-                        </div>
-                        <div class="field">
-                            <label for="override-reason">{t!(i18n, customer.reason)}</label>
+                        </Field>
+                        <Field for_id="override-reason" label=move || t!(i18n, customer.reason)>
                             <input id="override-reason" name="reason"/>
-                        </div>
-                        <div class="field">
-                            <label for="override-until">{t!(i18n, customer.override_until)}</label>
+                        </Field>
+                        <Field for_id="override-until" label=move || t!(i18n, customer.override_until)>
                             <input id="override-until" name="until" type="date"/>
-                        </div>
+                        </Field>
                         <ErrorAlert error=override_error/>
                         <button type="submit" class="button">{t!(i18n, customer.override_save)}</button>
                     </ActionForm>
@@ -152,7 +146,7 @@ fn CardBody(card: CustomerCard, current_order: Option<i64>) -> impl IntoView {
     let config = use_context::<StoredValue<StatusConfig>>();
     let counters = card.counters.clone();
     view! {
-        <h3>{t!(i18n, customer.title)} ": " {card.name.clone()}</h3>
+        <h3 id=format!("customer-title-{}", card.id)>{t!(i18n, customer.title)} ": " {card.name.clone()}</h3>
         <p>
             <span dir="ltr">{display_phone(&card.phone)}</span>
             " · " {t!(i18n, customer.language)} ": " {card.language.native_name()}
@@ -284,17 +278,17 @@ pub fn CustomerPage() -> impl IntoView {
     view! {
         <Title text=move || t_string!(i18n, orders.customer_page).to_string()/>
         <h1>{t!(i18n, orders.customer_page)}</h1>
-        <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
-            {move || Suspend::new(async move {
+        <Loaded
+            load=move || async move {
                 let (config, card) = (config.await, card.await);
                 if let Ok(config) = config {
                     provide_context(StoredValue::new(config));
                 }
-                match card {
-                    Err(e) => view! { <ErrorAlert error=leptos::prelude::Signal::stored(Some(e))/> }.into_any(),
-                    Ok(card) => view! { <section class="card"><CustomerCardView card=card on_change=on_change/></section> }.into_any(),
-                }
-            })}
-        </Transition>
+                card
+            }
+            let:card
+        >
+            <section class="card"><CustomerCardView card=card on_change=on_change/></section>
+        </Loaded>
     }
 }

@@ -8,7 +8,7 @@ use leptos_router::components::A;
 use super::api::{get_duplicate_accuracy, get_duplicate_pairs, DecideDuplicate};
 use super::{Decision, DuplicatePair, Factor, PairSide, PhoneRelation};
 use crate::auth::Role;
-use crate::components::{action_error, ErrorAlert, RoleGate};
+use crate::components::{action_error, ErrorAlert, Loaded, RoleGate};
 use crate::customers::domain::display_phone;
 use crate::i18n::*;
 use crate::locale::format::{dzd, short_algiers};
@@ -61,15 +61,12 @@ pub fn DuplicatesPage() -> impl IntoView {
                 })}
             </Transition>
             <ErrorAlert error=error/>
-            <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
-                {move || Suspend::new(async move {
-                    match pairs.await {
-                        Err(e) => view! { <ErrorAlert error=Signal::stored(Some(e))/> }.into_any(),
-                        Ok(list) if list.is_empty() => view! { <p class="muted">{t!(i18n, duplicates.none)}</p> }.into_any(),
-                        Ok(list) => list.into_iter().map(|p| view! { <PairCard pair=p decide=decide/> }).collect_view().into_any(),
-                    }
-                })}
-            </Transition>
+            <Loaded load=move || async move { pairs.await } let:value>
+                {match value {
+                    list if list.is_empty() => view! { <p class="muted">{t!(i18n, duplicates.none)}</p> }.into_any(),
+                    list => list.into_iter().map(|p| view! { <PairCard pair=p decide=decide/> }).collect_view().into_any(),
+                }}
+            </Loaded>
         </RoleGate>
     }
 }

@@ -11,7 +11,7 @@ use super::api::{get_import_report, recent_imports};
 use super::{ImportState, ImportSummary, REPORT_LIMIT};
 use crate::auth::Role;
 use crate::components::ClientOnly;
-use crate::components::{error_from_query, error_text, ErrorAlert, RoleGate};
+use crate::components::{error_from_query, error_text, ErrorAlert, Field, Loaded, RoleGate};
 use crate::i18n::*;
 use crate::locale::format::short_algiers;
 
@@ -36,34 +36,30 @@ pub fn ImportsPage() -> impl IntoView {
                 <p class="muted">{t!(i18n, imports.intro)}</p>
                 <ErrorAlert error=query_error/>
                 <form method="post" action="/api/orders/import" enctype="multipart/form-data">
-                    <div class="field">
-                        <label for="import-file">{t!(i18n, imports.file)}</label>
+                    <Field for_id="import-file" label=move || t!(i18n, imports.file)>
                         <input id="import-file" type="file" name="file" accept=".csv,text/csv" required=true/>
-                    </div>
+                    </Field>
                     <button type="submit" class="primary">{t!(i18n, imports.upload)}</button>
                 </form>
             </section>
             <section class="card">
                 <h2>{t!(i18n, imports.recent)}</h2>
-                <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
-                    {move || Suspend::new(async move {
-                        match recent.await {
-                            Err(e) => view! { <ErrorAlert error=Signal::stored(Some(e))/> }.into_any(),
-                            Ok(list) if list.is_empty() => view! { <p class="muted">{t!(i18n, imports.none)}</p> }.into_any(),
-                            Ok(list) => view! {
-                                <ul class="imports">
-                                    {list.into_iter().map(|s| view! {
-                                        <li>
-                                            <A href=format!("/imports/{}", s.id)>{s.file_name.clone()}</A>
-                                            " · " {short_algiers(s.created_at)} " · " {move || state_text(i18n, s.state)}
-                                            " · " {format!("{} / {} / {}", s.created, s.existing, s.rejected)}
-                                        </li>
-                                    }).collect_view()}
-                                </ul>
-                            }.into_any(),
-                        }
-                    })}
-                </Transition>
+                <Loaded load=move || async move { recent.await } let:value>
+                    {match value {
+                        list if list.is_empty() => view! { <p class="muted">{t!(i18n, imports.none)}</p> }.into_any(),
+                        list => view! {
+                        <ul class="imports">
+                            {list.into_iter().map(|s| view! {
+                                <li>
+                                    <A href=format!("/imports/{}", s.id)>{s.file_name.clone()}</A>
+                                    " · " {short_algiers(s.created_at)} " · " {move || state_text(i18n, s.state)}
+                                    " · " {format!("{} / {} / {}", s.created, s.existing, s.rejected)}
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    }}
+                </Loaded>
             </section>
         </RoleGate>
     }
@@ -112,52 +108,46 @@ fn ImportReport(id: Signal<i64>) -> impl IntoView {
         }
     });
     view! {
-            <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
-                {move || Suspend::new(async move {
-                    match report.await {
-                        Err(e) => view! { <ErrorAlert error=Signal::stored(Some(e))/> }.into_any(),
-                        Ok(report) => {
-                            let limited = report.rejections.len() as i64 >= REPORT_LIMIT;
-                            view! {
-                                <Summary summary=report.summary.clone()/>
-                                {(!report.rejections.is_empty()).then(|| view! {
-                                    <section class="card">
-                                        <h2>{t!(i18n, imports.rejected)}</h2>
-                                        {limited.then(|| view! { <p class="muted">{t!(i18n, imports.report_limited)}</p> })}
-                                        <div class="table-wrap">
-                                            <table data-testid="rejections">
-                                                <thead>
-                                                    <tr>
-                                                        <th>{t!(i18n, imports.lines)}</th>
-                                                        <th>{t!(i18n, imports.reference)}</th>
-                                                        <th>{t!(i18n, imports.reason)}</th>
-                                                        <th>{t!(i18n, imports.column)}</th>
+            <Loaded load=move || async move { report.await } let:report>
+                {
+                    let limited = report.rejections.len() as i64 >= REPORT_LIMIT;
+                    view! {
+                        <Summary summary=report.summary.clone()/>
+                        {(!report.rejections.is_empty()).then(|| view! {
+                            <section class="card">
+                                <h2>{t!(i18n, imports.rejected)}</h2>
+                                {limited.then(|| view! { <p class="muted">{t!(i18n, imports.report_limited)}</p> })}
+                                <div class="table-wrap">
+                                    <table data-testid="rejections">
+                                        <thead>
+                                            <tr>
+                                                <th>{t!(i18n, imports.lines)}</th>
+                                                <th>{t!(i18n, imports.reference)}</th>
+                                                <th>{t!(i18n, imports.reason)}</th>
+                                                <th>{t!(i18n, imports.column)}</th>
+                                            </tr>
+                                        </thead>
+                                        <tbody>
+                                            {report.rejections.into_iter().map(|r| {
+                                                let code = r.code;
+                                                let lines = if r.first_line == r.last_line { r.first_line.to_string() } else { format!("{}–{}", r.first_line, r.last_line) };
+                                                view! {
+                                                    <tr data-code=code.as_str()>
+                                                        <td>{lines}</td>
+                                                        <td>{r.reference.clone().unwrap_or_default()}</td>
+                                                        <td>{move || error_text(i18n, code)}</td>
+                                                        <td><code>{r.field.clone().unwrap_or_default()}</code></td>
                                                     </tr>
-                                                </thead>
-                                                <tbody>
-                                                    {report.rejections.into_iter().map(|r| {
-                                                        let code = r.code;
-                                                        let lines = if r.first_line == r.last_line { r.first_line.to_string() } else { format!("{}–{}", r.first_line, r.last_line) };
-                                                        view! {
-                                                            <tr data-code=code.as_str()>
-                                                                <td>{lines}</td>
-                                                                <td>{r.reference.clone().unwrap_or_default()}</td>
-                                                                <td>{move || error_text(i18n, code)}</td>
-                                                                <td><code>{r.field.clone().unwrap_or_default()}</code></td>
-                                                            </tr>
-                                                        }
-                                                    }).collect_view()}
-                                                </tbody>
-                                            </table>
-                                        </div>
-                                    </section>
-                                })}
-                            }
-                                .into_any()
-                        }
+                                                }
+                                            }).collect_view()}
+                                        </tbody>
+                                    </table>
+                                </div>
+                            </section>
+                        })}
                     }
-                })}
-            </Transition>
+                }
+            </Loaded>
     }
 }
 

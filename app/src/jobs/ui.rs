@@ -6,7 +6,7 @@ use leptos_meta::Title;
 
 use super::api::{get_jobs, RunJob};
 use crate::auth::Role;
-use crate::components::{action_error, ErrorAlert, RoleGate};
+use crate::components::{action_error, ErrorAlert, Loaded, RoleGate};
 use crate::i18n::*;
 use crate::locale::format::short_algiers;
 
@@ -57,56 +57,51 @@ pub fn JobsPage(children: ChildrenFn) -> impl IntoView {
         <RoleGate role=Role::Admin>
             {children()}
             <ErrorAlert error=error/>
-            <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
-                {move || Suspend::new(async move {
-                    match jobs.await {
-                        Err(e) => view! { <ErrorAlert error=Signal::stored(Some(e))/> }.into_any(),
-                        Ok(list) => list.into_iter().map(|job| {
-                            let name = job.name.clone();
-                            let schedule = job.schedule.clone();
-                            view! {
-                                <section class="card job" data-job=job.name.clone()>
-                                    <h2>{let n = name.clone(); move || job_text(i18n, &n)}</h2>
-                                    <p>
-                                        {move || schedule_text(i18n, &schedule)} " · "
-                                        {t!(i18n, jobs.next_run)} " " {short_algiers(job.next_run_at)}
-                                        {job.running.then(|| view! { " · " {t!(i18n, jobs.running)} })}
-                                    </p>
-                                    <button type="button" disabled=move || run.pending().get()
-                                        on:click={let name = name.clone(); move |_| { run.dispatch(RunJob { name: name.clone() }); }}>
-                                        {t!(i18n, jobs.run_now)}
-                                    </button>
-                                    <table>
-                                        <thead>
-                                            <tr>
-                                                <th>{t!(i18n, jobs.started)}</th>
-                                                <th>{t!(i18n, jobs.trigger)}</th>
-                                                <th>{t!(i18n, jobs.duration)}</th>
-                                                <th>{t!(i18n, jobs.outcome)}</th>
-                                                <th>{t!(i18n, jobs.detail)}</th>
+            <Loaded load=move || async move { jobs.await } let:list>
+                {list.into_iter().map(|job| {
+                    let name = job.name.clone();
+                    let schedule = job.schedule.clone();
+                    view! {
+                        <section class="card job" data-job=job.name.clone()>
+                            <h2>{let n = name.clone(); move || job_text(i18n, &n)}</h2>
+                            <p>
+                                {move || schedule_text(i18n, &schedule)} " · "
+                                {t!(i18n, jobs.next_run)} " " {short_algiers(job.next_run_at)}
+                                {job.running.then(|| view! { " · " {t!(i18n, jobs.running)} })}
+                            </p>
+                            <button type="button" disabled=move || run.pending().get()
+                                on:click={let name = name.clone(); move |_| { run.dispatch(RunJob { name: name.clone() }); }}>
+                                {t!(i18n, jobs.run_now)}
+                            </button>
+                            <table>
+                                <thead>
+                                    <tr>
+                                        <th>{t!(i18n, jobs.started)}</th>
+                                        <th>{t!(i18n, jobs.trigger)}</th>
+                                        <th>{t!(i18n, jobs.duration)}</th>
+                                        <th>{t!(i18n, jobs.outcome)}</th>
+                                        <th>{t!(i18n, jobs.detail)}</th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {job.runs.into_iter().map(|r| {
+                                        let outcome = r.outcome.clone();
+                                        view! {
+                                            <tr data-outcome=r.outcome.clone()>
+                                                <td>{short_algiers(r.started_at)}</td>
+                                                <td>{r.trigger.clone()}</td>
+                                                <td>{r.duration_ms.map(|ms| format!("{ms} ms")).unwrap_or_default()}</td>
+                                                <td>{move || outcome_text(i18n, &outcome)}</td>
+                                                <td><code dir="ltr">{r.detail.to_string()}</code></td>
                                             </tr>
-                                        </thead>
-                                        <tbody>
-                                            {job.runs.into_iter().map(|r| {
-                                                let outcome = r.outcome.clone();
-                                                view! {
-                                                    <tr data-outcome=r.outcome.clone()>
-                                                        <td>{short_algiers(r.started_at)}</td>
-                                                        <td>{r.trigger.clone()}</td>
-                                                        <td>{r.duration_ms.map(|ms| format!("{ms} ms")).unwrap_or_default()}</td>
-                                                        <td>{move || outcome_text(i18n, &outcome)}</td>
-                                                        <td><code dir="ltr">{r.detail.to_string()}</code></td>
-                                                    </tr>
-                                                }
-                                            }).collect_view()}
-                                        </tbody>
-                                    </table>
-                                </section>
-                            }
-                        }).collect_view().into_any(),
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </section>
                     }
-                })}
-            </Transition>
+                }).collect_view()}
+            </Loaded>
         </RoleGate>
     }
 }

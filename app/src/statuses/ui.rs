@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use super::api::{get_status_config, DeleteStatus, SaveExits, SaveStatus};
 use super::{StatusCategory, StatusConfig, StatusDef, StatusFlags, StatusLabels};
 use crate::auth::Role;
-use crate::components::{action_error, role_text, ErrorAlert, RoleGate};
+use crate::components::{action_error, role_text, ErrorAlert, Field, Loaded, RoleGate};
 use crate::i18n::*;
 use crate::locale::UiLocale;
 
@@ -76,52 +76,46 @@ fn StatusEditor() -> impl IntoView {
         <h1>{t!(i18n, statuses.title)}</h1>
         <p class="muted">{t!(i18n, statuses.intro)}</p>
         <ErrorAlert error=error/>
-        <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
-            {move || Suspend::new(async move {
-                match config.await {
-                    Err(e) => view! { <ErrorAlert error=Signal::stored(Some(e))/> }.into_any(),
-                    Ok(config) => {
-                        let stored = StoredValue::new(config.clone());
-                        view! {
-                            <section class="card">
-                                <div class="toolbar">
-                                    <span></span>
-                                    <button type="button" class="primary" data-testid="new-status" on:click=new_status>
-                                        {t!(i18n, statuses.create)}
-                                    </button>
-                                </div>
-                                <div class="table-wrap">
-                                    <table data-testid="statuses-table">
-                                        <thead>
-                                            <tr>
-                                                <th>{t!(i18n, statuses.code)}</th>
-                                                <th>{t!(i18n, statuses.label_fr)}</th>
-                                                <th>{t!(i18n, statuses.label_ar)}</th>
-                                                <th>{t!(i18n, statuses.label_ar_dz)}</th>
-                                                <th>{t!(i18n, statuses.category)}</th>
-                                                <th>{t!(i18n, statuses.meaning)}</th>
-                                                <th>{t!(i18n, statuses.order)}</th>
-                                                <th></th>
-                                            </tr>
-                                        </thead>
-                                        <tbody>
-                                            {config.statuses.iter().cloned().map(|s| view! {
-                                                <StatusRow status=s config=stored editing=editing delete=delete/>
-                                            }).collect_view()}
-                                        </tbody>
-                                    </table>
-                                </div>
-                            </section>
-                            {move || editing.get().map(|(status, create)| view! {
-                                <StatusForm status=status create=create save=save editing=editing/>
-                            })}
-                            <TransitionMatrix config=stored exits=exits/>
-                        }
-                            .into_any()
-                    }
+        <Loaded load=move || async move { config.await } let:config>
+            {
+                let stored = StoredValue::new(config.clone());
+                view! {
+                    <section class="card">
+                        <div class="toolbar">
+                            <span></span>
+                            <button type="button" class="primary" data-testid="new-status" on:click=new_status>
+                                {t!(i18n, statuses.create)}
+                            </button>
+                        </div>
+                        <div class="table-wrap">
+                            <table data-testid="statuses-table">
+                                <thead>
+                                    <tr>
+                                        <th>{t!(i18n, statuses.code)}</th>
+                                        <th>{t!(i18n, statuses.label_fr)}</th>
+                                        <th>{t!(i18n, statuses.label_ar)}</th>
+                                        <th>{t!(i18n, statuses.label_ar_dz)}</th>
+                                        <th>{t!(i18n, statuses.category)}</th>
+                                        <th>{t!(i18n, statuses.meaning)}</th>
+                                        <th>{t!(i18n, statuses.order)}</th>
+                                        <th></th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {config.statuses.iter().cloned().map(|s| view! {
+                                        <StatusRow status=s config=stored editing=editing delete=delete/>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                    </section>
+                    {move || editing.get().map(|(status, create)| view! {
+                        <StatusForm status=status create=create save=save editing=editing/>
+                    })}
+                    <TransitionMatrix config=stored exits=exits/>
                 }
-            })}
-        </Transition>
+            }
+        </Loaded>
     }
 }
 
@@ -215,32 +209,26 @@ fn StatusForm(
         save.dispatch(SaveStatus { status: draft.get_untracked(), create });
     };
     view! {
-        <section class="card" data-testid="status-form">
-            <h2>{if create { t_string!(i18n, statuses.create).to_string() } else { t_string!(i18n, statuses.edit).to_string() }}</h2>
+        <section class="card" data-testid="status-form" aria-labelledby="status-form-title">
+            <h2 id="status-form-title">{if create { t_string!(i18n, statuses.create).to_string() } else { t_string!(i18n, statuses.edit).to_string() }}</h2>
             <form on:submit=submit>
                 <div class="create-grid">
-                    <div class="field">
-                        <label for="status-code">{t!(i18n, statuses.code)}</label>
+                    <Field for_id="status-code" label=move || t!(i18n, statuses.code)>
                         <input id="status-code" dir="ltr" required=true readonly=!create prop:value=code on:input=on_code/>
-                    </div>
-                    <div class="field">
-                        <label for="status-fr">{t!(i18n, statuses.label_fr)}</label>
+                    </Field>
+                    <Field for_id="status-fr" label=move || t!(i18n, statuses.label_fr)>
                         <input id="status-fr" required=true prop:value=fr on:input=on_fr/>
-                    </div>
-                    <div class="field">
-                        <label for="status-ar">{t!(i18n, statuses.label_ar)}</label>
+                    </Field>
+                    <Field for_id="status-ar" label=move || t!(i18n, statuses.label_ar)>
                         <input id="status-ar" dir="rtl" lang="ar" required=true prop:value=ar on:input=on_ar/>
-                    </div>
-                    <div class="field">
-                        <label for="status-ar-dz">{t!(i18n, statuses.label_ar_dz)}</label>
+                    </Field>
+                    <Field for_id="status-ar-dz" label=move || t!(i18n, statuses.label_ar_dz)>
                         <input id="status-ar-dz" dir="rtl" lang="ar-DZ" required=true prop:value=dz on:input=on_dz/>
-                    </div>
-                    <div class="field">
-                        <label for="status-color">{t!(i18n, statuses.color)}</label>
+                    </Field>
+                    <Field for_id="status-color" label=move || t!(i18n, statuses.color)>
                         <input id="status-color" type="color" prop:value=color on:input=on_color/>
-                    </div>
-                    <div class="field">
-                        <label for="status-category">{t!(i18n, statuses.category)}</label>
+                    </Field>
+                    <Field for_id="status-category" label=move || t!(i18n, statuses.category)>
                         <select id="status-category" on:change=move |ev| {
                             let value = event_target_value(&ev);
                             if let Some((c, _)) = CATEGORIES.iter().find(|(_, s)| *s == value) {
@@ -251,12 +239,11 @@ fn StatusForm(
                                 <option value=value selected=move || draft.with(|d| d.category == c)>{move || category_text(i18n, c)}</option>
                             }).collect_view()}
                         </select>
-                    </div>
-                    <div class="field">
-                        <label for="status-order">{t!(i18n, statuses.order)}</label>
+                    </Field>
+                    <Field for_id="status-order" label=move || t!(i18n, statuses.order)>
                         <input id="status-order" type="number" prop:value=move || draft.with(|d| d.sort_order.to_string())
                             on:input=move |ev| if let Ok(n) = event_target_value(&ev).parse() { draft.update(|d| d.sort_order = n) }/>
-                    </div>
+                    </Field>
                 </div>
                 <fieldset class="checks">
                     <legend>{t!(i18n, statuses.meaning)}</legend>

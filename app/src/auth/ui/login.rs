@@ -5,7 +5,7 @@ use leptos_router::components::Redirect;
 
 use crate::auth::api::Login;
 use crate::components::session::Me;
-use crate::components::{action_error, error_from_query, ErrorAlert, LocaleSwitcher};
+use crate::components::{action_error, error_from_query, ErrorAlert, Field, LocaleSwitcher};
 use crate::i18n::*;
 
 #[component]
@@ -34,12 +34,10 @@ pub fn LoginPage() -> impl IntoView {
                 <p class="subtitle">{t!(i18n, login.subtitle)}</p>
                 <ErrorAlert error=error/>
                 <ActionForm action=login>
-                    <div class="field">
-                        <label for="login-email">{t!(i18n, login.email)}</label>
+                    <Field for_id="login-email" label=move || t!(i18n, login.email)>
                         <input id="login-email" type="email" name="email" autocomplete="username" required/>
-                    </div>
-                    <div class="field">
-                        <label for="login-password">{t!(i18n, login.password)}</label>
+                    </Field>
+                    <Field for_id="login-password" label=move || t!(i18n, login.password)>
                         <div class="password-row">
                             <input
                                 id="login-password"
@@ -62,7 +60,7 @@ pub fn LoginPage() -> impl IntoView {
                                 }}
                             </button>
                         </div>
-                    </div>
+                    </Field>
                     <button type="submit" class="primary" disabled=move || login.pending().get()>
                         {t!(i18n, login.submit)}
                     </button>

@@ -5,7 +5,7 @@ use leptos_meta::Title;
 use crate::auth::api::{list_users, ChangeRole, CreateUser, SetActive};
 use crate::auth::{Role, UserSummary};
 use crate::components::session::use_current_user;
-use crate::components::{action_error, error_from_query, role_text, ErrorAlert, RoleGate};
+use crate::components::{action_error, error_from_query, role_text, ErrorAlert, Field, Loaded, RoleGate};
 use crate::i18n::*;
 use crate::locale::UiLocale;
 
@@ -45,71 +45,64 @@ fn UsersAdmin() -> impl IntoView {
         <h1>{t!(i18n, users.title)}</h1>
         <section class="card">
             <div class="toolbar">
-                <div class="field">
-                    <label for="users-filter">{t!(i18n, users.filter)}</label>
+                <Field for_id="users-filter" label=move || t!(i18n, users.filter)>
                     <input
                         id="users-filter"
                         type="search"
                         prop:value=filter
                         on:input=move |ev| set_filter.set(event_target_value(&ev))
                     />
-                </div>
+                </Field>
             </div>
             <ErrorAlert error=change_error/>
-            <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
-                {move || Suspend::new(async move {
-                    match users.await {
-                        Err(e) => view! { <ErrorAlert error=Signal::stored(Some(e))/> }.into_any(),
-                        Ok(list) => {
-                            let list = StoredValue::new(list);
-                            let visible = move || {
-                                let needle = filter.get().to_lowercase();
-                                list.with_value(|l| {
-                                    l.iter()
-                                        .filter(|u| {
-                                            needle.is_empty()
-                                                || u.name.to_lowercase().contains(&needle)
-                                                || u.email.contains(&needle)
-                                        })
-                                        .cloned()
-                                        .collect::<Vec<_>>()
+            <Loaded load=move || async move { users.await } let:list>
+                {
+                    let list = StoredValue::new(list);
+                    let visible = move || {
+                        let needle = filter.get().to_lowercase();
+                        list.with_value(|l| {
+                            l.iter()
+                                .filter(|u| {
+                                    needle.is_empty()
+                                        || u.name.to_lowercase().contains(&needle)
+                                        || u.email.contains(&needle)
                                 })
-                            };
-                            let count = move || visible().len();
-                            view! {
-                                <p class="muted" data-testid="users-count">
-                                    {t!(i18n, users.count, count = count)}
-                                </p>
-                                <div class="table-wrap">
-                                    <table>
-                                        <thead>
-                                            <tr>
-                                                <th>{t!(i18n, users.name)}</th>
-                                                <th>{t!(i18n, users.email)}</th>
-                                                <th>{t!(i18n, users.role)}</th>
-                                                <th>{t!(i18n, users.locale)}</th>
-                                                <th>{t!(i18n, users.status)}</th>
-                                                <th>{t!(i18n, users.actions)}</th>
-                                            </tr>
-                                        </thead>
-                                        <tbody>
-                                            <For each=visible key=|u| (u.id, u.role, u.active) let:user>
-                                                <UserRow
-                                                    user=user
-                                                    me_id=me_id.get_untracked().map(|m| m.id)
-                                                    change_role=change_role
-                                                    set_active=set_active
-                                                />
-                                            </For>
-                                        </tbody>
-                                    </table>
-                                </div>
-                            }
-                                .into_any()
-                        }
+                                .cloned()
+                                .collect::<Vec<_>>()
+                        })
+                    };
+                    let count = move || visible().len();
+                    view! {
+                        <p class="muted" data-testid="users-count">
+                            {t!(i18n, users.count, count = count)}
+                        </p>
+                        <div class="table-wrap">
+                            <table>
+                                <thead>
+                                    <tr>
+                                        <th>{t!(i18n, users.name)}</th>
+                                        <th>{t!(i18n, users.email)}</th>
+                                        <th>{t!(i18n, users.role)}</th>
+                                        <th>{t!(i18n, users.locale)}</th>
+                                        <th>{t!(i18n, users.status)}</th>
+                                        <th>{t!(i18n, users.actions)}</th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    <For each=visible key=|u| (u.id, u.role, u.active) let:user>
+                                        <UserRow
+                                            user=user
+                                            me_id=me_id.get_untracked().map(|m| m.id)
+                                            change_role=change_role
+                                            set_active=set_active
+                                        />
+                                    </For>
+                                </tbody>
+                            </table>
+                        </div>
                     }
-                })}
-            </Transition>
+                }
+            </Loaded>
         </section>
         <section class="card">
             <h2>{t!(i18n, users.create_title)}</h2>
@@ -119,16 +112,13 @@ fn UsersAdmin() -> impl IntoView {
             </Show>
             <ActionForm action=create>
                 <div class="create-grid">
-                    <div class="field">
-                        <label for="new-name">{t!(i18n, users.name)}</label>
+                    <Field for_id="new-name" label=move || t!(i18n, users.name)>
                         <input id="new-name" name="name" required/>
-                    </div>
-                    <div class="field">
-                        <label for="new-email">{t!(i18n, users.email)}</label>
+                    </Field>
+                    <Field for_id="new-email" label=move || t!(i18n, users.email)>
                         <input id="new-email" name="email" type="email" required/>
-                    </div>
-                    <div class="field">
-                        <label for="new-role">{t!(i18n, users.role)}</label>
+                    </Field>
+                    <Field for_id="new-role" label=move || t!(i18n, users.role)>
                         <select id="new-role" name="role">
                             {Role::ALL
                                 .into_iter()
@@ -136,20 +126,18 @@ fn UsersAdmin() -> impl IntoView {
                                 .map(|r| view! { <option value=r.as_str()>{move || role_text(i18n, r)}</option> })
                                 .collect_view()}
                         </select>
-                    </div>
-                    <div class="field">
-                        <label for="new-locale">{t!(i18n, users.locale)}</label>
+                    </Field>
+                    <Field for_id="new-locale" label=move || t!(i18n, users.locale)>
                         <select id="new-locale" name="locale">
                             {UiLocale::ALL
                                 .into_iter()
                                 .map(|l| view! { <option value=l.tag()>{l.native_name()}</option> })
                                 .collect_view()}
                         </select>
-                    </div>
-                    <div class="field">
-                        <label for="new-password">{t!(i18n, users.password)}</label>
+                    </Field>
+                    <Field for_id="new-password" label=move || t!(i18n, users.password)>
                         <input id="new-password" name="password" type="password" autocomplete="new-password" required minlength="10"/>
-                    </div>
+                    </Field>
                     <div class="field">
                         <button type="submit" class="primary" disabled=move || create.pending().get()>
                             {t!(i18n, users.create)}
