@@ -68,3 +68,17 @@ export async function orderFor(admin: import("@playwright/test").APIRequestConte
   expect(assigned.status()).toBe(200);
   return { id: order.id as number, number: order.number as string, name };
 }
+
+function escapeRegExp(text: string) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** The agent's queue row of an order: a button named by the order number first. */
+export function queueRow(page: Page, number: string) {
+  return page.getByRole("button", { name: new RegExp(`^${escapeRegExp(number)}(?!\\d)`) });
+}
+
+/** The order panel, an article named by its heading ("Commande <number> <status>"). */
+export function orderPanel(page: Page, number: string) {
+  return page.getByRole("article", { name: new RegExp(`${escapeRegExp(number)}(?!\\d)`) });
+}
