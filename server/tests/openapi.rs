@@ -54,4 +54,22 @@ async fn the_document_describes_every_endpoint(pool: PgPool) {
         schemas["ErrorCode"]["enum"].as_array().unwrap().iter().map(|c| c.as_str().unwrap()).collect();
     assert!(codes.contains(&"transition_not_allowed") && codes.contains(&"reference_reused"));
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+
+    // The shared error responses (rest::responses) reach every operation that needs a login,
+    // each with the AppError body.
+    let open = ["/health", "/ready", "/api/openapi.json", "/api/auth/login", "/api/auth/logout"];
+    for (path, item) in paths.iter().filter(|(p, _)| !open.contains(&p.as_str())) {
+        for (method, operation) in item.as_object().unwrap() {
+            let unauthenticated = &operation["responses"]["401"];
+            assert_eq!(
+                unauthenticated["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/AppError",
+                "{method} {path} documents its 401"
+            );
+        }
+    }
+    let attempt = &paths["/api/customer-service/orders/{orderId}/confirm-attempt"]["post"]["responses"];
+    for status in ["201", "401", "403", "404", "409", "422"] {
+        assert!(attempt.get(status).is_some(), "confirm-attempt documents {status}");
+    }
+    assert_eq!(attempt["403"]["description"], "Role not allowed");
 }

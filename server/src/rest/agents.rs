@@ -12,10 +12,23 @@ use app::agents::{
 use app::error::AppError;
 
 use super::caller::Caller;
+use super::responses::{Denied, Invalid, NotFound, Unauthenticated};
 use super::{ApiJson, ApiPath, ApiQuery};
 use crate::state::AppState;
 
-#[utoipa::path(post, path = "/api/customer-service/orders/auto-assign", tag = "routing", responses((status = 200, description = "What the run assigned, to whom and why; why the others wait", body = AutoAssignReport), (status = 401, description = "Not logged in or bad token", body = AppError), (status = 403, description = "Role not allowed", body = AppError)))]
+#[utoipa::path(
+    post,
+    path = "/api/customer-service/orders/auto-assign",
+    tag = "routing",
+    responses(
+        (
+            status = 200,
+            description = "What the run assigned, to whom and why; why the others wait",
+            body = AutoAssignReport,
+        ),
+        Denied,
+    ),
+)]
 pub async fn auto_assign(State(state): State<AppState>, caller: Caller) -> Result<Json<AutoAssignReport>, AppError> {
     Ok(Json(service::auto_assign_by(&state.pool, &caller.0).await?))
 }
@@ -41,7 +54,17 @@ impl Period {
     }
 }
 
-#[utoipa::path(get, path = "/api/customer-service/agents/performance", tag = "agents", params(Period), responses((status = 200, description = "Every agent's figures over the period, ranked", body = Vec<AgentPerformance>), (status = 401, description = "Not logged in or bad token", body = AppError), (status = 403, description = "Role not allowed", body = AppError), (status = 422, description = "Bad period", body = AppError)))]
+#[utoipa::path(
+    get,
+    path = "/api/customer-service/agents/performance",
+    tag = "agents",
+    params(Period),
+    responses(
+        (status = 200, description = "Every agent's figures over the period, ranked", body = Vec<AgentPerformance>),
+        (status = 422, description = "Bad period", body = AppError),
+        Denied,
+    ),
+)]
 pub async fn performance(
     State(state): State<AppState>,
     caller: Caller,
@@ -51,7 +74,17 @@ pub async fn performance(
     Ok(Json(service::performance(&state.pool, &caller.0, from, to).await?))
 }
 
-#[utoipa::path(get, path = "/api/customer-service/agents/{agentId}/attempts", tag = "agents", params(("agentId" = i64, Path), Period), responses((status = 200, description = "The attempts behind the agent's figures", body = Vec<AgentAttempt>), (status = 401, description = "Not logged in or bad token", body = AppError), (status = 403, description = "Role not allowed", body = AppError), (status = 422, description = "Bad period", body = AppError)))]
+#[utoipa::path(
+    get,
+    path = "/api/customer-service/agents/{agentId}/attempts",
+    tag = "agents",
+    params(("agentId" = i64, Path), Period),
+    responses(
+        (status = 200, description = "The attempts behind the agent's figures", body = Vec<AgentAttempt>),
+        (status = 422, description = "Bad period", body = AppError),
+        Denied,
+    ),
+)]
 pub async fn attempts(
     State(state): State<AppState>,
     caller: Caller,
@@ -62,12 +95,31 @@ pub async fn attempts(
     Ok(Json(service::agent_attempts(&state.pool, &caller.0, agent_id, from, to).await?))
 }
 
-#[utoipa::path(get, path = "/api/customer-service/agents", tag = "agents", responses((status = 200, description = "Every agent's profile (the brief's agentInfo)", body = Vec<AgentProfile>), (status = 401, description = "Not logged in or bad token", body = AppError), (status = 403, description = "Role not allowed", body = AppError)))]
+#[utoipa::path(
+    get,
+    path = "/api/customer-service/agents",
+    tag = "agents",
+    responses(
+        (status = 200, description = "Every agent's profile (the brief's agentInfo)", body = Vec<AgentProfile>),
+        Denied,
+    ),
+)]
 pub async fn list(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<AgentProfile>>, AppError> {
     Ok(Json(service::profiles(&state.pool, &caller.0, None).await?))
 }
 
-#[utoipa::path(get, path = "/api/customer-service/agents/{agentId}", tag = "agents", params(("agentId" = i64, Path)), responses((status = 200, body = AgentProfile), (status = 401, description = "Not logged in or bad token", body = AppError), (status = 403, description = "Another agent's profile", body = AppError), (status = 404, body = AppError)))]
+#[utoipa::path(
+    get,
+    path = "/api/customer-service/agents/{agentId}",
+    tag = "agents",
+    params(("agentId" = i64, Path)),
+    responses(
+        (status = 200, body = AgentProfile),
+        (status = 403, description = "Another agent's profile", body = AppError),
+        Unauthenticated,
+        NotFound,
+    ),
+)]
 pub async fn get(
     State(state): State<AppState>,
     caller: Caller,
@@ -76,7 +128,14 @@ pub async fn get(
     Ok(Json(service::profile(&state.pool, &caller.0, agent_id).await?))
 }
 
-#[utoipa::path(put, path = "/api/customer-service/agents/{agentId}", tag = "agents", params(("agentId" = i64, Path)), request_body = ProfileInput, responses((status = 200, body = AgentProfile), (status = 401, description = "Not logged in or bad token", body = AppError), (status = 403, description = "Role not allowed", body = AppError), (status = 404, body = AppError), (status = 422, description = "Invalid input (code and field)", body = AppError)))]
+#[utoipa::path(
+    put,
+    path = "/api/customer-service/agents/{agentId}",
+    tag = "agents",
+    params(("agentId" = i64, Path)),
+    request_body = ProfileInput,
+    responses((status = 200, body = AgentProfile), Denied, NotFound, Invalid),
+)]
 pub async fn update(
     State(state): State<AppState>,
     caller: Caller,
@@ -100,7 +159,20 @@ pub struct PresenceChange {
     returned_orders: Vec<i64>,
 }
 
-#[utoipa::path(put, path = "/api/customer-service/agents/{agentId}/presence", tag = "agents", params(("agentId" = i64, Path)), request_body = PresenceInput, responses((status = 200, body = PresenceChange), (status = 401, description = "Not logged in or bad token", body = AppError), (status = 403, description = "Another agent's presence (agents)", body = AppError), (status = 404, body = AppError), (status = 422, description = "Invalid input (code and field)", body = AppError)))]
+#[utoipa::path(
+    put,
+    path = "/api/customer-service/agents/{agentId}/presence",
+    tag = "agents",
+    params(("agentId" = i64, Path)),
+    request_body = PresenceInput,
+    responses(
+        (status = 200, body = PresenceChange),
+        (status = 403, description = "Another agent's presence (agents)", body = AppError),
+        Unauthenticated,
+        NotFound,
+        Invalid,
+    ),
+)]
 pub async fn presence(
     State(state): State<AppState>,
     caller: Caller,
@@ -111,12 +183,28 @@ pub async fn presence(
     Ok(Json(PresenceChange { returned_orders }))
 }
 
-#[utoipa::path(get, path = "/api/customer-service/routing/settings", tag = "routing", responses((status = 200, body = RoutingSettings), (status = 401, description = "Not logged in or bad token", body = AppError), (status = 403, description = "Role not allowed", body = AppError)))]
+#[utoipa::path(
+    get,
+    path = "/api/customer-service/routing/settings",
+    tag = "routing",
+    responses((status = 200, body = RoutingSettings), Denied),
+)]
 pub async fn settings(State(state): State<AppState>, caller: Caller) -> Result<Json<RoutingSettings>, AppError> {
     Ok(Json(service::settings(&state.pool, &caller.0).await?))
 }
 
-#[utoipa::path(put, path = "/api/customer-service/routing/settings", tag = "routing", request_body = RoutingSettings, responses((status = 200, body = RoutingSettings), (status = 401, description = "Not logged in or bad token", body = AppError), (status = 403, description = "Admins only", body = AppError), (status = 422, description = "Invalid input (code and field)", body = AppError)))]
+#[utoipa::path(
+    put,
+    path = "/api/customer-service/routing/settings",
+    tag = "routing",
+    request_body = RoutingSettings,
+    responses(
+        (status = 200, body = RoutingSettings),
+        (status = 403, description = "Admins only", body = AppError),
+        Unauthenticated,
+        Invalid,
+    ),
+)]
 pub async fn update_settings(
     State(state): State<AppState>,
     caller: Caller,

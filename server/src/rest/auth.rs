@@ -20,7 +20,13 @@ pub struct LoginBody {
     password: String,
 }
 
-#[utoipa::path(post, path = "/api/auth/login", tag = "auth", request_body = LoginBody, responses((status = 200, body = CurrentUser), (status = 401, body = AppError), (status = 429, body = AppError)))]
+#[utoipa::path(
+    post,
+    path = "/api/auth/login",
+    tag = "auth",
+    request_body = LoginBody,
+    responses((status = 200, body = CurrentUser), (status = 401, body = AppError), (status = 429, body = AppError)),
+)]
 pub async fn login(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -39,7 +45,12 @@ pub async fn logout(session: Session) -> Result<Json<serde_json::Value>, AppErro
     Ok(Json(serde_json::json!({ "status": "logged_out" })))
 }
 
-#[utoipa::path(get, path = "/api/auth/me", tag = "auth", responses((status = 200, body = CurrentUser), (status = 401, body = AppError)))]
+#[utoipa::path(
+    get,
+    path = "/api/auth/me",
+    tag = "auth",
+    responses((status = 200, body = CurrentUser), (status = 401, body = AppError)),
+)]
 pub async fn me(State(state): State<AppState>, session: Session) -> Result<Json<CurrentUser>, AppError> {
     service::current_user(&state.pool, &session).await?.map(Json).ok_or(AppError::new(ErrorCode::Unauthenticated))
 }

@@ -10,10 +10,17 @@ use app::customers::{CustomerCard, CustomerFlag, CustomerNote, OverrideInput};
 use app::error::AppError;
 
 use super::caller::Caller;
+use super::responses::{Denied, Invalid, NotFound, Unauthenticated};
 use super::{ApiJson, ApiPath};
 use crate::state::AppState;
 
-#[utoipa::path(get, path = "/api/customer-service/customers/{customerId}", tag = "customers", params(("customerId" = i64, Path)), responses((status = 200, body = CustomerCard), (status = 401, description = "Not logged in or bad token", body = AppError), (status = 403, description = "Role not allowed", body = AppError), (status = 404, body = AppError)))]
+#[utoipa::path(
+    get,
+    path = "/api/customer-service/customers/{customerId}",
+    tag = "customers",
+    params(("customerId" = i64, Path)),
+    responses((status = 200, body = CustomerCard), Denied, NotFound),
+)]
 pub async fn card(
     State(state): State<AppState>,
     caller: Caller,
@@ -29,7 +36,14 @@ pub struct FlagBody {
     reason: String,
 }
 
-#[utoipa::path(post, path = "/api/customer-service/customers/{customerId}/flags", tag = "customers", params(("customerId" = i64, Path)), request_body = FlagBody, responses((status = 201, body = CustomerFlag), (status = 401, description = "Not logged in or bad token", body = AppError), (status = 403, description = "Role not allowed", body = AppError), (status = 404, body = AppError), (status = 422, description = "Invalid input (code and field)", body = AppError)))]
+#[utoipa::path(
+    post,
+    path = "/api/customer-service/customers/{customerId}/flags",
+    tag = "customers",
+    params(("customerId" = i64, Path)),
+    request_body = FlagBody,
+    responses((status = 201, body = CustomerFlag), Denied, NotFound, Invalid),
+)]
 pub async fn add_flag(
     State(state): State<AppState>,
     caller: Caller,
@@ -45,7 +59,14 @@ pub struct NoteBody {
     content: String,
 }
 
-#[utoipa::path(post, path = "/api/customer-service/customers/{customerId}/notes", tag = "customers", params(("customerId" = i64, Path)), request_body = NoteBody, responses((status = 201, body = CustomerNote), (status = 401, description = "Not logged in or bad token", body = AppError), (status = 403, description = "Role not allowed", body = AppError), (status = 404, body = AppError), (status = 422, description = "Invalid input (code and field)", body = AppError)))]
+#[utoipa::path(
+    post,
+    path = "/api/customer-service/customers/{customerId}/notes",
+    tag = "customers",
+    params(("customerId" = i64, Path)),
+    request_body = NoteBody,
+    responses((status = 201, body = CustomerNote), Denied, NotFound, Invalid),
+)]
 pub async fn add_note(
     State(state): State<AppState>,
     caller: Caller,
@@ -56,7 +77,19 @@ pub async fn add_note(
     Ok((StatusCode::CREATED, Json(note)))
 }
 
-#[utoipa::path(post, path = "/api/customer-service/customers/{customerId}/classification", tag = "customers", params(("customerId" = i64, Path)), request_body = OverrideInput, responses((status = 200, description = "The card with the override (class null lifts it)", body = CustomerCard), (status = 401, description = "Not logged in or bad token", body = AppError), (status = 403, description = "Role not allowed", body = AppError), (status = 404, body = AppError), (status = 422, description = "Invalid input (code and field)", body = AppError)))]
+#[utoipa::path(
+    post,
+    path = "/api/customer-service/customers/{customerId}/classification",
+    tag = "customers",
+    params(("customerId" = i64, Path)),
+    request_body = OverrideInput,
+    responses(
+        (status = 200, description = "The card with the override (class null lifts it)", body = CustomerCard),
+        Denied,
+        NotFound,
+        Invalid,
+    ),
+)]
 pub async fn override_class(
     State(state): State<AppState>,
     caller: Caller,
@@ -73,18 +106,39 @@ pub struct ClassCount {
     customers: i64,
 }
 
-#[utoipa::path(get, path = "/api/customer-service/classification/distribution", tag = "customers", responses((status = 200, description = "Customers per (effective) class", body = Vec<ClassCount>), (status = 401, description = "Not logged in or bad token", body = AppError), (status = 403, description = "Role not allowed", body = AppError)))]
+#[utoipa::path(
+    get,
+    path = "/api/customer-service/classification/distribution",
+    tag = "customers",
+    responses((status = 200, description = "Customers per (effective) class", body = Vec<ClassCount>), Denied),
+)]
 pub async fn distribution(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<ClassCount>>, AppError> {
     let rows = service::class_distribution(&state.pool, &caller.0).await?;
     Ok(Json(rows.into_iter().map(|(class, customers)| ClassCount { class, customers }).collect()))
 }
 
-#[utoipa::path(get, path = "/api/customer-service/classification/settings", tag = "customers", responses((status = 200, body = ClassificationSettings), (status = 401, description = "Not logged in or bad token", body = AppError), (status = 403, description = "Role not allowed", body = AppError)))]
+#[utoipa::path(
+    get,
+    path = "/api/customer-service/classification/settings",
+    tag = "customers",
+    responses((status = 200, body = ClassificationSettings), Denied),
+)]
 pub async fn settings(State(state): State<AppState>, caller: Caller) -> Result<Json<ClassificationSettings>, AppError> {
     Ok(Json(service::classification_settings(&state.pool, &caller.0).await?))
 }
 
-#[utoipa::path(put, path = "/api/customer-service/classification/settings", tag = "customers", request_body = ClassificationSettings, responses((status = 200, body = ClassificationSettings), (status = 401, description = "Not logged in or bad token", body = AppError), (status = 403, description = "Admins only", body = AppError), (status = 422, description = "Invalid input (code and field)", body = AppError)))]
+#[utoipa::path(
+    put,
+    path = "/api/customer-service/classification/settings",
+    tag = "customers",
+    request_body = ClassificationSettings,
+    responses(
+        (status = 200, body = ClassificationSettings),
+        (status = 403, description = "Admins only", body = AppError),
+        Unauthenticated,
+        Invalid,
+    ),
+)]
 pub async fn update_settings(
     State(state): State<AppState>,
     caller: Caller,

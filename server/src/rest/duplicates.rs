@@ -8,10 +8,25 @@ use app::duplicates::{service, Accuracy, Decision, DetectReport, DetectRequest, 
 use app::error::AppError;
 
 use super::caller::Caller;
+use super::responses::Denied;
 use super::{ApiJson, ApiPath};
 use crate::state::AppState;
 
-#[utoipa::path(post, path = "/api/customer-service/orders/detect-duplicates", tag = "duplicates", request_body = DetectRequest, responses((status = 200, description = "Pairs with their scores and evidence; flagged ones are stored for review", body = DetectReport), (status = 401, description = "Not logged in or bad token", body = AppError), (status = 403, description = "Role not allowed", body = AppError), (status = 422, description = "Bad window", body = AppError)))]
+#[utoipa::path(
+    post,
+    path = "/api/customer-service/orders/detect-duplicates",
+    tag = "duplicates",
+    request_body = DetectRequest,
+    responses(
+        (
+            status = 200,
+            description = "Pairs with their scores and evidence; flagged ones are stored for review",
+            body = DetectReport,
+        ),
+        (status = 422, description = "Bad window", body = AppError),
+        Denied,
+    ),
+)]
 pub async fn detect(
     State(state): State<AppState>,
     caller: Caller,
@@ -20,7 +35,12 @@ pub async fn detect(
     Ok(Json(service::detect(&state.pool, &caller.0, &request).await?))
 }
 
-#[utoipa::path(get, path = "/api/customer-service/duplicates", tag = "duplicates", responses((status = 200, description = "Open pairs, most confident first", body = Vec<DuplicatePair>), (status = 401, description = "Not logged in or bad token", body = AppError), (status = 403, description = "Role not allowed", body = AppError)))]
+#[utoipa::path(
+    get,
+    path = "/api/customer-service/duplicates",
+    tag = "duplicates",
+    responses((status = 200, description = "Open pairs, most confident first", body = Vec<DuplicatePair>), Denied),
+)]
 pub async fn queue(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<DuplicatePair>>, AppError> {
     Ok(Json(service::review_queue(&state.pool, &caller.0, None).await?))
 }
@@ -30,7 +50,18 @@ pub struct DecisionBody {
     decision: Decision,
 }
 
-#[utoipa::path(post, path = "/api/customer-service/duplicates/{pairId}/decision", tag = "duplicates", params(("pairId" = i64, Path)), request_body = DecisionBody, responses((status = 204, description = "Decided"), (status = 401, description = "Not logged in or bad token", body = AppError), (status = 403, description = "Role not allowed", body = AppError), (status = 409, description = "Already decided", body = AppError)))]
+#[utoipa::path(
+    post,
+    path = "/api/customer-service/duplicates/{pairId}/decision",
+    tag = "duplicates",
+    params(("pairId" = i64, Path)),
+    request_body = DecisionBody,
+    responses(
+        (status = 204, description = "Decided"),
+        (status = 409, description = "Already decided", body = AppError),
+        Denied,
+    ),
+)]
 pub async fn decide(
     State(state): State<AppState>,
     caller: Caller,
@@ -41,7 +72,19 @@ pub async fn decide(
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(get, path = "/api/customer-service/duplicates/accuracy", tag = "duplicates", responses((status = 200, description = "Precision of the flags from the decisions, and misses found later", body = Accuracy), (status = 401, description = "Not logged in or bad token", body = AppError), (status = 403, description = "Role not allowed", body = AppError)))]
+#[utoipa::path(
+    get,
+    path = "/api/customer-service/duplicates/accuracy",
+    tag = "duplicates",
+    responses(
+        (
+            status = 200,
+            description = "Precision of the flags from the decisions, and misses found later",
+            body = Accuracy,
+        ),
+        Denied,
+    ),
+)]
 pub async fn accuracy(State(state): State<AppState>, caller: Caller) -> Result<Json<Accuracy>, AppError> {
     Ok(Json(service::accuracy(&state.pool, &caller.0).await?))
 }

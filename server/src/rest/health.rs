@@ -13,7 +13,15 @@ pub async fn health() -> Json<Value> {
     Json(json!({ "status": "ok" }))
 }
 
-#[utoipa::path(get, path = "/ready", tag = "ops", responses((status = 200, description = "The database answers"), (status = 503, description = "The database does not answer")))]
+#[utoipa::path(
+    get,
+    path = "/ready",
+    tag = "ops",
+    responses(
+        (status = 200, description = "The database answers"),
+        (status = 503, description = "The database does not answer"),
+    ),
+)]
 pub async fn ready(State(pool): State<PgPool>) -> (StatusCode, Json<Value>) {
     let ping =
         tokio::time::timeout(Duration::from_secs(2), sqlx::query_scalar!("SELECT 1 AS one").fetch_one(&pool)).await;

@@ -12,6 +12,7 @@ use app::error::{AppError, ErrorCode};
 use app::imports::{service, ImportReport};
 
 use super::caller::Caller;
+use super::responses::{Denied, Invalid, NotFound};
 use super::ApiPath;
 use crate::state::AppState;
 
@@ -27,7 +28,23 @@ fn wants_html(request: &Request) -> bool {
     request.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"))
 }
 
-#[utoipa::path(post, path = "/api/orders/import", tag = "orders", params(("name" = Option<String>, Query, description = "File name for a raw text/csv body")), request_body(content = String, content_type = "text/csv", description = "The CSV file (or multipart/form-data with a `file` field)"), responses((status = 202, description = "Import started: {\"id\": …}"), (status = 401, description = "Not logged in or bad token", body = AppError), (status = 403, description = "Role not allowed", body = AppError), (status = 422, description = "Invalid input (code and field)", body = AppError), (status = 413, body = AppError)))]
+#[utoipa::path(
+    post,
+    path = "/api/orders/import",
+    tag = "orders",
+    params(("name" = Option<String>, Query, description = "File name for a raw text/csv body")),
+    request_body(
+        content = String,
+        content_type = "text/csv",
+        description = "The CSV file (or multipart/form-data with a `file` field)",
+    ),
+    responses(
+        (status = 202, description = "Import started: {\"id\": …}"),
+        (status = 413, body = AppError),
+        Denied,
+        Invalid,
+    ),
+)]
 pub async fn upload(
     State(state): State<AppState>,
     Query(query): Query<UploadQuery>,
@@ -84,7 +101,13 @@ async fn read_file(request: Request, state: &AppState, name: Option<String>) -> 
     Err(AppError::new(ErrorCode::FileRequired))
 }
 
-#[utoipa::path(get, path = "/api/orders/import/{id}", tag = "orders", params(("id" = i64, Path)), responses((status = 200, body = ImportReport), (status = 401, description = "Not logged in or bad token", body = AppError), (status = 403, description = "Role not allowed", body = AppError), (status = 404, body = AppError)))]
+#[utoipa::path(
+    get,
+    path = "/api/orders/import/{id}",
+    tag = "orders",
+    params(("id" = i64, Path)),
+    responses((status = 200, body = ImportReport), Denied, NotFound),
+)]
 pub async fn report(
     State(state): State<AppState>,
     caller: Caller,

@@ -11,6 +11,7 @@ mod imports;
 mod jobs;
 pub mod openapi;
 mod orders;
+mod responses;
 mod statuses;
 mod tokens;
 mod users;

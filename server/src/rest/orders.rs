@@ -11,10 +11,24 @@ use app::orders::PendingFilter;
 use app::orders::{AttemptInput, IntakeResult, OrderRow, OrderView};
 
 use super::caller::Caller;
+use super::responses::{Denied, Invalid, NotFound};
 use super::{ApiJson, ApiPath, ApiQuery};
 use crate::state::AppState;
 
-#[utoipa::path(post, path = "/api/orders", tag = "orders", request_body = NewOrder, security(("bearer" = [])), responses((status = 201, description = "Created", body = IntakeResult), (status = 200, description = "Already stored under this reference", body = IntakeResult), (status = 401, description = "Not logged in or bad token", body = AppError), (status = 403, description = "Role not allowed", body = AppError), (status = 422, description = "Invalid input (code and field)", body = AppError), (status = 409, description = "The reference names a different order", body = AppError)))]
+#[utoipa::path(
+    post,
+    path = "/api/orders",
+    tag = "orders",
+    request_body = NewOrder,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Created", body = IntakeResult),
+        (status = 200, description = "Already stored under this reference", body = IntakeResult),
+        (status = 409, description = "The reference names a different order", body = AppError),
+        Denied,
+        Invalid,
+    ),
+)]
 /// `201` with the new order, or `200` with the stored one when the shop retries a reference.
 pub async fn create(
     State(state): State<AppState>,
@@ -27,7 +41,16 @@ pub async fn create(
     Ok((status, Json(result)))
 }
 
-#[utoipa::path(get, path = "/api/customer-service/orders/pending", tag = "orders", params(PendingFilter), responses((status = 200, description = "Open orders (an agent gets their own queue)", body = Vec<OrderRow>), (status = 401, description = "Not logged in or bad token", body = AppError), (status = 403, description = "Role not allowed", body = AppError)))]
+#[utoipa::path(
+    get,
+    path = "/api/customer-service/orders/pending",
+    tag = "orders",
+    params(PendingFilter),
+    responses(
+        (status = 200, description = "Open orders (an agent gets their own queue)", body = Vec<OrderRow>),
+        Denied,
+    ),
+)]
 pub async fn pending(
     State(state): State<AppState>,
     caller: Caller,
@@ -36,12 +59,23 @@ pub async fn pending(
     Ok(Json(service::pending(&state.pool, &caller.0, &filter).await?))
 }
 
-#[utoipa::path(get, path = "/api/customer-service/orders/mine", tag = "orders", responses((status = 200, body = Vec<OrderRow>), (status = 401, description = "Not logged in or bad token", body = AppError), (status = 403, description = "Role not allowed", body = AppError)))]
+#[utoipa::path(
+    get,
+    path = "/api/customer-service/orders/mine",
+    tag = "orders",
+    responses((status = 200, body = Vec<OrderRow>), Denied),
+)]
 pub async fn my_queue(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<OrderRow>>, AppError> {
     Ok(Json(service::my_queue(&state.pool, &caller.0).await?))
 }
 
-#[utoipa::path(get, path = "/api/customer-service/orders/{orderId}", tag = "orders", params(("orderId" = i64, Path)), responses((status = 200, body = OrderView), (status = 401, description = "Not logged in or bad token", body = AppError), (status = 403, description = "Role not allowed", body = AppError), (status = 404, body = AppError)))]
+#[utoipa::path(
+    get,
+    path = "/api/customer-service/orders/{orderId}",
+    tag = "orders",
+    params(("orderId" = i64, Path)),
+    responses((status = 200, body = OrderView), Denied, NotFound),
+)]
 pub async fn get(
     State(state): State<AppState>,
     caller: Caller,
@@ -50,7 +84,20 @@ pub async fn get(
     Ok(Json(service::get_order(&state.pool, &caller.0, id).await?))
 }
 
-#[utoipa::path(post, path = "/api/customer-service/orders/{orderId}/confirm-attempt", tag = "orders", params(("orderId" = i64, Path)), request_body = AttemptInput, responses((status = 201, body = OrderView), (status = 401, description = "Not logged in or bad token", body = AppError), (status = 403, description = "Role not allowed", body = AppError), (status = 404, body = AppError), (status = 409, description = "Stale version or closed order", body = AppError), (status = 422, description = "Invalid input (code and field)", body = AppError)))]
+#[utoipa::path(
+    post,
+    path = "/api/customer-service/orders/{orderId}/confirm-attempt",
+    tag = "orders",
+    params(("orderId" = i64, Path)),
+    request_body = AttemptInput,
+    responses(
+        (status = 201, body = OrderView),
+        (status = 409, description = "Stale version or closed order", body = AppError),
+        Denied,
+        NotFound,
+        Invalid,
+    ),
+)]
 pub async fn confirm_attempt(
     State(state): State<AppState>,
     caller: Caller,
@@ -84,7 +131,14 @@ pub struct Assigned {
     assigned: Vec<i64>,
 }
 
-#[utoipa::path(post, path = "/api/customer-service/orders/{orderId}/assign", tag = "orders", params(("orderId" = i64, Path)), request_body = AssignBody, responses((status = 200, body = OrderView), (status = 401, description = "Not logged in or bad token", body = AppError), (status = 403, description = "Role not allowed", body = AppError), (status = 404, body = AppError), (status = 422, description = "Invalid input (code and field)", body = AppError)))]
+#[utoipa::path(
+    post,
+    path = "/api/customer-service/orders/{orderId}/assign",
+    tag = "orders",
+    params(("orderId" = i64, Path)),
+    request_body = AssignBody,
+    responses((status = 200, body = OrderView), Denied, NotFound, Invalid),
+)]
 pub async fn assign(
     State(state): State<AppState>,
     caller: Caller,
@@ -99,7 +153,13 @@ pub async fn assign(
     Ok(Json(service::get_order(pool, &user, id).await?))
 }
 
-#[utoipa::path(post, path = "/api/customer-service/orders/assign", tag = "orders", request_body = BulkAssignBody, responses((status = 200, body = Assigned), (status = 401, description = "Not logged in or bad token", body = AppError), (status = 403, description = "Role not allowed", body = AppError), (status = 422, description = "Invalid input (code and field)", body = AppError)))]
+#[utoipa::path(
+    post,
+    path = "/api/customer-service/orders/assign",
+    tag = "orders",
+    request_body = BulkAssignBody,
+    responses((status = 200, body = Assigned), Denied, Invalid),
+)]
 pub async fn bulk_assign(
     State(state): State<AppState>,
     caller: Caller,

@@ -9,16 +9,28 @@ use app::error::AppError;
 use app::statuses::{service, StatusConfig, StatusDef};
 
 use super::caller::Caller;
+use super::responses::{Denied, Invalid, NotFound};
 use super::{ApiJson, ApiPath};
 use crate::state::AppState;
 
-#[utoipa::path(get, path = "/api/customer-service/statuses", tag = "statuses", responses((status = 200, body = StatusConfig), (status = 401, description = "Not logged in or bad token", body = AppError), (status = 403, description = "Role not allowed", body = AppError)))]
+#[utoipa::path(
+    get,
+    path = "/api/customer-service/statuses",
+    tag = "statuses",
+    responses((status = 200, body = StatusConfig), Denied),
+)]
 pub async fn config(State(state): State<AppState>, _caller: Caller) -> Result<Json<StatusConfig>, AppError> {
     let mut conn = state.pool.acquire().await?;
     Ok(Json(app::statuses::db::load_config(&mut conn).await?))
 }
 
-#[utoipa::path(post, path = "/api/customer-service/statuses", tag = "statuses", request_body = StatusDef, responses((status = 201, body = StatusConfig), (status = 401, description = "Not logged in or bad token", body = AppError), (status = 403, description = "Role not allowed", body = AppError), (status = 422, description = "Invalid input (code and field)", body = AppError), (status = 409, body = AppError)))]
+#[utoipa::path(
+    post,
+    path = "/api/customer-service/statuses",
+    tag = "statuses",
+    request_body = StatusDef,
+    responses((status = 201, body = StatusConfig), (status = 409, body = AppError), Denied, Invalid),
+)]
 pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
@@ -28,7 +40,14 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(service::save_status(&state.pool, &user, status, true).await?)))
 }
 
-#[utoipa::path(put, path = "/api/customer-service/statuses/{code}", tag = "statuses", params(("code" = String, Path)), request_body = StatusDef, responses((status = 200, body = StatusConfig), (status = 401, description = "Not logged in or bad token", body = AppError), (status = 403, description = "Role not allowed", body = AppError), (status = 404, body = AppError), (status = 422, description = "Invalid input (code and field)", body = AppError)))]
+#[utoipa::path(
+    put,
+    path = "/api/customer-service/statuses/{code}",
+    tag = "statuses",
+    params(("code" = String, Path)),
+    request_body = StatusDef,
+    responses((status = 200, body = StatusConfig), Denied, NotFound, Invalid),
+)]
 pub async fn update(
     State(state): State<AppState>,
     caller: Caller,
@@ -40,7 +59,18 @@ pub async fn update(
     Ok(Json(service::save_status(&state.pool, &user, status, false).await?))
 }
 
-#[utoipa::path(delete, path = "/api/customer-service/statuses/{code}", tag = "statuses", params(("code" = String, Path)), responses((status = 200, body = StatusConfig), (status = 401, description = "Not logged in or bad token", body = AppError), (status = 403, description = "Role not allowed", body = AppError), (status = 404, body = AppError), (status = 409, description = "In use: deactivate it instead", body = AppError)))]
+#[utoipa::path(
+    delete,
+    path = "/api/customer-service/statuses/{code}",
+    tag = "statuses",
+    params(("code" = String, Path)),
+    responses(
+        (status = 200, body = StatusConfig),
+        (status = 409, description = "In use: deactivate it instead", body = AppError),
+        Denied,
+        NotFound,
+    ),
+)]
 pub async fn delete(
     State(state): State<AppState>,
     caller: Caller,
@@ -56,7 +86,14 @@ pub struct Exit {
     role: Role,
 }
 
-#[utoipa::path(put, path = "/api/customer-service/statuses/{code}/transitions", tag = "statuses", params(("code" = String, Path)), request_body = Vec<Exit>, responses((status = 200, body = StatusConfig), (status = 401, description = "Not logged in or bad token", body = AppError), (status = 403, description = "Role not allowed", body = AppError), (status = 404, body = AppError), (status = 422, description = "Invalid input (code and field)", body = AppError)))]
+#[utoipa::path(
+    put,
+    path = "/api/customer-service/statuses/{code}/transitions",
+    tag = "statuses",
+    params(("code" = String, Path)),
+    request_body = Vec<Exit>,
+    responses((status = 200, body = StatusConfig), Denied, NotFound, Invalid),
+)]
 /// `PUT /api/customer-service/statuses/{code}/transitions` with `[{"to", "role"}]`: every
 /// transition out of the status.
 pub async fn set_transitions(

@@ -9,6 +9,7 @@ use app::auth::service::{self, NewToken};
 use app::error::AppError;
 
 use super::caller::Caller;
+use super::responses::Denied;
 use super::ApiJson;
 use crate::state::AppState;
 
@@ -20,7 +21,13 @@ pub struct TokenBody {
     name: String,
 }
 
-#[utoipa::path(post, path = "/api/tokens", tag = "users", request_body = TokenBody, responses((status = 201, description = "The token, shown once", body = NewToken), (status = 401, description = "Not logged in or bad token", body = AppError), (status = 403, description = "Role not allowed", body = AppError)))]
+#[utoipa::path(
+    post,
+    path = "/api/tokens",
+    tag = "users",
+    request_body = TokenBody,
+    responses((status = 201, description = "The token, shown once", body = NewToken), Denied),
+)]
 pub async fn create(
     State(state): State<AppState>,
     caller: Caller,

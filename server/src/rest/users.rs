@@ -10,16 +10,23 @@ use app::auth::service::{self, NewUserInput, UserChange};
 use app::auth::{Role, UserSummary};
 use app::error::{AppError, ErrorCode};
 
+use super::responses::{Denied, Invalid};
 use super::ApiJson;
 use crate::state::AppState;
 
-#[utoipa::path(get, path = "/api/users", tag = "users", responses((status = 200, body = Vec<UserSummary>), (status = 401, description = "Not logged in or bad token", body = AppError), (status = 403, description = "Role not allowed", body = AppError)))]
+#[utoipa::path(get, path = "/api/users", tag = "users", responses((status = 200, body = Vec<UserSummary>), Denied))]
 pub async fn list(State(state): State<AppState>, session: Session) -> Result<Json<Vec<UserSummary>>, AppError> {
     let admin = service::authenticated(&state.pool, &session).await?;
     Ok(Json(service::list_users(&state.pool, &admin).await?))
 }
 
-#[utoipa::path(post, path = "/api/users", tag = "users", request_body = NewUserInput, responses((status = 201, body = UserSummary), (status = 401, description = "Not logged in or bad token", body = AppError), (status = 403, description = "Role not allowed", body = AppError), (status = 422, description = "Invalid input (code and field)", body = AppError), (status = 409, body = AppError)))]
+#[utoipa::path(
+    post,
+    path = "/api/users",
+    tag = "users",
+    request_body = NewUserInput,
+    responses((status = 201, body = UserSummary), (status = 409, body = AppError), Denied, Invalid),
+)]
 pub async fn create(
     State(state): State<AppState>,
     session: Session,
@@ -36,7 +43,14 @@ pub struct ChangeBody {
     active: Option<bool>,
 }
 
-#[utoipa::path(patch, path = "/api/users/{id}", tag = "users", params(("id" = i64, Path)), request_body = ChangeBody, responses((status = 200, body = UserSummary), (status = 401, description = "Not logged in or bad token", body = AppError), (status = 403, description = "Role not allowed", body = AppError), (status = 422, description = "Invalid input (code and field)", body = AppError)))]
+#[utoipa::path(
+    patch,
+    path = "/api/users/{id}",
+    tag = "users",
+    params(("id" = i64, Path)),
+    request_body = ChangeBody,
+    responses((status = 200, body = UserSummary), Denied, Invalid),
+)]
 pub async fn change(
     State(state): State<AppState>,
     session: Session,
