@@ -139,12 +139,16 @@ impl Jobs {
         instance: &str,
         trigger: Trigger,
     ) -> Result<Option<RunOutcome>, AppError> {
-        claim_and_run(pool, self.get(name)?, now, now, instance, trigger, true).await
+        let spec = self.get(name)?;
+        // An instance without a runner (SCHEDULER=false) may be the first to see the job.
+        self.register_rows(pool, now).await?;
+        claim_and_run(pool, spec, now, now, instance, trigger, true).await
     }
 
     /// The admins' jobs page: every registered job, its schedule, next run and last 10 runs.
     pub async fn list(&self, pool: &PgPool, user: &CurrentUser) -> Result<Vec<JobView>, AppError> {
         user.require(Role::Admin)?;
+        self.register_rows(pool, OffsetDateTime::now_utc()).await?;
         let mut conn = pool.acquire().await?;
         let rows = db::list_jobs(&mut conn).await?;
         let mut runs = db::list_recent_runs(&mut conn, 10).await?;
