@@ -31,6 +31,18 @@ pub fn percent(share: Option<f64>) -> String {
     share.map(|v| format!("{:.0} %", v * 100.0)).unwrap_or_else(|| "—".into())
 }
 
+/// A minute of the day as a time input shows it: `510` → `08:30` (1440, the end of the day, is `24:00`).
+pub fn clock_minute(minute: i32) -> String {
+    format!("{:02}:{:02}", minute.div_euclid(60), minute.rem_euclid(60))
+}
+
+/// A time input's `08:30` as a minute of the day; None when it is not a time.
+pub fn parse_clock_minute(text: &str) -> Option<i32> {
+    let (h, m) = text.trim().split_once(':')?;
+    let (h, m) = (h.trim().parse::<i32>().ok()?, m.trim().parse::<i32>().ok()?);
+    ((0..=24).contains(&h) && (0..60).contains(&m)).then_some(h * 60 + m)
+}
+
 /// `25/11 14:30`, in Algiers time.
 pub fn short_algiers(at: OffsetDateTime) -> String {
     let local = at.to_offset(ALGIERS);

@@ -6,6 +6,7 @@ use super::text::*;
 use crate::agents::api::{get_routing_settings, SaveRoutingSettings};
 use crate::components::{action_error, ErrorAlert, Field};
 use crate::i18n::*;
+use crate::locale::format::{clock_minute, parse_clock_minute};
 
 /// Routing settings (admins): relaxation, inactivity, business hours and days.
 #[component]
@@ -19,11 +20,8 @@ pub fn RoutingSettingsForm() -> impl IntoView {
             {move || Suspend::new(async move {
                 settings.await.ok().map(|s| {
                     let draft = RwSignal::new(s);
-                    let hm = |m: i16| format!("{:02}:{:02}", m / 60, m % 60);
-                    let parse_hm = |t: &str| -> Option<i16> {
-                        let (h, m) = t.split_once(':')?;
-                        Some(h.trim().parse::<i16>().ok()? * 60 + m.trim().parse::<i16>().ok()?)
-                    };
+                    let hm = |m: i16| clock_minute(i32::from(m));
+                    let parse_hm = |t: &str| parse_clock_minute(t).and_then(|m| i16::try_from(m).ok());
                     let minutes = move |get: fn(&crate::agents::RoutingSettings) -> Option<i32>, set: fn(&mut crate::agents::RoutingSettings, Option<i32>)| {
                         (move || draft.with(|d| get(d).map(|m| m.to_string()).unwrap_or_default()),
                          move |ev: leptos::ev::Event| draft.update(|d| set(d, event_target_value(&ev).trim().parse().ok())))
