@@ -1,6 +1,6 @@
 # The two commands a newcomer needs: `make run` and `make test`. Both install what is missing
 # (once per machine, into ~/.cache/ecomanager-cs) and are safe to run again.
-.PHONY: run test release tools sqlx-prepare clean-data bench-confirmation bench-routing bench-intelligence
+.PHONY: run test release tools sqlx-prepare clean-data bench-confirmation bench-routing bench-intelligence bench-messaging
 
 run:
 	scripts/run.sh
@@ -27,6 +27,10 @@ bench-confirmation:
 bench-routing:
 	scripts/bench-routing.sh
 
+# Segment counting, the SMS enqueue added to an attempt, outbox throughput (mock provider).
+bench-messaging:
+	scripts/bench-messaging.sh
+
 # Duplicate detection and classification on the 1 M-order data set (shared with bench-confirmation),
 # then the dedup crate's labelled evaluation (precision, recall, F1, calibration).
 bench-intelligence:
@@ -34,5 +38,5 @@ bench-intelligence:
 
 # Removes the private databases (not the tools nor the build cache).
 clean-data:
-	bash -c 'source scripts/env.sh run && { "$$CARGO_TARGET_DIR/debug/server" db stop .data/test; "$$CARGO_TARGET_DIR/debug/server" db stop .data/e2e; "$$CARGO_TARGET_DIR/debug/server" db stop .data/bench; "$$CARGO_TARGET_DIR/debug/server" db stop .data/bench-routing; true; }'
+	bash -c 'source scripts/env.sh run && { "$$CARGO_TARGET_DIR/debug/server" db stop .data/test; "$$CARGO_TARGET_DIR/debug/server" db stop .data/e2e; "$$CARGO_TARGET_DIR/debug/server" db stop .data/bench; "$$CARGO_TARGET_DIR/debug/server" db stop .data/bench-routing; "$$CARGO_TARGET_DIR/debug/server" db stop .data/bench-messaging; true; }'
 	rm -rf .data

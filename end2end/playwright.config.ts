@@ -51,6 +51,8 @@ export default defineConfig({
       SEED_DEMO: "true",
       // no background auto-assign: specs run in parallel and must not take each other's orders
       SCHEDULER: "false",
+      // the mock SMS provider reports delivery quickly
+      SMS_MOCK_DELIVERY_MS: "300",
       LOGIN_MAX_FAILURES_PER_IP: "1000",
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
       LEPTOS_SITE_ROOT: path.join(root, "target/site"),

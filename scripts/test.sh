@@ -25,12 +25,12 @@ step "SQL metadata check (.sqlx)"
 SQLX_OFFLINE=false RUSTFLAGS="$LEPTOS_DEBUG_RUSTFLAGS" cargo sqlx prepare --workspace --check -- -p server -p app --features app/ssr --all-targets
 
 step "clippy (server)"
-RUSTFLAGS="$LEPTOS_DEBUG_RUSTFLAGS" cargo clippy -p server -p app -p routing -p dedup --features app/ssr --all-targets -- -D warnings
+RUSTFLAGS="$LEPTOS_DEBUG_RUSTFLAGS" cargo clippy -p server -p app -p routing -p dedup -p sms --features app/ssr --all-targets -- -D warnings
 step "clippy (wasm)"
 RUSTFLAGS="$LEPTOS_DEBUG_RUSTFLAGS" cargo clippy -p frontend -p app --features app/hydrate --target wasm32-unknown-unknown -- -D warnings
 
 step "unit, database and HTTP tests"
-RUSTFLAGS="$LEPTOS_DEBUG_RUSTFLAGS" cargo test -p routing -p dedup
+RUSTFLAGS="$LEPTOS_DEBUG_RUSTFLAGS" cargo test -p routing -p dedup -p sms
 RUSTFLAGS="$LEPTOS_DEBUG_RUSTFLAGS" cargo test -p app --features ssr
 RUSTFLAGS="$LEPTOS_DEBUG_RUSTFLAGS" cargo test -p server
 

@@ -19,6 +19,7 @@ use crate::imports::ui::{ImportReportPage, ImportsPage};
 use crate::jobs::ui::JobsPage;
 use crate::layout::Header;
 use crate::locale::LOCALE_COOKIE;
+use crate::messaging::ui::MessageTemplatesPage;
 use crate::orders::ui::{OrderPage, OrdersPage, QueuePage};
 use crate::statuses::ui::StatusesPage;
 
@@ -66,6 +67,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("imports/:id") view=ImportReportPage/>
                         <Route path=path!("admin/users") view=UsersPage/>
                         <Route path=path!("admin/statuses") view=StatusesPage/>
+                        <Route path=path!("admin/messages") view=MessageTemplatesPage/>
                         <Route path=path!("admin/jobs") view=|| view! { <JobsPage><RoutingSettingsForm/></JobsPage> }/>
                         <Route path=path!("agents") view=AgentsPage/>
                         <Route path=path!("duplicates") view=DuplicatesPage/>

@@ -130,6 +130,20 @@ error_codes! {
     JobRunning => "job_running", 409;
     /// The class is not new, regular, loyal, vip or bad.
     ClassUnknown => "class_unknown", 422;
+    /// A message template names a variable that does not exist (the position says where).
+    TemplateUnknownVariable => "template_unknown_variable", 422;
+    /// A message template opens `{{` without closing it.
+    TemplateUnclosed => "template_unclosed", 422;
+    /// A message template has `{{}}` with no name inside.
+    TemplateEmptyVariable => "template_empty_variable", 422;
+    /// A message template, or the message it renders, is empty.
+    TemplateEmpty => "template_empty", 422;
+    /// No such messaging step.
+    StepUnknown => "step_unknown", 422;
+    /// No such channel (sms, whatsapp, email).
+    ChannelUnknown => "channel_unknown", 422;
+    /// A sender id must be 1 to 11 Latin letters or digits.
+    SenderIdInvalid => "sender_id_invalid", 422;
     /// A manual change needs a reason.
     ReasonRequired => "reason_required", 422;
     /// Someone already decided this pair.
@@ -159,15 +173,25 @@ pub struct AppError {
     /// The input field the error is about, when there is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// Where in the field's text the error is (a character index from 0), for text the user
+    /// writes in a small language of ours (message templates).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub position: Option<u32>,
 }
 
 impl AppError {
     pub fn new(code: ErrorCode) -> Self {
-        Self { code, field: None }
+        Self { code, field: None, position: None }
     }
 
     pub fn field(code: ErrorCode, field: &str) -> Self {
-        Self { code, field: Some(field.to_string()) }
+        Self { code, field: Some(field.to_string()), position: None }
+    }
+
+    /// The same error, at character `position` of its field.
+    pub fn at(mut self, position: usize) -> Self {
+        self.position = Some(u32::try_from(position).unwrap_or(u32::MAX));
+        self
     }
 }
 

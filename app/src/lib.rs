@@ -20,6 +20,7 @@ pub mod imports;
 pub mod jobs;
 pub mod layout;
 pub mod locale;
+pub mod messaging;
 pub mod orders;
 pub mod places;
 #[cfg(feature = "ssr")]

@@ -26,6 +26,9 @@ pub struct Settings {
     /// Runs the job runner (scheduled jobs and immediate auto-assign) in this instance.
     pub scheduler: bool,
     pub jobs: crate::jobs::RunnerConfig,
+    /// `SMS_PROVIDER` (mock by default), `SMS_SENDER_ID`, `SMS_LEASE_SECONDS`, and the mock's
+    /// `SMS_MOCK_DELIVERY_MS` and `SMS_MOCK_LATENCY_MS`.
+    pub messaging: app::messaging::service::MessagingConfig,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -82,8 +85,39 @@ impl Settings {
                     jobs.reconnect.as_millis() as u64,
                 )?),
             },
+            messaging: messaging(&lookup)?,
         })
     }
+}
+
+/// The SMS provider and sender: only `mock` is built so far; another name is refused at start
+/// rather than sending nothing. A sender id must be 1 to 11 Latin letters or digits.
+fn messaging(
+    lookup: &impl Fn(&str) -> Option<String>,
+) -> Result<app::messaging::service::MessagingConfig, ConfigError> {
+    use app::messaging::provider::Provider;
+    let delay = Duration::from_millis(parse(lookup, "SMS_MOCK_DELIVERY_MS", 3000u64)?);
+    let latency = Duration::from_millis(parse(lookup, "SMS_MOCK_LATENCY_MS", 0u64)?);
+    let lease = time::Duration::seconds(parse(lookup, "SMS_LEASE_SECONDS", 60i64)?.clamp(1, 3600));
+    let provider = match lookup("SMS_PROVIDER").as_deref().map(str::trim) {
+        None | Some("mock") => Provider::Mock { delivery_delay: delay, latency },
+        Some(other) => {
+            return Err(ConfigError {
+                name: "SMS_PROVIDER",
+                problem: format!("{other:?} is not available yet: use mock (twilio, vonage and infobip are coming)"),
+            })
+        }
+    };
+    let sender_id = lookup("SMS_SENDER_ID").map(|s| s.trim().to_string());
+    if let Some(id) = &sender_id {
+        if !app::messaging::domain::valid_sender_id(id) {
+            return Err(ConfigError {
+                name: "SMS_SENDER_ID",
+                problem: format!("{id:?}: 1 to 11 Latin letters or digits"),
+            });
+        }
+    }
+    Ok(app::messaging::service::MessagingConfig { provider, sender_id, lease, ..Default::default() })
 }
 
 fn parse<T: std::str::FromStr>(
@@ -122,6 +156,14 @@ mod tests {
     fn a_database_url_means_connecting_to_it() {
         let s = settings(&[("DATABASE_URL", "postgres://x/y")]).expect("url");
         assert!(matches!(s.database, DatabaseSource::Url(ref u) if u == "postgres://x/y"));
+    }
+
+    #[test]
+    fn a_sender_id_must_be_short_latin_and_a_provider_must_exist() {
+        assert_eq!(settings(&[("SMS_SENDER_ID", "Boutique Vitrine")]).expect_err("spaces").name, "SMS_SENDER_ID");
+        assert_eq!(settings(&[("SMS_SENDER_ID", "متجر")]).expect_err("arabic").name, "SMS_SENDER_ID");
+        assert!(settings(&[("SMS_SENDER_ID", "Vitrine")]).is_ok());
+        assert_eq!(settings(&[("SMS_PROVIDER", "carrier-pigeon")]).expect_err("unknown").name, "SMS_PROVIDER");
     }
 
     #[test]

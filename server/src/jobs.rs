@@ -7,18 +7,23 @@ use sqlx::PgPool;
 
 pub use app::jobs::runner::{Runner, RunnerConfig};
 use app::jobs::service::Jobs;
-use app::{agents, customers, duplicates};
+use app::messaging::service::MessagingConfig;
+use app::{agents, customers, duplicates, messaging, orders};
 
-/// Every job, in the order a tick looks at them.
-pub fn registry() -> Jobs {
+use crate::config::Settings;
+
+/// Every job, in the order a tick looks at them; messaging's sender uses `messaging`'s provider.
+pub fn registry(messaging: &MessagingConfig) -> Jobs {
     Jobs::new()
         .business_hours(agents::service::business_hours)
         .register(agents::service::jobs())
         .register(duplicates::service::jobs())
         .register(customers::service::jobs())
+        .register(orders::service::jobs())
+        .register(messaging::service::jobs(Arc::new(messaging.clone())))
 }
 
 /// Starts the job runner on the registry, as every instance does.
-pub fn spawn(pool: PgPool, config: RunnerConfig) -> Runner {
-    app::jobs::runner::spawn(pool, Arc::new(registry()), config)
+pub fn spawn(pool: PgPool, settings: &Settings) -> Runner {
+    app::jobs::runner::spawn(pool, Arc::new(registry(&settings.messaging)), settings.jobs)
 }

@@ -87,7 +87,7 @@ async fn serve(settings: Settings, leptos_options: leptos::config::LeptosOptions
         }
     }
     let cleanup = startup::spawn_session_cleanup(pool.clone());
-    let runner = settings.scheduler.then(|| server::jobs::spawn(pool.clone(), settings.jobs));
+    let runner = settings.scheduler.then(|| server::jobs::spawn(pool.clone(), &settings));
     let addr = leptos_options.site_addr;
     let router = startup::router(pool.clone(), &settings, leptos_options);
     let listener = tokio::net::TcpListener::bind(addr).await?;

@@ -39,7 +39,7 @@ pub async fn connect_pool(url: &str, max_connections: u32) -> Result<PgPool, sql
 /// The whole application as one router.
 pub fn router(pool: PgPool, settings: &Settings, leptos_options: LeptosOptions) -> Router {
     let auth = settings.auth;
-    let jobs = Arc::new(crate::jobs::registry());
+    let jobs = Arc::new(crate::jobs::registry(&settings.messaging));
     let state = AppState { pool: pool.clone(), leptos_options: leptos_options.clone(), auth, jobs: jobs.clone() };
     let context = {
         let pool = pool.clone();

@@ -144,7 +144,7 @@ async fn the_nightly_job_reclassifies_everyone_and_feeds_the_distribution(pool: 
     w.record(order, "confirmed").await;
     // a customer whose stored class is stale (as after a settings change)
     sqlx::query("UPDATE customers SET class = 'vip'").execute(&w.app.pool).await.unwrap();
-    let jobs = server::jobs::registry();
+    let jobs = server::jobs::registry(&Default::default());
     jobs.register_rows(&w.app.pool, time::OffsetDateTime::now_utc()).await.unwrap();
     let run = jobs
         .run_now(&w.app.pool, "classification", time::OffsetDateTime::now_utc(), "test", Trigger::Manual)

@@ -30,11 +30,12 @@ async fn the_document_describes_every_endpoint(pool: PgPool) {
         ("/api/customer-service/agents/{agentId}/presence", "put"),
         ("/api/customer-service/jobs/{name}/run", "post"),
         ("/api/customer-service/orders/detect-duplicates", "post"),
+        ("/api/customer-service/sms/preview", "post"),
     ];
     for (path, method) in expected {
         assert!(paths.get(path).and_then(|p| p.get(method)).is_some(), "{method} {path} is documented");
     }
-    assert_eq!(paths.len(), 39, "every route of rest::router is documented: {:?}", paths.keys().collect::<Vec<_>>());
+    assert_eq!(paths.len(), 40, "every route of rest::router is documented: {:?}", paths.keys().collect::<Vec<_>>());
     let schemas = doc["components"]["schemas"].as_object().unwrap();
     for name in [
         "NewOrder",

@@ -32,6 +32,7 @@ const TABLE: &[(&str, &str, Least)] = &[
     ("patch", "/api/users/{id}", Admin),
     ("post", "/api/tokens", Admin),
     ("post", "/api/orders", Supervisor),
+    ("post", "/api/customer-service/sms/preview", Agent),
     ("post", "/api/orders/import", Supervisor),
     ("get", "/api/orders/import/{id}", Supervisor),
     ("get", "/api/customer-service/statuses", Agent),
@@ -144,6 +145,7 @@ async fn every_route_answers_every_role_as_the_table_says(pool: PgPool) {
             ("post", "/api/customer-service/customers/{customerId}/classification") => {
                 json!({"class": null, "reason": ""})
             }
+            ("post", "/api/customer-service/sms/preview") => json!({"text": "Bonjour"}),
             _ => json!({}),
         }
     };

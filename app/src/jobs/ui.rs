@@ -19,6 +19,8 @@ fn job_text(i18n: I18n, name: &str) -> String {
         "duplicate_scan" => t_string!(i18n, jobs.duplicate_scan).to_string(),
         "classification" => t_string!(i18n, jobs.classification).to_string(),
         "reminders" => t_string!(i18n, jobs.reminders).to_string(),
+        "message_sender" => t_string!(i18n, jobs.message_sender).to_string(),
+        "message_sweep" => t_string!(i18n, jobs.message_sweep).to_string(),
         other => other.to_string(),
     }
 }

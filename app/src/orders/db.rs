@@ -344,6 +344,7 @@ pub async fn view(conn: &mut PgConnection, id: i64, locale: UiLocale) -> Result<
             duplicate_score: o.duplicate_score,
             detection_method: o.detection_method,
         },
+        sms_history: Vec::new(),
         created_at: o.created_at,
         version: o.version,
     }))
@@ -615,4 +616,67 @@ mod tests {
         assert!(numbers[0].starts_with("BV-20") && numbers[0].ends_with("-000001"), "{numbers:?}");
         assert!(numbers[1].ends_with("-1000000"), "{numbers:?}");
     }
+}
+
+/// An open order waiting on an unanswered attempt, for the no-answer reminder.
+#[derive(Clone, Debug)]
+pub struct ReminderCandidate {
+    pub id: i64,
+    pub customer_id: i64,
+    pub customer_name: String,
+    pub phone: String,
+    pub locale: UiLocale,
+    pub number: String,
+    pub total: i64,
+    pub attempts: i32,
+    pub next_contact_at: Option<time::OffsetDateTime>,
+}
+
+/// Open orders whose current status is an unanswered attempt (category attempting, no contact
+/// made) made before `before` and not yet reminded at this attempt, oldest first; locked, others
+/// skipped.
+pub async fn list_reminder_candidates(
+    conn: &mut PgConnection,
+    before: time::OffsetDateTime,
+    limit: i64,
+) -> Result<Vec<ReminderCandidate>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT o.id, o.customer_id, o.customer_name, o.phone, cu.locale, o.number, o.total_dzd, o.attempts_count,
+                  o.next_contact_at
+           FROM orders o
+           JOIN confirmation_statuses s ON s.code = o.status
+           JOIN customers cu ON cu.id = o.customer_id
+           WHERE o.closed_at IS NULL AND o.attempts_count > o.reminded_at_attempt AND o.last_attempt_at < $1
+             AND s.category = 'attempting' AND NOT s.contact_made AND NOT s.do_not_call
+           ORDER BY o.last_attempt_at
+           LIMIT $2
+           FOR UPDATE OF o SKIP LOCKED"#,
+        before,
+        limit
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        out.push(ReminderCandidate {
+            locale: known("customers.locale", &r.locale, UiLocale::parse(&r.locale))?,
+            id: r.id,
+            customer_id: r.customer_id,
+            customer_name: r.customer_name,
+            phone: r.phone,
+            number: r.number,
+            total: r.total_dzd,
+            attempts: r.attempts_count,
+            next_contact_at: r.next_contact_at,
+        });
+    }
+    Ok(out)
+}
+
+/// Marks orders as reminded at their current attempt.
+pub async fn update_reminded(conn: &mut PgConnection, ids: &[i64]) -> Result<(), sqlx::Error> {
+    sqlx::query!("UPDATE orders SET reminded_at_attempt = attempts_count WHERE id = ANY($1)", ids)
+        .execute(conn)
+        .await?;
+    Ok(())
 }

@@ -145,7 +145,7 @@ pub struct Confirmation {
 }
 
 /// An order as the agent's screen and `GET` endpoints show it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct OrderView {
@@ -167,6 +167,9 @@ pub struct OrderView {
     pub source: String,
     pub confirmation: Confirmation,
     pub duplicate_info: DuplicateInfo,
+    /// Every message sent (or queued) about the order, oldest first.
+    #[serde(default)]
+    pub sms_history: Vec<crate::messaging::SmsEntry>,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
     /// Send it back with a change: a stale version gets `409 conflict`.

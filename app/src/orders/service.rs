@@ -15,6 +15,8 @@ use crate::auth::{CurrentUser, Role};
 use crate::customers::domain::normalize_name;
 use crate::customers::service::{self as customers, CustomerUpsert};
 use crate::error::{AppError, ErrorCode};
+use crate::locale::UiLocale;
+use crate::messaging::service::{self as messaging, OrderMessage};
 use crate::statuses::service::load_config;
 
 /// How many orders My queue shows at once.
@@ -145,7 +147,88 @@ async fn authorised(
 pub async fn get_order(pool: &PgPool, user: &CurrentUser, id: i64) -> Result<OrderView, AppError> {
     let mut conn = pool.acquire().await?;
     authorised(&mut conn, user, id, OffsetDateTime::now_utc()).await?;
-    db::view(&mut conn, id, user.locale).await?.ok_or(AppError::new(ErrorCode::NotFound))
+    full_view(&mut conn, id, user.locale).await
+}
+
+/// The orders feature's jobs: the no-answer reminder every 30 minutes in business hours.
+pub fn jobs() -> Vec<crate::jobs::service::JobSpec> {
+    vec![crate::jobs::service::JobSpec::new(
+        "reminders",
+        crate::jobs::domain::Schedule::Every { minutes: 30, business_hours_only: true },
+        |pool, now| async move {
+            let (reminded, queued) = send_reminders(&pool, now).await?;
+            Ok(json!({"reminded": reminded, "queued": queued}))
+        },
+    )]
+}
+
+/// Customers whose last attempt went unanswered at least 30 minutes ago get the "we tried to
+/// reach you" text, once per attempt (a step that sent its own text, like `no_answer_sms`, counts:
+/// the text is not doubled). Returns the orders looked at and the messages queued.
+pub async fn send_reminders(pool: &PgPool, now: OffsetDateTime) -> Result<(usize, usize), AppError> {
+    let (mut seen, mut queued) = (0, 0);
+    loop {
+        let mut tx = pool.begin().await?;
+        let batch = db::list_reminder_candidates(&mut tx, now - time::Duration::minutes(30), 200).await?;
+        if batch.is_empty() {
+            break;
+        }
+        for c in &batch {
+            let message = OrderMessage {
+                order_id: c.id,
+                customer_id: c.customer_id,
+                customer_name: &c.customer_name,
+                phone: &c.phone,
+                language: Some(c.locale),
+                order_number: &c.number,
+                total: c.total,
+                reschedule_time: c.next_contact_at,
+                occurrence: c.attempts,
+                created_by: None,
+            };
+            if messaging::enqueue_reminder(&mut tx, &message, now).await?.is_some() {
+                queued += 1;
+            }
+        }
+        seen += batch.len();
+        let ids: Vec<i64> = batch.iter().map(|c| c.id).collect();
+        db::update_reminded(&mut tx, &ids).await?;
+        tx.commit().await?;
+    }
+    Ok((seen, queued))
+}
+
+/// What a stored message template costs rendered for this order (`sms/preview` with an order).
+pub async fn preview_message(
+    pool: &PgPool,
+    user: &CurrentUser,
+    id: i64,
+    template_id: i64,
+) -> Result<crate::messaging::SmsPreview, AppError> {
+    let now = OffsetDateTime::now_utc();
+    let mut conn = pool.acquire().await?;
+    let order = authorised(&mut conn, user, id, now).await?;
+    let view = db::view(&mut conn, id, user.locale).await?.ok_or(AppError::new(ErrorCode::NotFound))?;
+    let message = OrderMessage {
+        order_id: id,
+        customer_id: order.customer_id,
+        customer_name: &view.customer_name,
+        phone: &view.phone,
+        language: Some(view.language),
+        order_number: &view.number,
+        total: view.total,
+        reschedule_time: view.confirmation.next_contact_at,
+        occurrence: 0,
+        created_by: Some(user.id),
+    };
+    messaging::preview_for_order(&mut conn, template_id, &message, now).await
+}
+
+/// The order view with its messages.
+async fn full_view(conn: &mut sqlx::PgConnection, id: i64, locale: UiLocale) -> Result<OrderView, AppError> {
+    let mut view = db::view(conn, id, locale).await?.ok_or(AppError::new(ErrorCode::NotFound))?;
+    view.sms_history = messaging::order_history(conn, id).await?;
+    Ok(view)
 }
 
 /// Records an attempt and moves the order, or fails whole: a stale `version` is `409 conflict`
@@ -179,6 +262,23 @@ pub async fn record_attempt(
         db::take_over(&mut tx, order.id, user.id).await?;
     }
     let attempt_id = db::insert_attempt(&mut tx, &order, user.id, &plan).await?;
+    if plan.status_after != order.state.status {
+        // Entering a status: its message goes out with the attempt, or not at all.
+        let view = full_view(&mut tx, id, user.locale).await?;
+        let message = OrderMessage {
+            order_id: id,
+            customer_id: order.customer_id,
+            customer_name: &view.customer_name,
+            phone: &view.phone,
+            language: Some(view.language),
+            order_number: &view.number,
+            total: view.total,
+            reschedule_time: plan.callback_at.or(plan.next_contact_at),
+            occurrence: i32::try_from(view.confirmation.attempts.len()).unwrap_or(i32::MAX),
+            created_by: Some(user.id),
+        };
+        messaging::enqueue_order_step(&mut tx, &plan.status_after, &message, now).await?;
+    }
     if plan.closes {
         customers::count_outcome(&mut tx, order.customer_id, plan.counts_as_confirmed, plan.failed).await?;
         // the class follows the outcome in the same transaction
@@ -199,7 +299,7 @@ pub async fn record_attempt(
     .await?;
     tx.commit().await?;
     let mut conn = pool.acquire().await?;
-    db::view(&mut conn, id, user.locale).await?.ok_or(AppError::new(ErrorCode::NotFound))
+    full_view(&mut conn, id, user.locale).await
 }
 
 /// Assigns orders to an agent (or unassigns them with `None`); supervisors and admins. Returns the

@@ -9,6 +9,7 @@ mod duplicates;
 mod health;
 mod imports;
 mod jobs;
+mod messaging;
 pub mod openapi;
 mod orders;
 mod responses;
@@ -39,6 +40,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/users/{id}", patch(users::change))
         .route("/api/tokens", post(tokens::create))
         .route("/api/orders", post(orders::create))
+        .route("/api/customer-service/sms/preview", post(messaging::preview))
         .route("/api/orders/import/{id}", get(imports::report))
         .route("/api/customer-service/statuses", get(statuses::config).post(statuses::create))
         .route("/api/customer-service/statuses/{code}", put(statuses::update).delete(statuses::delete))

@@ -58,6 +58,7 @@ use utoipa::{Modify, OpenApi};
         super::agents::update_settings,
         super::jobs::list_jobs,
         super::jobs::run_job,
+        super::messaging::preview,
     ),
     modifiers(&Security),
     security(("session" = []), ("bearer" = []))

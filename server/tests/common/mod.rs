@@ -37,7 +37,7 @@ impl TestApp {
         let settings = Settings::from_lookup(move |name| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()))
             .expect("settings");
         let options = LeptosOptions::builder().output_name("ecomanager-cs").build();
-        let runner = settings.scheduler.then(|| server::jobs::spawn(pool.clone(), settings.jobs));
+        let runner = settings.scheduler.then(|| server::jobs::spawn(pool.clone(), &settings));
         let router = startup::router(pool.clone(), &settings, options);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");

@@ -4,6 +4,7 @@ mod attempt_form;
 mod call_box;
 mod details;
 mod head;
+mod messages;
 mod trail;
 
 use leptos::prelude::*;
@@ -21,6 +22,7 @@ use attempt_form::{allowed_results, use_attempt_shortcuts, AttemptDraft, Attempt
 use call_box::CallBox;
 use details::OrderDetails;
 use head::{title_id, OrderHead};
+use messages::MessageTrail;
 use trail::AttemptTrail;
 
 /// The order being worked, or a hint when there is none. One panel lives as long as the page and
@@ -126,6 +128,7 @@ fn OrderWork(
     }
     let saving = Signal::derive(move || save.pending().get());
     let attempts = order.confirmation.attempts.clone();
+    let messages = order.sms_history.clone();
     let on_change = Callback::new(move |_| reload.update(|n| *n += 1));
 
     view! {
@@ -137,6 +140,7 @@ fn OrderWork(
                 <AttemptForm draft=draft allowed=allowed config=config saving=saving submit=submit/>
             </Show>
             <AttemptTrail attempts=attempts config=config/>
+            <MessageTrail messages=messages/>
         </article>
     }
 }

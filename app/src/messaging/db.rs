@@ -1,0 +1,544 @@
+//! The messaging tables: settings, steps and templates, the outbox (`messages`) with its claims
+//! and leases, the raw provider events, and the mock provider's own store.
+use sqlx::PgConnection;
+use time::OffsetDateTime;
+
+use super::{Channel, MessageStatus, MessagingSettings, SmsEntry, StepView, TemplateView};
+use crate::locale::UiLocale;
+
+/// A stored value our types do not know is corrupt data: logged, and the read fails.
+fn known<T>(column: &'static str, raw: &str, parsed: Result<T, crate::error::AppError>) -> Result<T, sqlx::Error> {
+    parsed.map_err(|_| {
+        tracing::error!(column, value = raw, "unknown value stored in messaging");
+        sqlx::Error::Decode(format!("unknown {column} {raw:?}").into())
+    })
+}
+
+fn language(raw: &str) -> Result<UiLocale, sqlx::Error> {
+    known("language", raw, UiLocale::parse(raw))
+}
+
+fn channel(raw: &str) -> Result<Channel, sqlx::Error> {
+    known("channel", raw, Channel::parse(raw))
+}
+
+fn status(raw: &str) -> Result<MessageStatus, sqlx::Error> {
+    known("status", raw, MessageStatus::parse(raw))
+}
+
+fn minute(raw: i32) -> u16 {
+    u16::try_from(raw.clamp(0, 1439)).unwrap_or(0)
+}
+
+pub async fn get_settings(conn: &mut PgConnection) -> Result<MessagingSettings, sqlx::Error> {
+    let row = sqlx::query!(
+        "SELECT shop_name, default_language, quiet_start_minute, quiet_end_minute, friday_pause,
+                gsm_segment_centimes, ucs2_segment_centimes
+         FROM messaging_settings WHERE id"
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok(MessagingSettings {
+        shop_name: row.shop_name,
+        default_language: language(&row.default_language)?,
+        quiet_start_minute: minute(row.quiet_start_minute),
+        quiet_end_minute: minute(row.quiet_end_minute),
+        friday_pause: row.friday_pause,
+        gsm_segment_centimes: row.gsm_segment_centimes,
+        ucs2_segment_centimes: row.ucs2_segment_centimes,
+    })
+}
+
+pub async fn update_settings(conn: &mut PgConnection, s: &MessagingSettings) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE messaging_settings
+         SET shop_name = $1, default_language = $2, quiet_start_minute = $3, quiet_end_minute = $4, friday_pause = $5,
+             gsm_segment_centimes = $6, ucs2_segment_centimes = $7, updated_at = now()
+         WHERE id",
+        s.shop_name,
+        s.default_language.tag(),
+        i32::from(s.quiet_start_minute),
+        i32::from(s.quiet_end_minute),
+        s.friday_pause,
+        s.gsm_segment_centimes,
+        s.ucs2_segment_centimes
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Every step with its templates, steps in a fixed order (the order they happen in).
+pub async fn list_steps(conn: &mut PgConnection) -> Result<Vec<StepView>, sqlx::Error> {
+    let steps = sqlx::query!(
+        "SELECT step, channel, enabled FROM message_steps
+         ORDER BY array_position(ARRAY['order_received', 'no_answer_sms', 'callback', 'postponed', 'confirmed',
+                                       'shipped_soon', 'reminder'], step), step, channel"
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let templates = sqlx::query!(
+        "SELECT id, step, channel, language, body, updated_at FROM message_templates
+         ORDER BY array_position(ARRAY['fr', 'ar', 'ar-DZ'], language)"
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut out = Vec::with_capacity(steps.len());
+    for s in steps {
+        let mut list = Vec::new();
+        for t in templates.iter().filter(|t| t.step == s.step && t.channel == s.channel) {
+            list.push(TemplateView {
+                id: t.id,
+                step: t.step.clone(),
+                channel: channel(&t.channel)?,
+                language: language(&t.language)?,
+                body: t.body.clone(),
+                updated_at: t.updated_at,
+            });
+        }
+        out.push(StepView { channel: channel(&s.channel)?, step: s.step, enabled: s.enabled, templates: list });
+    }
+    Ok(out)
+}
+
+/// A step's switch and its templates by language; None when the step does not exist.
+pub async fn find_step(
+    conn: &mut PgConnection,
+    step: &str,
+    channel: Channel,
+) -> Result<Option<(bool, Vec<(UiLocale, String)>)>, sqlx::Error> {
+    let Some(enabled) = sqlx::query_scalar!(
+        "SELECT enabled FROM message_steps WHERE step = $1 AND channel = $2",
+        step,
+        channel.as_str()
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let rows = sqlx::query!(
+        "SELECT language, body FROM message_templates WHERE step = $1 AND channel = $2",
+        step,
+        channel.as_str()
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut templates = Vec::with_capacity(rows.len());
+    for r in rows {
+        templates.push((language(&r.language)?, r.body));
+    }
+    Ok(Some((enabled, templates)))
+}
+
+pub async fn find_template(conn: &mut PgConnection, id: i64) -> Result<Option<TemplateView>, sqlx::Error> {
+    let Some(t) =
+        sqlx::query!("SELECT id, step, channel, language, body, updated_at FROM message_templates WHERE id = $1", id)
+            .fetch_optional(conn)
+            .await?
+    else {
+        return Ok(None);
+    };
+    Ok(Some(TemplateView {
+        id: t.id,
+        step: t.step,
+        channel: channel(&t.channel)?,
+        language: language(&t.language)?,
+        body: t.body,
+        updated_at: t.updated_at,
+    }))
+}
+
+/// Writes a template's text (creating it for that language when missing); its id.
+pub async fn upsert_template(
+    conn: &mut PgConnection,
+    step: &str,
+    channel: Channel,
+    language: UiLocale,
+    body: &str,
+    user_id: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar!(
+        "INSERT INTO message_templates (step, channel, language, body, updated_by) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (step, channel, language)
+         DO UPDATE SET body = EXCLUDED.body, updated_by = EXCLUDED.updated_by, updated_at = now()
+         RETURNING id",
+        step,
+        channel.as_str(),
+        language.tag(),
+        body,
+        user_id
+    )
+    .fetch_one(conn)
+    .await
+}
+
+/// Switches a step on or off; false when there is no such step.
+pub async fn update_step_enabled(
+    conn: &mut PgConnection,
+    step: &str,
+    channel: Channel,
+    enabled: bool,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query!(
+        "UPDATE message_steps SET enabled = $3, updated_at = now() WHERE step = $1 AND channel = $2",
+        step,
+        channel.as_str(),
+        enabled
+    )
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// A message to queue.
+#[derive(Clone, Debug)]
+pub struct NewMessage<'a> {
+    pub order_id: Option<i64>,
+    pub customer_id: i64,
+    pub step: &'a str,
+    pub channel: Channel,
+    pub occurrence: i32,
+    pub language: UiLocale,
+    pub language_fallback: bool,
+    pub recipient: &'a str,
+    pub body: &'a str,
+    pub encoding: &'a str,
+    pub segments: i32,
+    pub next_try_at: OffsetDateTime,
+    pub created_by: Option<i64>,
+}
+
+/// Queues a message and wakes the senders (on commit). None when that occurrence of the step
+/// is already queued (a retried request).
+pub async fn insert_message(conn: &mut PgConnection, m: &NewMessage<'_>) -> Result<Option<i64>, sqlx::Error> {
+    let id = sqlx::query_scalar!(
+        "INSERT INTO messages (order_id, customer_id, step, channel, occurrence, language, language_fallback,
+                               recipient, body, encoding, segments, next_try_at, created_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+         ON CONFLICT ON CONSTRAINT messages_occurrence_key DO NOTHING
+         RETURNING id",
+        m.order_id,
+        m.customer_id,
+        m.step,
+        m.channel.as_str(),
+        m.occurrence,
+        m.language.tag(),
+        m.language_fallback,
+        m.recipient,
+        m.body,
+        m.encoding,
+        m.segments,
+        m.next_try_at,
+        m.created_by
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    if id.is_some() {
+        sqlx::query!("SELECT pg_notify($1, '')", super::service::CHANNEL).execute(conn).await?;
+    }
+    Ok(id)
+}
+
+/// Whether any message was queued for an order's attempt `occurrence`.
+pub async fn exists_for_occurrence(
+    conn: &mut PgConnection,
+    order_id: i64,
+    occurrence: i32,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM messages WHERE order_id = $1 AND occurrence = $2) AS "exists!""#,
+        order_id,
+        occurrence
+    )
+    .fetch_one(conn)
+    .await
+}
+
+/// A message a worker holds under its lease.
+#[derive(Clone, Debug)]
+pub struct Claimed {
+    pub id: i64,
+    pub channel: Channel,
+    pub recipient: String,
+    pub body: String,
+    pub segments: i32,
+    pub encoding: String,
+    pub tries: i32,
+    /// The claim took over a lease that ran out: a send may have happened; look it up, never resend.
+    pub interrupted: bool,
+}
+
+/// Claims up to `limit` due messages for `owner` until `lease_until`: queued ones whose time has
+/// come, and sending ones whose lease ran out (their worker died mid-send). Rows another worker
+/// holds are skipped, never waited for.
+pub async fn claim_due(
+    conn: &mut PgConnection,
+    owner: &str,
+    now: OffsetDateTime,
+    lease_until: OffsetDateTime,
+    limit: i64,
+) -> Result<Vec<Claimed>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"WITH due AS (
+               SELECT id, status FROM messages
+               WHERE (status = 'queued' AND next_try_at <= $2) OR (status = 'sending' AND lease_until < $2)
+               ORDER BY next_try_at, id
+               LIMIT $4
+               FOR UPDATE SKIP LOCKED)
+           UPDATE messages m
+           SET status = 'sending', lease_owner = $1, lease_until = $3, updated_at = now(),
+               tries = CASE WHEN due.status = 'queued' THEN m.tries + 1 ELSE m.tries END
+           FROM due WHERE m.id = due.id
+           RETURNING m.id, m.channel, m.recipient, m.body, m.segments, m.encoding, m.tries,
+                     due.status = 'sending' AS "interrupted!""#,
+        owner,
+        now,
+        lease_until,
+        limit
+    )
+    .fetch_all(conn)
+    .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        out.push(Claimed {
+            id: r.id,
+            channel: channel(&r.channel)?,
+            recipient: r.recipient,
+            body: r.body,
+            segments: r.segments,
+            encoding: r.encoding,
+            tries: r.tries,
+            interrupted: r.interrupted,
+        });
+    }
+    Ok(out)
+}
+
+/// Extends `owner`'s lease on messages it still holds.
+pub async fn renew_leases(
+    conn: &mut PgConnection,
+    ids: &[i64],
+    owner: &str,
+    lease_until: OffsetDateTime,
+) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query!(
+        "UPDATE messages SET lease_until = $3 WHERE id = ANY($1) AND status = 'sending' AND lease_owner = $2",
+        ids,
+        owner,
+        lease_until
+    )
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// The provider took the message: `sent`, with its reference and (when it said) its price.
+/// False when the lease was lost meanwhile (another worker took over: it will look it up).
+pub async fn update_sent(
+    conn: &mut PgConnection,
+    id: i64,
+    owner: &str,
+    provider: &str,
+    provider_ref: &str,
+    cost_centimes: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query!(
+        "UPDATE messages
+         SET status = 'sent', provider = $3, provider_ref = $4, cost_centimes = $5, sent_at = now(),
+             lease_owner = NULL, lease_until = NULL, error = NULL, updated_at = now()
+         WHERE id = $1 AND status = 'sending' AND lease_owner = $2",
+        id,
+        owner,
+        provider,
+        provider_ref,
+        cost_centimes
+    )
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// A transient failure: back to the queue for another try at `next_try_at`.
+pub async fn update_retry(
+    conn: &mut PgConnection,
+    id: i64,
+    owner: &str,
+    next_try_at: OffsetDateTime,
+    error: &str,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query!(
+        "UPDATE messages SET status = 'queued', next_try_at = $3, error = $4, lease_owner = NULL,
+                             lease_until = NULL, updated_at = now()
+         WHERE id = $1 AND status = 'sending' AND lease_owner = $2",
+        id,
+        owner,
+        next_try_at,
+        error
+    )
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Ends a held message: failed for good, or unknown (an interrupted send nobody can confirm).
+pub async fn update_held_final(
+    conn: &mut PgConnection,
+    id: i64,
+    owner: &str,
+    status: MessageStatus,
+    provider: Option<&str>,
+    error: &str,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query!(
+        "UPDATE messages SET status = $3, provider = COALESCE($4, provider), error = $5, lease_owner = NULL,
+                             lease_until = NULL, final_at = CASE WHEN $3 = 'unknown' THEN NULL ELSE now() END,
+                             updated_at = now()
+         WHERE id = $1 AND status = 'sending' AND lease_owner = $2",
+        id,
+        owner,
+        status.as_str(),
+        provider,
+        error
+    )
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The message a provider's reference names, locked for a status change.
+pub async fn find_by_provider_ref(
+    conn: &mut PgConnection,
+    provider: &str,
+    provider_ref: &str,
+) -> Result<Option<(i64, MessageStatus)>, sqlx::Error> {
+    let row = sqlx::query!(
+        "SELECT id, status FROM messages WHERE provider = $1 AND provider_ref = $2 FOR UPDATE",
+        provider,
+        provider_ref
+    )
+    .fetch_optional(conn)
+    .await?;
+    row.map(|r| Ok((r.id, status(&r.status)?))).transpose()
+}
+
+/// Sets a status the caller checked moves forward; a final one stamps `final_at`.
+pub async fn update_status(
+    conn: &mut PgConnection,
+    id: i64,
+    to: MessageStatus,
+    final_status: bool,
+    error: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE messages SET status = $2, final_at = CASE WHEN $3 THEN now() ELSE final_at END,
+                             error = COALESCE($4, error), updated_at = now()
+         WHERE id = $1",
+        id,
+        to.as_str(),
+        final_status,
+        error
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Stores a provider event as it came; None when the same event was stored before.
+pub async fn insert_event(
+    conn: &mut PgConnection,
+    provider: &str,
+    dedup_key: &str,
+    message_id: Option<i64>,
+    provider_ref: Option<&str>,
+    status: Option<&str>,
+    raw: &serde_json::Value,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar!(
+        "INSERT INTO message_events (provider, dedup_key, message_id, provider_ref, status, raw)
+         VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT ON CONSTRAINT message_events_dedup_key DO NOTHING
+         RETURNING id",
+        provider,
+        dedup_key,
+        message_id,
+        provider_ref,
+        status,
+        raw
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+/// Sent messages with no final status since `before`: they become unknown. The count.
+pub async fn update_stale_to_unknown(conn: &mut PgConnection, before: OffsetDateTime) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query!(
+        "UPDATE messages SET status = 'unknown', error = 'no final status within 72 hours', updated_at = now()
+         WHERE status = 'sent' AND sent_at < $1",
+        before
+    )
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// An order's messages, oldest first.
+pub async fn list_for_order(conn: &mut PgConnection, order_id: i64) -> Result<Vec<SmsEntry>, sqlx::Error> {
+    let rows = sqlx::query!(
+        "SELECT id, step, channel, body, status, language, language_fallback, segments, sent_at, provider,
+                cost_centimes, created_at
+         FROM messages WHERE order_id = $1 ORDER BY created_at, id",
+        order_id
+    )
+    .fetch_all(conn)
+    .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        out.push(SmsEntry {
+            id: r.id,
+            step: r.step,
+            channel: channel(&r.channel)?,
+            message: r.body,
+            status: status(&r.status)?,
+            language: language(&r.language)?,
+            language_fallback: r.language_fallback,
+            segments: r.segments,
+            sent_at: r.sent_at,
+            provider: r.provider,
+            cost: r.cost_centimes.map(|c| c as f64 / 100.0),
+            created_at: r.created_at,
+        });
+    }
+    Ok(out)
+}
+
+/// The mock provider's record of a send (idempotent on our id, as Infobip's `messageId` is).
+pub async fn insert_mock_send(
+    conn: &mut PgConnection,
+    client_ref: &str,
+    provider_ref: &str,
+    recipient: &str,
+    body: &str,
+    segments: i32,
+) -> Result<String, sqlx::Error> {
+    sqlx::query_scalar!(
+        "INSERT INTO mock_provider_messages (client_ref, provider_ref, recipient, body, segments, status)
+         VALUES ($1, $2, $3, $4, $5, 'accepted')
+         ON CONFLICT (client_ref) DO UPDATE SET sends = mock_provider_messages.sends + 1
+         RETURNING provider_ref",
+        client_ref,
+        provider_ref,
+        recipient,
+        body,
+        segments
+    )
+    .fetch_one(conn)
+    .await
+}
+
+/// What the mock provider knows of a message by our id: its reference.
+pub async fn find_mock_send(conn: &mut PgConnection, client_ref: &str) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar!("SELECT provider_ref FROM mock_provider_messages WHERE client_ref = $1", client_ref)
+        .fetch_optional(conn)
+        .await
+}

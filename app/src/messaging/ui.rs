@@ -1,0 +1,307 @@
+//! The message templates page (supervisors): each step with its switch and a template per
+//! language, and under every template a live preview computed in the browser as one types — the
+//! text for a sample order, its encoding, characters, parts and cost, the characters that force
+//! UCS-2, and the GSM-7 variant with what it saves.
+use leptos::prelude::*;
+use leptos_i18n::I18nContext;
+use leptos_meta::Title;
+
+use super::api::{get_message_templates, save_message_template, set_message_step, SaveMessagingSettings};
+use super::domain::{self, MessageFacts};
+use super::{
+    preview_text, Channel, MessageStatus, MessagingSettings, StepView, ORDER_RECEIVED, REMINDER, SHIPPED_SOON,
+};
+use crate::auth::Role;
+use crate::components::{action_error, error_text, ErrorAlert, Field, Loaded, RoleGate};
+use crate::error::AppError;
+use crate::i18n::*;
+use crate::locale::format::{clock_minute, parse_clock_minute};
+use crate::locale::UiLocale;
+use crate::statuses::api::get_status_config;
+use crate::statuses::StatusConfig;
+
+/// The name of a step: a status's label, or the name of an order event.
+fn step_name(i18n: I18nContext<Locale>, config: &StatusConfig, step: &str) -> String {
+    match step {
+        ORDER_RECEIVED => t_string!(i18n, messaging.step_order_received).to_string(),
+        SHIPPED_SOON => t_string!(i18n, messaging.step_shipped_soon).to_string(),
+        REMINDER => t_string!(i18n, messaging.step_reminder).to_string(),
+        code => config
+            .get(code)
+            .map(|s| s.label(UiLocale::from_i18n(i18n.get_locale())).to_string())
+            .unwrap_or_else(|| code.to_string()),
+    }
+}
+
+/// A message's delivery status, translated.
+pub fn message_status_text(i18n: I18nContext<Locale>, status: MessageStatus) -> String {
+    match status {
+        MessageStatus::Queued => t_string!(i18n, messaging.status_queued).to_string(),
+        MessageStatus::Sending => t_string!(i18n, messaging.status_sending).to_string(),
+        MessageStatus::Sent => t_string!(i18n, messaging.status_sent).to_string(),
+        MessageStatus::Delivered => t_string!(i18n, messaging.status_delivered).to_string(),
+        MessageStatus::Failed => t_string!(i18n, messaging.status_failed).to_string(),
+        MessageStatus::Undelivered => t_string!(i18n, messaging.status_undelivered).to_string(),
+        MessageStatus::Expired => t_string!(i18n, messaging.status_expired).to_string(),
+        MessageStatus::Unknown => t_string!(i18n, messaging.status_unknown).to_string(),
+    }
+}
+
+/// The name of a step, in the UI language (needs the status configuration in context, as the
+/// order panel provides it; else the step's code).
+#[component]
+pub fn StepName(step: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let config = use_context::<StoredValue<StatusConfig>>();
+    move || match config {
+        Some(config) => config.with_value(|c| step_name(i18n, c, &step)),
+        None => step.clone(),
+    }
+}
+
+fn language_name(i18n: I18nContext<Locale>, language: UiLocale) -> String {
+    match language {
+        UiLocale::Fr => t_string!(i18n, messaging.lang_fr).to_string(),
+        UiLocale::Ar => t_string!(i18n, messaging.lang_ar).to_string(),
+        UiLocale::ArDz => t_string!(i18n, messaging.lang_ar_dz).to_string(),
+    }
+}
+
+#[component]
+pub fn MessageTemplatesPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let save_settings = ServerAction::<SaveMessagingSettings>::new();
+    let page = Resource::new(move || save_settings.version().get(), |_| get_message_templates());
+    let config = Resource::new(|| (), |_| get_status_config());
+    view! {
+        <Title text=move || t_string!(i18n, messaging.title).to_string()/>
+        <h1>{t!(i18n, messaging.title)}</h1>
+        <RoleGate role=Role::Supervisor>
+            <p class="muted">{t!(i18n, messaging.intro)}</p>
+            <Loaded
+                load=move || async move {
+                    let (page, config) = (page.await, config.await);
+                    Ok((page?, config?))
+                }
+                let:loaded
+            >
+                {
+                    let (page, config) = loaded;
+                    let settings = StoredValue::new(page.settings);
+                    let config = StoredValue::new(config);
+                    let sample = StoredValue::new(MessageFacts::sample(page.sample_at, &settings.with_value(|s| s.shop_name.clone())));
+                    view! {
+                        <SettingsForm settings=settings.get_value() save=save_settings/>
+                        {page.steps
+                            .into_iter()
+                            .map(|step| view! { <StepCard step=step config=config settings=settings sample=sample/> })
+                            .collect_view()}
+                    }
+                }
+            </Loaded>
+        </RoleGate>
+    }
+}
+
+/// The shop's messaging settings: its name in messages, the default language, quiet hours and
+/// the tariff used when a provider gives no price.
+#[component]
+fn SettingsForm(settings: MessagingSettings, save: ServerAction<SaveMessagingSettings>) -> impl IntoView {
+    let i18n = use_i18n();
+    let draft = RwSignal::new(settings);
+    let error = action_error(save);
+    let dinars = |centimes: i64| format!("{:.2}", centimes as f64 / 100.0);
+    let centimes = |text: &str| text.trim().replace(',', ".").parse::<f64>().ok().map(|v| (v * 100.0).round() as i64);
+    view! {
+        <form class="card settings" aria-labelledby="messaging-settings-title"
+            on:submit=move |ev: leptos::ev::SubmitEvent| {
+                ev.prevent_default();
+                save.dispatch(SaveMessagingSettings { settings: draft.get_untracked() });
+            }>
+            <h2 id="messaging-settings-title">{t!(i18n, messaging.settings)}</h2>
+            <ErrorAlert error=error/>
+            <div class="create-grid">
+                <Field for_id="ms-shop" label=move || t!(i18n, messaging.shop_name)>
+                    <input id="ms-shop" maxlength="40" prop:value=move || draft.with(|d| d.shop_name.clone())
+                        on:input=move |ev| draft.update(|d| d.shop_name = event_target_value(&ev))/>
+                </Field>
+                <Field for_id="ms-language" label=move || t!(i18n, messaging.default_language)>
+                    <select id="ms-language"
+                        on:change=move |ev| if let Ok(l) = UiLocale::parse(&event_target_value(&ev)) { draft.update(|d| d.default_language = l) }>
+                        {UiLocale::ALL.iter().map(|l| {
+                            let l = *l;
+                            view! { <option value=l.tag() selected=move || draft.with(|d| d.default_language == l)>{move || language_name(i18n, l)}</option> }
+                        }).collect_view()}
+                    </select>
+                </Field>
+                <Field for_id="ms-quiet-start" label=move || t!(i18n, messaging.quiet_start)>
+                    <input id="ms-quiet-start" type="time" prop:value=move || draft.with(|d| clock_minute(i32::from(d.quiet_start_minute)))
+                        on:input=move |ev| if let Some(m) = parse_clock_minute(&event_target_value(&ev)).and_then(|m| u16::try_from(m % 1440).ok()) { draft.update(|d| d.quiet_start_minute = m) }/>
+                </Field>
+                <Field for_id="ms-quiet-end" label=move || t!(i18n, messaging.quiet_end)>
+                    <input id="ms-quiet-end" type="time" prop:value=move || draft.with(|d| clock_minute(i32::from(d.quiet_end_minute)))
+                        on:input=move |ev| if let Some(m) = parse_clock_minute(&event_target_value(&ev)).and_then(|m| u16::try_from(m % 1440).ok()) { draft.update(|d| d.quiet_end_minute = m) }/>
+                </Field>
+                <Field for_id="ms-gsm" label=move || t!(i18n, messaging.gsm_tariff)>
+                    <input id="ms-gsm" inputmode="decimal" dir="ltr" prop:value=move || draft.with(|d| dinars(d.gsm_segment_centimes))
+                        on:change=move |ev| if let Some(c) = centimes(&event_target_value(&ev)) { draft.update(|d| d.gsm_segment_centimes = c) }/>
+                </Field>
+                <Field for_id="ms-ucs2" label=move || t!(i18n, messaging.ucs2_tariff)>
+                    <input id="ms-ucs2" inputmode="decimal" dir="ltr" prop:value=move || draft.with(|d| dinars(d.ucs2_segment_centimes))
+                        on:change=move |ev| if let Some(c) = centimes(&event_target_value(&ev)) { draft.update(|d| d.ucs2_segment_centimes = c) }/>
+                </Field>
+            </div>
+            <label class="check">
+                <input type="checkbox" prop:checked=move || draft.with(|d| d.friday_pause)
+                    on:change=move |ev| draft.update(|d| d.friday_pause = event_target_checked(&ev))/>
+                {t!(i18n, messaging.friday_pause)}
+            </label>
+            <p class="hint">{t!(i18n, messaging.quiet_hint)}</p>
+            <button type="submit" class="primary" disabled=move || save.pending().get()>{t!(i18n, messaging.save_settings)}</button>
+        </form>
+    }
+}
+
+#[component]
+fn StepCard(
+    step: StepView,
+    config: StoredValue<StatusConfig>,
+    settings: StoredValue<MessagingSettings>,
+    sample: StoredValue<MessageFacts>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let name = {
+        let code = step.step.clone();
+        move || config.with_value(|c| step_name(i18n, c, &code))
+    };
+    let title_id = format!("step-{}-{}", step.step, step.channel.as_str());
+    let labelled_by = title_id.clone();
+    let enabled = RwSignal::new(step.enabled);
+    let switch = Action::new(move |(code, on): &(String, bool)| set_message_step(code.clone(), Channel::Sms, *on));
+    let switch_error = Signal::derive(move || switch.value().get().and_then(|r| r.err()));
+    let code = step.step.clone();
+    let templates: Vec<(UiLocale, String)> = UiLocale::ALL
+        .iter()
+        .map(|l| (*l, step.templates.iter().find(|t| t.language == *l).map(|t| t.body.clone()).unwrap_or_default()))
+        .collect();
+    view! {
+        <section class="card step-card" aria-labelledby=labelled_by>
+            <div class="toolbar">
+                <h2 id=title_id>{name}</h2>
+                <label class="check">
+                    <input type="checkbox" prop:checked=enabled
+                        on:change={
+                            let code = code.clone();
+                            move |ev| {
+                                let on = event_target_checked(&ev);
+                                enabled.set(on);
+                                switch.dispatch((code.clone(), on));
+                            }
+                        }/>
+                    {t!(i18n, messaging.enabled)}
+                </label>
+            </div>
+            <ErrorAlert error=switch_error/>
+            <div class="template-grid">
+                {templates.into_iter().map(|(language, body)| view! {
+                    <TemplateEditor step=code.clone() language=language initial=body settings=settings sample=sample/>
+                }).collect_view()}
+            </div>
+        </section>
+    }
+}
+
+/// The live preview of a template as typed.
+#[derive(Clone, Debug, PartialEq)]
+enum Live {
+    Invalid(AppError),
+    Counted(super::SmsPreview),
+}
+
+fn live(body: &str, language: UiLocale, sample: &MessageFacts, settings: &MessagingSettings) -> Live {
+    match sms::Template::parse(body).and_then(|t| domain::render(&t, sample, language)) {
+        Ok(text) => Live::Counted(preview_text(&text, settings)),
+        Err(error) => Live::Invalid(error.into()),
+    }
+}
+
+#[component]
+fn TemplateEditor(
+    step: String,
+    language: UiLocale,
+    initial: String,
+    settings: StoredValue<MessagingSettings>,
+    sample: StoredValue<MessageFacts>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = format!("tpl-{step}-{}", language.tag());
+    let (label_id, labelled_by, label_for) = (format!("{id}-label"), format!("{id}-label"), id.clone());
+    let body = RwSignal::new(initial);
+    let saved = RwSignal::new(false);
+    let preview = Memo::new(move |_| {
+        body.with(|b| sample.with_value(|s| settings.with_value(|settings| live(b, language, s, settings))))
+    });
+    let save =
+        Action::new(move |text: &String| save_message_template(step.clone(), Channel::Sms, language, text.clone()));
+    Effect::new(move |_| {
+        if let Some(result) = save.value().get() {
+            saved.set(result.is_ok());
+        }
+    });
+    let save_error = Signal::derive(move || save.value().get().and_then(|r| r.err()));
+    let dir = if language.is_rtl() { "rtl" } else { "ltr" };
+    let lang = language.tag();
+    view! {
+        <div class="template-editor" role="group" aria-labelledby=labelled_by>
+            <label id=label_id for=label_for>{move || language_name(i18n, language)}</label>
+            <textarea id=id rows="4" dir=dir lang=lang prop:value=body
+                on:input=move |ev| { saved.set(false); body.set(event_target_value(&ev)); }></textarea>
+            <div class="preview" aria-live="polite" data-testid="sms-preview">
+                {move || match preview.get() {
+                    Live::Invalid(error) => {
+                        let position = error.position.unwrap_or(0);
+                        let code = error.code;
+                        view! {
+                            <p class="form-error" role="alert" data-error-code=code.as_str()>
+                                {move || error_text(i18n, code)} " "
+                                {move || t_string!(i18n, messaging.at_character, position = position + 1).to_string()}
+                            </p>
+                        }.into_any()
+                    }
+                    Live::Counted(p) => {
+                        let saving = p.gsm_variant_segments.filter(|v| *v < p.segments).map(|v| p.segments - v);
+                        let cost = format!("{:.2} DA", p.cost_dzd);
+                        let (encoding, characters, segments) = (p.encoding.clone(), p.characters, p.segments);
+                        view! {
+                            <p class="rendered" dir=dir lang=lang>{p.text.clone()}</p>
+                            <p class="facts" data-testid="sms-facts">
+                                <span data-testid="sms-encoding">{encoding}</span> " · "
+                                {move || t_string!(i18n, messaging.characters, count = characters).to_string()} " · "
+                                <span data-testid="sms-segments">{move || t_string!(i18n, messaging.segments, count = segments).to_string()}</span> " · "
+                                {cost}
+                            </p>
+                            {(!p.non_gsm_characters.is_empty()).then(|| {
+                                let list = p.non_gsm_characters.join(" ");
+                                view! { <p class="hint">{move || t_string!(i18n, messaging.non_gsm, chars = list.clone()).to_string()}</p> }
+                            })}
+                            {saving.map(|parts| view! {
+                                <p class="hint">{move || t_string!(i18n, messaging.gsm_saving, parts = parts).to_string()}</p>
+                            })}
+                        }.into_any()
+                    }
+                }}
+            </div>
+            <ErrorAlert error=save_error/>
+            <div class="inline">
+                <button type="button" class="primary"
+                    disabled=move || save.pending().get() || matches!(preview.get(), Live::Invalid(_))
+                    on:click=move |_| { save.dispatch(body.get_untracked()); }>
+                    {move || t_string!(i18n, messaging.save, language = language_name(i18n, language)).to_string()}
+                </button>
+                <Show when=move || saved.get()>
+                    <span class="form-ok" role="status">{t!(i18n, messaging.saved)}</span>
+                </Show>
+            </div>
+        </div>
+    }
+}
