@@ -19,8 +19,12 @@ use time::OffsetDateTime;
 fn database_url(pool: &PgPool) -> String {
     let base = std::env::var("DATABASE_URL").expect("DATABASE_URL");
     let name = pool.connect_options().get_database().expect("database name").to_string();
-    let (server, _) = base.rsplit_once('/').expect("a URL with a database");
-    let query = base.split_once('?').map(|(_, q)| format!("?{q}")).unwrap_or_default();
+    // `postgres://user@host:port/db?host=/socket/dir`: the query may hold slashes of its own.
+    let (address, query) = match base.split_once('?') {
+        Some((address, query)) => (address, format!("?{query}")),
+        None => (base.as_str(), String::new()),
+    };
+    let (server, _) = address.rsplit_once('/').expect("a URL with a database");
     format!("{server}/{name}{query}")
 }
 
@@ -49,6 +53,7 @@ async fn a_worker_killed_between_claim_and_acknowledgement_loses_nothing_and_sen
     app.stop().await;
 
     // The worker process: the server binary with its runner, a provider that takes 30 s to answer.
+    let log = std::env::temp_dir().join(format!("messaging-crash-worker-{}.log", std::process::id()));
     let mut worker = Command::new(env!("CARGO_BIN_EXE_server"))
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
@@ -61,7 +66,7 @@ async fn a_worker_killed_between_claim_and_acknowledgement_loses_nothing_and_sen
         .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(Stdio::from(std::fs::File::create(&log).unwrap()))
         .spawn()
         .expect("start the worker process");
 
@@ -83,7 +88,11 @@ async fn a_worker_killed_between_claim_and_acknowledgement_loses_nothing_and_sen
     }
     worker.kill().expect("kill -9"); // SIGKILL: no shutdown, no cleanup
     worker.wait().unwrap();
-    assert!(handed_over, "the worker claimed the message and the provider took it");
+    assert!(
+        handed_over,
+        "the worker claimed the message and the provider took it; its log:\n{}",
+        std::fs::read_to_string(&log).unwrap_or_default()
+    );
     let (status, owner, lease_until): (String, Option<String>, OffsetDateTime) =
         sqlx::query_as("SELECT status, lease_owner, lease_until FROM messages").fetch_one(&pool).await.unwrap();
     assert_eq!(status, "sending", "the acknowledgement was never written");
