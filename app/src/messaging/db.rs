@@ -359,6 +359,26 @@ pub async fn update_sent(
     Ok(done.rows_affected() == 1)
 }
 
+/// Quiet hours began after the claim: back to the queue until `until`, the try not counted.
+pub async fn update_hold(
+    conn: &mut PgConnection,
+    id: i64,
+    owner: &str,
+    until: OffsetDateTime,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query!(
+        "UPDATE messages SET status = 'queued', next_try_at = $3, tries = greatest(tries - 1, 0), lease_owner = NULL,
+                             lease_until = NULL, updated_at = now()
+         WHERE id = $1 AND status = 'sending' AND lease_owner = $2",
+        id,
+        owner,
+        until
+    )
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// A transient failure: back to the queue for another try at `next_try_at`.
 pub async fn update_retry(
     conn: &mut PgConnection,

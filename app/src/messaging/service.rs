@@ -82,6 +82,20 @@ pub struct OrderMessage<'a> {
     pub created_by: Option<i64>,
 }
 
+impl OrderMessage<'_> {
+    /// What the message says about the order, `now` being when it is written.
+    fn facts(&self, settings: &MessagingSettings, now: OffsetDateTime) -> MessageFacts {
+        MessageFacts {
+            customer_name: self.customer_name.to_string(),
+            order_number: self.order_number.to_string(),
+            total: self.total,
+            delivery_date: domain::expected_delivery(now),
+            reschedule_time: self.reschedule_time,
+            shop_name: settings.shop_name.clone(),
+        }
+    }
+}
+
 /// Queues the SMS of `step` for an order, in the caller's transaction: nothing when the step has
 /// no template or is switched off, once per occurrence. Held until quiet hours end. The id.
 pub async fn enqueue_order_step(
@@ -99,14 +113,7 @@ pub async fn enqueue_order_step(
     else {
         return Ok(None);
     };
-    let facts = MessageFacts {
-        customer_name: order.customer_name.to_string(),
-        order_number: order.order_number.to_string(),
-        total: order.total,
-        delivery_date: domain::expected_delivery(now),
-        reschedule_time: order.reschedule_time,
-        shop_name: settings.shop_name.clone(),
-    };
+    let facts = order.facts(&settings, now);
     // A stored template is valid (checked when saved); one that is not is logged and skipped
     // rather than failing the agent's attempt.
     let body = match sms::Template::parse(source).and_then(|t| domain::render(&t, &facts, language)) {
@@ -223,8 +230,7 @@ pub async fn send_due(pool: &PgPool, config: &MessagingConfig, now: OffsetDateTi
             }
             let clock = OffsetDateTime::now_utc();
             if domain::is_quiet(clock, &settings) {
-                db::update_retry(&mut conn, message.id, &owner, domain::next_open(clock, &settings), "quiet hours")
-                    .await?;
+                db::update_hold(&mut conn, message.id, &owner, domain::next_open(clock, &settings)).await?;
                 report.held += 1;
                 continue;
             }
@@ -423,14 +429,7 @@ pub async fn preview_for_order(
     let settings = db::get_settings(conn).await?;
     let template =
         db::find_template(conn, template_id).await?.ok_or(AppError::field(ErrorCode::NotFound, "templateId"))?;
-    let facts = MessageFacts {
-        customer_name: order.customer_name.to_string(),
-        order_number: order.order_number.to_string(),
-        total: order.total,
-        delivery_date: domain::expected_delivery(now),
-        reschedule_time: order.reschedule_time,
-        shop_name: settings.shop_name.clone(),
-    };
+    let facts = order.facts(&settings, now);
     let text = domain::render(&sms::Template::parse(&template.body)?, &facts, template.language)?;
     Ok(preview_text(&text, &settings))
 }

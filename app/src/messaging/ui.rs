@@ -71,7 +71,8 @@ fn language_name(i18n: I18nContext<Locale>, language: UiLocale) -> String {
 pub fn MessageTemplatesPage() -> impl IntoView {
     let i18n = use_i18n();
     let save_settings = ServerAction::<SaveMessagingSettings>::new();
-    let page = Resource::new(move || save_settings.version().get(), |_| get_message_templates());
+    // Not reloaded when the settings are saved: templates being typed stay as they are.
+    let page = Resource::new(|| (), |_| get_message_templates());
     let config = Resource::new(|| (), |_| get_status_config());
     view! {
         <Title text=move || t_string!(i18n, messaging.title).to_string()/>
@@ -87,14 +88,20 @@ pub fn MessageTemplatesPage() -> impl IntoView {
             >
                 {
                     let (page, config) = loaded;
-                    let settings = StoredValue::new(page.settings);
+                    let settings = RwSignal::new(page.settings);
+                    Effect::new(move |_| {
+                        if let Some(Ok(saved)) = save_settings.value().get() {
+                            settings.set(saved);
+                        }
+                    });
                     let config = StoredValue::new(config);
-                    let sample = StoredValue::new(MessageFacts::sample(page.sample_at, &settings.with_value(|s| s.shop_name.clone())));
+                    let sample_at = page.sample_at;
+                    let sample = Memo::new(move |_| settings.with(|s| MessageFacts::sample(sample_at, &s.shop_name)));
                     view! {
-                        <SettingsForm settings=settings.get_value() save=save_settings/>
+                        <SettingsForm settings=settings.get_untracked() save=save_settings/>
                         {page.steps
                             .into_iter()
-                            .map(|step| view! { <StepCard step=step config=config settings=settings sample=sample/> })
+                            .map(|step| view! { <StepCard step=step config=config settings=settings.into() sample=sample.into()/> })
                             .collect_view()}
                     }
                 }
@@ -166,8 +173,8 @@ fn SettingsForm(settings: MessagingSettings, save: ServerAction<SaveMessagingSet
 fn StepCard(
     step: StepView,
     config: StoredValue<StatusConfig>,
-    settings: StoredValue<MessagingSettings>,
-    sample: StoredValue<MessageFacts>,
+    settings: Signal<MessagingSettings>,
+    sample: Signal<MessageFacts>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let name = {
@@ -230,17 +237,16 @@ fn TemplateEditor(
     step: String,
     language: UiLocale,
     initial: String,
-    settings: StoredValue<MessagingSettings>,
-    sample: StoredValue<MessageFacts>,
+    settings: Signal<MessagingSettings>,
+    sample: Signal<MessageFacts>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let id = format!("tpl-{step}-{}", language.tag());
     let (label_id, labelled_by, label_for) = (format!("{id}-label"), format!("{id}-label"), id.clone());
     let body = RwSignal::new(initial);
     let saved = RwSignal::new(false);
-    let preview = Memo::new(move |_| {
-        body.with(|b| sample.with_value(|s| settings.with_value(|settings| live(b, language, s, settings))))
-    });
+    let preview =
+        Memo::new(move |_| body.with(|b| sample.with(|s| settings.with(|settings| live(b, language, s, settings)))));
     let save =
         Action::new(move |text: &String| save_message_template(step.clone(), Channel::Sms, language, text.clone()));
     Effect::new(move |_| {

@@ -209,19 +209,30 @@ pub async fn preview_message(
     let mut conn = pool.acquire().await?;
     let order = authorised(&mut conn, user, id, now).await?;
     let view = db::view(&mut conn, id, user.locale).await?.ok_or(AppError::new(ErrorCode::NotFound))?;
-    let message = OrderMessage {
-        order_id: id,
-        customer_id: order.customer_id,
+    let message = order_message(&view, order.customer_id, view.confirmation.next_contact_at, 0, user.id);
+    messaging::preview_for_order(&mut conn, template_id, &message, now).await
+}
+
+/// What messaging needs to write to the customer about an order.
+fn order_message(
+    view: &OrderView,
+    customer_id: i64,
+    reschedule_time: Option<OffsetDateTime>,
+    occurrence: i32,
+    user_id: i64,
+) -> OrderMessage<'_> {
+    OrderMessage {
+        order_id: view.id,
+        customer_id,
         customer_name: &view.customer_name,
         phone: &view.phone,
         language: Some(view.language),
         order_number: &view.number,
         total: view.total,
-        reschedule_time: view.confirmation.next_contact_at,
-        occurrence: 0,
-        created_by: Some(user.id),
-    };
-    messaging::preview_for_order(&mut conn, template_id, &message, now).await
+        reschedule_time,
+        occurrence,
+        created_by: Some(user_id),
+    }
 }
 
 /// The order view with its messages.
@@ -264,19 +275,10 @@ pub async fn record_attempt(
     let attempt_id = db::insert_attempt(&mut tx, &order, user.id, &plan).await?;
     if plan.status_after != order.state.status {
         // Entering a status: its message goes out with the attempt, or not at all.
-        let view = full_view(&mut tx, id, user.locale).await?;
-        let message = OrderMessage {
-            order_id: id,
-            customer_id: order.customer_id,
-            customer_name: &view.customer_name,
-            phone: &view.phone,
-            language: Some(view.language),
-            order_number: &view.number,
-            total: view.total,
-            reschedule_time: plan.callback_at.or(plan.next_contact_at),
-            occurrence: i32::try_from(view.confirmation.attempts.len()).unwrap_or(i32::MAX),
-            created_by: Some(user.id),
-        };
+        let view = db::view(&mut tx, id, user.locale).await?.ok_or(AppError::new(ErrorCode::NotFound))?;
+        let occurrence = i32::try_from(view.confirmation.attempts.len()).unwrap_or(i32::MAX);
+        let reschedule = plan.callback_at.or(plan.next_contact_at);
+        let message = order_message(&view, order.customer_id, reschedule, occurrence, user.id);
         messaging::enqueue_order_step(&mut tx, &plan.status_after, &message, now).await?;
     }
     if plan.closes {
