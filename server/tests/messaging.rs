@@ -101,6 +101,11 @@ async fn a_confirmed_order_gets_its_sms_and_the_mock_reports_it_delivered(pool: 
     assert!(sms["sentAt"].is_string());
     let sent: i64 = sqlx::query_scalar("SELECT count(*) FROM mock_provider_messages").fetch_one(&pool).await.unwrap();
     assert_eq!(sent, 1);
+    // The customer card lists it too, with the order it was about.
+    let customer = order["customerId"].as_i64().unwrap();
+    let card = get_json(&w.agent, w.app.url(&format!("/api/customer-service/customers/{customer}"))).await;
+    assert_eq!(card["messages"][0]["orderId"], id);
+    assert_eq!(card["messages"][0]["status"], "delivered");
     w.app.stop().await;
 }
 

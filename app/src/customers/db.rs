@@ -243,6 +243,7 @@ pub async fn card(
         flags,
         notes,
         orders,
+        messages: Vec::new(),
         audit,
     }))
 }

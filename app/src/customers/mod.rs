@@ -145,7 +145,7 @@ pub struct AuditLine {
 }
 
 /// Everything the agent sees about a customer before calling.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CustomerCard {
@@ -163,6 +163,9 @@ pub struct CustomerCard {
     pub flags: Vec<CustomerFlag>,
     pub notes: Vec<CustomerNote>,
     pub orders: Vec<PastOrder>,
+    /// The latest messages sent to the customer, about any of their orders.
+    #[serde(default)]
+    pub messages: Vec<crate::messaging::SmsEntry>,
     /// Supervisors and admins only (empty for agents).
     pub audit: Vec<AuditLine>,
 }

@@ -54,7 +54,9 @@ pub async fn card(pool: &PgPool, user: &CurrentUser, id: i64) -> Result<Customer
     let mut conn = pool.acquire().await?;
     check_visible(&mut conn, user, id).await?;
     let with_audit = user.role.at_least(Role::Supervisor);
-    db::card(&mut conn, id, user.locale, with_audit).await?.ok_or(AppError::new(ErrorCode::NotFound))
+    let mut card = db::card(&mut conn, id, user.locale, with_audit).await?.ok_or(AppError::new(ErrorCode::NotFound))?;
+    card.messages = crate::messaging::service::customer_history(&mut conn, id).await?;
+    Ok(card)
 }
 
 fn clean_text(raw: &str, field: &str) -> Result<String, AppError> {

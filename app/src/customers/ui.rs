@@ -15,6 +15,7 @@ use crate::components::{action_error, ErrorAlert, Field, Loaded};
 use crate::error::{AppError, ErrorCode};
 use crate::i18n::*;
 use crate::locale::format::{date_algiers, dzd, short_algiers};
+use crate::messaging::ui::MessageList;
 use crate::statuses::api::get_status_config;
 use crate::statuses::ui::StatusChip;
 use crate::statuses::StatusConfig;
@@ -183,6 +184,15 @@ fn CardBody(card: CustomerCard, current_order: Option<i64>) -> impl IntoView {
                 }).collect_view()}
             </ul>
         })}
+        {
+            // The order panel lists the current order's own messages.
+            let others: Vec<_> = card.messages.iter().filter(|m| current_order.is_none() || m.order_id != current_order).cloned().collect();
+            let heading = format!("customer-messages-{}", card.id);
+            (!others.is_empty()).then(|| view! {
+                <h4 id=heading.clone()>{t!(i18n, customer.messages)}</h4>
+                <MessageList messages=others labelled_by=heading/>
+            })
+        }
         <h4>{t!(i18n, customer.history)}</h4>
         <ul class="past-orders">
             {card.orders.iter().map(|o| {

@@ -502,13 +502,23 @@ pub async fn update_stale_to_unknown(conn: &mut PgConnection, before: OffsetDate
     Ok(done.rows_affected())
 }
 
-/// An order's messages, oldest first.
-pub async fn list_for_order(conn: &mut PgConnection, order_id: i64) -> Result<Vec<SmsEntry>, sqlx::Error> {
+/// An order's messages (`order_id`), or a customer's latest `limit` (`customer_id`), oldest first.
+pub async fn list_messages(
+    conn: &mut PgConnection,
+    order_id: Option<i64>,
+    customer_id: Option<i64>,
+    limit: i64,
+) -> Result<Vec<SmsEntry>, sqlx::Error> {
     let rows = sqlx::query!(
-        "SELECT id, step, channel, body, status, language, language_fallback, segments, sent_at, provider,
+        "SELECT id, order_id, step, channel, body, status, language, language_fallback, segments, sent_at, provider,
                 cost_centimes, created_at
-         FROM messages WHERE order_id = $1 ORDER BY created_at, id",
-        order_id
+         FROM (SELECT * FROM messages
+               WHERE ($1::int8 IS NULL OR order_id = $1) AND ($2::int8 IS NULL OR customer_id = $2)
+               ORDER BY created_at DESC, id DESC LIMIT $3) latest
+         ORDER BY created_at, id",
+        order_id,
+        customer_id,
+        limit
     )
     .fetch_all(conn)
     .await?;
@@ -516,6 +526,7 @@ pub async fn list_for_order(conn: &mut PgConnection, order_id: i64) -> Result<Ve
     for r in rows {
         out.push(SmsEntry {
             id: r.id,
+            order_id: r.order_id,
             step: r.step,
             channel: channel(&r.channel)?,
             message: r.body,

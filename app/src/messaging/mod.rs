@@ -58,6 +58,7 @@ pub const REMINDER: &str = "reminder";
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SmsEntry {
     pub id: i64,
+    pub order_id: Option<i64>,
     /// The step that sent it (`confirmed`, `no_answer_sms`, `reminder`, …).
     #[serde(rename = "type")]
     pub step: String,

@@ -162,7 +162,13 @@ pub async fn enqueue_reminder(
 /// An order's messages, oldest first (the order view's `smsHistory`). The caller has checked
 /// the user may see the order.
 pub async fn order_history(conn: &mut PgConnection, order_id: i64) -> Result<Vec<SmsEntry>, AppError> {
-    Ok(db::list_for_order(conn, order_id).await?)
+    Ok(db::list_messages(conn, Some(order_id), None, 500).await?)
+}
+
+/// A customer's latest 20 messages, oldest first (the customer card). The caller has checked
+/// the user may see the customer.
+pub async fn customer_history(conn: &mut PgConnection, customer_id: i64) -> Result<Vec<SmsEntry>, AppError> {
+    Ok(db::list_messages(conn, None, Some(customer_id), 20).await?)
 }
 
 /// What one sender run did.

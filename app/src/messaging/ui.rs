@@ -9,13 +9,13 @@ use leptos_meta::Title;
 use super::api::{get_message_templates, save_message_template, set_message_step, SaveMessagingSettings};
 use super::domain::{self, MessageFacts};
 use super::{
-    preview_text, Channel, MessageStatus, MessagingSettings, StepView, ORDER_RECEIVED, REMINDER, SHIPPED_SOON,
+    preview_text, Channel, MessageStatus, MessagingSettings, SmsEntry, StepView, ORDER_RECEIVED, REMINDER, SHIPPED_SOON,
 };
 use crate::auth::Role;
 use crate::components::{action_error, error_text, ErrorAlert, Field, Loaded, RoleGate};
 use crate::error::AppError;
 use crate::i18n::*;
-use crate::locale::format::{clock_minute, parse_clock_minute};
+use crate::locale::format::{clock_minute, parse_clock_minute, short_algiers};
 use crate::locale::UiLocale;
 use crate::statuses::api::get_status_config;
 use crate::statuses::StatusConfig;
@@ -56,6 +56,31 @@ pub fn StepName(step: String) -> impl IntoView {
     move || match config {
         Some(config) => config.with_value(|c| step_name(i18n, c, &step)),
         None => step.clone(),
+    }
+}
+
+/// Messages with their step, delivery status, time and cost, labelled by the caller's heading.
+#[component]
+pub fn MessageList(messages: Vec<SmsEntry>, #[prop(into)] labelled_by: String) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <ol class="messages" aria-labelledby=labelled_by>
+            {messages.into_iter().map(|m| {
+                let status = m.status;
+                let at = m.sent_at.unwrap_or(m.created_at);
+                let cost = m.cost.map(|c| format!(" · {c:.2} DA"));
+                let dir = if m.language.is_rtl() { "rtl" } else { "ltr" };
+                view! {
+                    <li data-message-status=status.as_str()>
+                        <span class="muted">{short_algiers(at)}</span> " "
+                        <StepName step=m.step.clone()/> " · "
+                        <strong class="message-status">{move || message_status_text(i18n, status)}</strong>
+                        {cost}
+                        <p class="note" dir=dir lang=m.language.tag()>{m.message.clone()}</p>
+                    </li>
+                }
+            }).collect_view()}
+        </ol>
     }
 }
 

@@ -3,8 +3,7 @@
 use leptos::prelude::*;
 
 use crate::i18n::*;
-use crate::locale::format::short_algiers;
-use crate::messaging::ui::{message_status_text, StepName};
+use crate::messaging::ui::MessageList;
 use crate::messaging::SmsEntry;
 
 #[component]
@@ -14,23 +13,7 @@ pub fn MessageTrail(messages: Vec<SmsEntry>) -> impl IntoView {
         view! {
             <section>
                 <h3 id="message-trail-title">{t!(i18n, messaging.history)}</h3>
-                <ol class="messages" aria-labelledby="message-trail-title">
-                    {messages.into_iter().map(|m| {
-                        let status = m.status;
-                        let at = m.sent_at.unwrap_or(m.created_at);
-                        let cost = m.cost.map(|c| format!(" · {c:.2} DA"));
-                        let dir = if m.language.is_rtl() { "rtl" } else { "ltr" };
-                        view! {
-                            <li data-message-status=status.as_str()>
-                                <span class="muted">{short_algiers(at)}</span> " "
-                                <StepName step=m.step.clone()/> " · "
-                                <strong class="message-status">{move || message_status_text(i18n, status)}</strong>
-                                {cost}
-                                <p class="note" dir=dir lang=m.language.tag()>{m.message.clone()}</p>
-                            </li>
-                        }
-                    }).collect_view()}
-                </ol>
+                <MessageList messages=messages labelled_by="message-trail-title"/>
             </section>
         }
     })
