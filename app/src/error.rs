@@ -214,6 +214,21 @@ impl leptos::server_fn::error::FromServerFnError for AppError {
     }
 }
 
+/// A stored value our types do not know is corrupt data, not a default: logged with its table and
+/// column, and the read fails (`internal`) instead of showing something else.
+#[cfg(feature = "ssr")]
+pub fn known_stored<T>(
+    table: &'static str,
+    column: &'static str,
+    raw: &str,
+    parsed: Result<T, AppError>,
+) -> Result<T, sqlx::Error> {
+    parsed.map_err(|_| {
+        tracing::error!(table, column, value = raw, "unknown value stored");
+        sqlx::Error::Decode(format!("unknown {table}.{column} {raw:?}").into())
+    })
+}
+
 #[cfg(feature = "ssr")]
 mod ssr {
     use super::{AppError, ErrorCode};

@@ -6,12 +6,8 @@ use time::OffsetDateTime;
 use super::{Channel, MessageStatus, MessagingSettings, SmsEntry, StepView, TemplateView};
 use crate::locale::UiLocale;
 
-/// A stored value our types do not know is corrupt data: logged, and the read fails.
 fn known<T>(column: &'static str, raw: &str, parsed: Result<T, crate::error::AppError>) -> Result<T, sqlx::Error> {
-    parsed.map_err(|_| {
-        tracing::error!(column, value = raw, "unknown value stored in messaging");
-        sqlx::Error::Decode(format!("unknown {column} {raw:?}").into())
-    })
+    crate::error::known_stored("messaging", column, raw, parsed)
 }
 
 fn language(raw: &str) -> Result<UiLocale, sqlx::Error> {

@@ -16,13 +16,8 @@ use super::{
 use crate::locale::UiLocale;
 use crate::statuses::domain::category_from_db;
 
-/// A stored value our types do not know is corrupt data, not a default: logged, and the read
-/// fails (`internal`) instead of showing something else.
 fn known<T>(column: &'static str, raw: &str, parsed: Result<T, crate::error::AppError>) -> Result<T, sqlx::Error> {
-    parsed.map_err(|_| {
-        tracing::error!(column, value = raw, "unknown value stored in orders");
-        sqlx::Error::Decode(format!("unknown {column} {raw:?}").into())
-    })
+    crate::error::known_stored("orders", column, raw, parsed)
 }
 
 fn priority(raw: &str) -> Result<Priority, sqlx::Error> {
