@@ -106,6 +106,13 @@ async fn a_confirmed_order_gets_its_sms_and_the_mock_reports_it_delivered(pool: 
     let card = get_json(&w.agent, w.app.url(&format!("/api/customer-service/customers/{customer}"))).await;
     assert_eq!(card["messages"][0]["orderId"], id);
     assert_eq!(card["messages"][0]["status"], "delivered");
+
+    // The runner keeps going after that event: a second confirmation is woken, sent and reported too.
+    let second = w.order("SHOP-SMS-1B", "0661 98 76 54").await;
+    w.record(second, "confirmed", 2).await;
+    message_reaches(&w, second, "delivered").await;
+    let sent: i64 = sqlx::query_scalar("SELECT count(*) FROM mock_provider_messages").fetch_one(&pool).await.unwrap();
+    assert_eq!(sent, 2);
     w.app.stop().await;
 }
 
