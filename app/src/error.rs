@@ -144,6 +144,8 @@ error_codes! {
     ChannelUnknown => "channel_unknown", 422;
     /// A sender id must be 1 to 11 Latin letters or digits.
     SenderIdInvalid => "sender_id_invalid", 422;
+    /// A provider's callback is not signed with our secret: nothing of it is kept.
+    SignatureInvalid => "signature_invalid", 401;
     /// A manual change needs a reason.
     ReasonRequired => "reason_required", 422;
     /// Someone already decided this pair.

@@ -26,9 +26,12 @@ pub struct Settings {
     /// Runs the job runner (scheduled jobs and immediate auto-assign) in this instance.
     pub scheduler: bool,
     pub jobs: crate::jobs::RunnerConfig,
-    /// `SMS_PROVIDER` (mock by default), `SMS_SENDER_ID`, `SMS_LEASE_SECONDS`, and the mock's
-    /// `SMS_MOCK_DELIVERY_MS` and `SMS_MOCK_LATENCY_MS`.
+    /// `SMS_PROVIDER` (mock by default) and what it needs, `SMS_SENDER_ID`, `SMS_LEASE_SECONDS`,
+    /// `SMS_CONCURRENCY`, `SMS_RATE_PER_SECOND`, and the mock's `SMS_MOCK_DELIVERY_MS` and
+    /// `SMS_MOCK_LATENCY_MS` (see [`messaging`]).
     pub messaging: app::messaging::service::MessagingConfig,
+    /// `SMS_PUBLIC_URL`: where providers reach this app (callbacks are signed over it).
+    pub public_url: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -86,26 +89,33 @@ impl Settings {
                 )?),
             },
             messaging: messaging(&lookup)?,
+            public_url: lookup("SMS_PUBLIC_URL").map(|u| u.trim().trim_end_matches('/').to_string()),
         })
     }
 }
 
-/// The SMS provider and sender: only `mock` is built so far; another name is refused at start
-/// rather than sending nothing. A sender id must be 1 to 11 Latin letters or digits.
+/// Where providers post delivery reports, under the public URL.
+pub const CALLBACK_PATH: &str = "/api/customer-service/sms/callbacks";
+
+/// The SMS provider and sender. `mock` needs nothing; a real provider needs its credentials
+/// (`SMS_API_KEY` and what each adds), `SMS_PUBLIC_URL` (where it posts delivery reports) and,
+/// for Twilio and Vonage, `SMS_SENDER_ID`. Anything missing or malformed is refused at start
+/// rather than found out at the first send. A sender id must be 1 to 11 Latin letters or digits.
 fn messaging(
     lookup: &impl Fn(&str) -> Option<String>,
 ) -> Result<app::messaging::service::MessagingConfig, ConfigError> {
-    use app::messaging::provider::Provider;
-    let delay = Duration::from_millis(parse(lookup, "SMS_MOCK_DELIVERY_MS", 3000u64)?);
-    let latency = Duration::from_millis(parse(lookup, "SMS_MOCK_LATENCY_MS", 0u64)?);
-    let lease = time::Duration::seconds(parse(lookup, "SMS_LEASE_SECONDS", 60i64)?.clamp(1, 3600));
-    let provider = match lookup("SMS_PROVIDER").as_deref().map(str::trim) {
-        None | Some("mock") => Provider::Mock { delivery_delay: delay, latency },
-        Some(other) => {
-            return Err(ConfigError {
-                name: "SMS_PROVIDER",
-                problem: format!("{other:?} is not available yet: use mock (twilio, vonage and infobip are coming)"),
-            })
+    use app::messaging::provider::{self, infobip, twilio, vonage, Provider, RateLimit, Secret};
+    let need = |name: &'static str| {
+        lookup(name)
+            .map(|v| v.trim().to_string())
+            .ok_or(ConfigError { name, problem: "required by this SMS_PROVIDER".into() })
+    };
+    let url = |name: &'static str, default: &str| -> Result<String, ConfigError> {
+        let value = lookup(name).unwrap_or_else(|| default.to_string()).trim().trim_end_matches('/').to_string();
+        if value.starts_with("https://") || value.starts_with("http://") {
+            Ok(value)
+        } else {
+            Err(ConfigError { name, problem: format!("{value:?} is not an http(s) URL") })
         }
     };
     let sender_id = lookup("SMS_SENDER_ID").map(|s| s.trim().to_string());
@@ -117,7 +127,84 @@ fn messaging(
             });
         }
     }
-    Ok(app::messaging::service::MessagingConfig { provider, sender_id, lease, ..Default::default() })
+    let name = lookup("SMS_PROVIDER").map(|v| v.trim().to_ascii_lowercase()).unwrap_or_else(|| "mock".into());
+    let callback = |provider: &str| -> Result<String, ConfigError> {
+        Ok(format!("{}{CALLBACK_PATH}/{provider}", url("SMS_PUBLIC_URL", "")?))
+    };
+    if matches!(name.as_str(), "twilio" | "vonage") && sender_id.is_none() {
+        return Err(ConfigError { name: "SMS_SENDER_ID", problem: format!("required by SMS_PROVIDER={name}") });
+    }
+    let (provider, default_rate) = match name.as_str() {
+        "mock" => (
+            Provider::Mock {
+                delivery_delay: Duration::from_millis(parse(lookup, "SMS_MOCK_DELIVERY_MS", 3000u64)?),
+                latency: Duration::from_millis(parse(lookup, "SMS_MOCK_LATENCY_MS", 0u64)?),
+            },
+            0,
+        ),
+        "twilio" => (
+            Provider::Twilio(twilio::Twilio {
+                account_sid: need("TWILIO_ACCOUNT_SID")?,
+                auth_token: Secret(need("SMS_API_KEY")?),
+                base_url: url("SMS_API_URL", "https://api.twilio.com")?,
+                callback_url: Some(callback("twilio")?),
+                client: provider::http_client(),
+            }),
+            10,
+        ),
+        "vonage" => (
+            Provider::Vonage(vonage::Vonage {
+                api_key: need("SMS_API_KEY")?,
+                api_secret: Secret(need("VONAGE_API_SECRET")?),
+                signature_secret: Secret(need("VONAGE_SIGNATURE_SECRET")?),
+                signature_method: {
+                    let method = lookup("VONAGE_SIGNATURE_METHOD").unwrap_or_else(|| "md5hash".into());
+                    vonage::SignatureMethod::parse(method.trim()).ok_or(ConfigError {
+                        name: "VONAGE_SIGNATURE_METHOD",
+                        problem: format!("{method:?}: one of md5hash, md5, sha1, sha256, sha512"),
+                    })?
+                },
+                base_url: url("SMS_API_URL", "https://rest.nexmo.com")?,
+                callback_url: Some(callback("vonage")?),
+                client: provider::http_client(),
+            }),
+            30,
+        ),
+        "infobip" => {
+            let token = need("SMS_CALLBACK_TOKEN")?;
+            if token.len() < 16 || !token.chars().all(|c| c.is_ascii_alphanumeric()) {
+                return Err(ConfigError {
+                    name: "SMS_CALLBACK_TOKEN",
+                    problem: "at least 16 Latin letters or digits".into(),
+                });
+            }
+            (
+                Provider::Infobip(infobip::Infobip {
+                    api_key: Secret(need("SMS_API_KEY")?),
+                    base_url: url("SMS_API_URL", "")?,
+                    callback_url: Some(format!("{}?token={token}", callback("infobip")?)),
+                    callback_token: Secret(token),
+                    client: provider::http_client(),
+                }),
+                100,
+            )
+        }
+        other => {
+            return Err(ConfigError {
+                name: "SMS_PROVIDER",
+                problem: format!("{other:?}: one of mock, twilio, vonage, infobip"),
+            })
+        }
+    };
+    let rate: u32 = parse(lookup, "SMS_RATE_PER_SECOND", default_rate)?;
+    Ok(app::messaging::service::MessagingConfig {
+        provider,
+        sender_id,
+        lease: time::Duration::seconds(parse(lookup, "SMS_LEASE_SECONDS", 60i64)?.clamp(1, 3600)),
+        concurrency: parse(lookup, "SMS_CONCURRENCY", 8usize)?.clamp(1, 64),
+        rate_limit: std::num::NonZeroU32::new(rate).map(RateLimit::per_second),
+        ..Default::default()
+    })
 }
 
 fn parse<T: std::str::FromStr>(
@@ -164,6 +251,28 @@ mod tests {
         assert_eq!(settings(&[("SMS_SENDER_ID", "متجر")]).expect_err("arabic").name, "SMS_SENDER_ID");
         assert!(settings(&[("SMS_SENDER_ID", "Vitrine")]).is_ok());
         assert_eq!(settings(&[("SMS_PROVIDER", "carrier-pigeon")]).expect_err("unknown").name, "SMS_PROVIDER");
+    }
+
+    #[test]
+    fn a_real_provider_without_its_credentials_or_public_url_is_refused_at_start() {
+        let twilio = [("SMS_PROVIDER", "twilio"), ("SMS_SENDER_ID", "Vitrine"), ("TWILIO_ACCOUNT_SID", "AC1")];
+        assert_eq!(settings(&twilio).expect_err("no token").name, "SMS_API_KEY");
+        let with_key = [twilio.as_slice(), &[("SMS_API_KEY", "tok")]].concat();
+        assert_eq!(settings(&with_key).expect_err("no public url").name, "SMS_PUBLIC_URL");
+        let whole = [with_key.as_slice(), &[("SMS_PUBLIC_URL", "https://cs.example.dz/")]].concat();
+        let s = settings(&whole).expect("complete");
+        assert!(matches!(
+            s.messaging.provider,
+            app::messaging::provider::Provider::Twilio(ref t)
+                if t.callback_url.as_deref() == Some("https://cs.example.dz/api/customer-service/sms/callbacks/twilio")
+        ));
+        assert!(s.messaging.rate_limit.is_some());
+        assert_eq!(
+            settings(&[("SMS_PROVIDER", "vonage"), ("SMS_API_KEY", "k")]).expect_err("no sender").name,
+            "SMS_SENDER_ID"
+        );
+        let infobip = [("SMS_PROVIDER", "infobip"), ("SMS_API_KEY", "k"), ("SMS_CALLBACK_TOKEN", "short")];
+        assert_eq!(settings(&infobip).expect_err("weak token").name, "SMS_CALLBACK_TOKEN");
     }
 
     #[test]

@@ -40,7 +40,14 @@ pub async fn connect_pool(url: &str, max_connections: u32) -> Result<PgPool, sql
 pub fn router(pool: PgPool, settings: &Settings, leptos_options: LeptosOptions) -> Router {
     let auth = settings.auth;
     let jobs = Arc::new(crate::jobs::registry(&settings.messaging));
-    let state = AppState { pool: pool.clone(), leptos_options: leptos_options.clone(), auth, jobs: jobs.clone() };
+    let state = AppState {
+        pool: pool.clone(),
+        leptos_options: leptos_options.clone(),
+        auth,
+        jobs: jobs.clone(),
+        messaging: Arc::new(settings.messaging.clone()),
+        public_url: settings.public_url.clone(),
+    };
     let context = {
         let pool = pool.clone();
         move || {

@@ -1,4 +1,5 @@
-//! What every handler can reach: the pool, the Leptos options, the account settings, the jobs.
+//! What every handler can reach: the pool, the Leptos options, the account settings, the jobs,
+//! the SMS provider.
 use std::sync::Arc;
 
 use axum::extract::FromRef;
@@ -7,6 +8,7 @@ use sqlx::PgPool;
 
 use app::auth::service::AuthSettings;
 use app::jobs::service::Jobs;
+use app::messaging::service::MessagingConfig;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -15,6 +17,10 @@ pub struct AppState {
     pub auth: AuthSettings,
     /// The registered jobs (the jobs page and REST list and run them).
     pub jobs: Arc<Jobs>,
+    /// The SMS provider, whose callbacks the messaging routes check.
+    pub messaging: Arc<MessagingConfig>,
+    /// This app's public URL (`SMS_PUBLIC_URL`): providers sign the URL they called.
+    pub public_url: Option<String>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

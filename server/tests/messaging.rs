@@ -7,75 +7,14 @@ mod common;
 
 use std::time::Duration;
 
-use app::messaging::provider::Provider;
+use app::messaging::provider::{Provider, Report, Target};
 use app::messaging::service::{apply_report, send_due, MessagingConfig};
 use app::messaging::MessageStatus;
-use common::{error_code, get_json, order_body, TestApp};
+use common::messaging::{message_reaches, never_quiet, world};
+use common::{error_code, get_json};
 use serde_json::{json, Value};
 use sqlx::PgPool;
 use time::OffsetDateTime;
-
-/// Quiet hours off, so the tests do not depend on the hour they run at.
-async fn never_quiet(pool: &PgPool) {
-    sqlx::query("UPDATE messaging_settings SET quiet_start_minute = 0, quiet_end_minute = 0, friday_pause = false")
-        .execute(pool)
-        .await
-        .unwrap();
-}
-
-struct World {
-    app: TestApp,
-    supervisor: reqwest::Client,
-    agent: reqwest::Client,
-    agent_id: i64,
-    shop_token: String,
-}
-
-async fn world(pool: PgPool, vars: &[(&str, &str)]) -> World {
-    let app = TestApp::spawn_with(pool, vars).await;
-    app.create_user("admin@test.dz", "admin").await;
-    app.create_user("sup@test.dz", "supervisor").await;
-    let agent_id = app.create_user("agent@test.dz", "agent").await;
-    let admin = app.logged_in("admin@test.dz").await;
-    let shop_token = app.token_for(&admin, "shop@test.dz", "supervisor").await;
-    let supervisor = app.logged_in("sup@test.dz").await;
-    let agent = app.logged_in("agent@test.dz").await;
-    World { app, supervisor, agent, agent_id, shop_token }
-}
-
-impl World {
-    async fn order(&self, reference: &str, phone: &str) -> i64 {
-        let id = self.app.intake(&self.shop_token, &order_body(reference, phone)).await;
-        self.app.assign(&self.supervisor, id, self.agent_id).await;
-        id
-    }
-
-    async fn record(&self, id: i64, result: &str, version: i64) -> Value {
-        let response = self
-            .agent
-            .post(self.app.url(&format!("/api/customer-service/orders/{id}/confirm-attempt")))
-            .json(&json!({"method": "phone", "result": result, "notes": "", "duration": 40, "version": version}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 201);
-        response.json().await.unwrap()
-    }
-}
-
-/// Reads the order until its first message has `status` (the runner and the mock's report run
-/// on their own; this only waits for them, it times nothing).
-async fn message_reaches(w: &World, id: i64, status: &str) -> Value {
-    let url = w.app.url(&format!("/api/customer-service/orders/{id}"));
-    for _ in 0..300 {
-        let order = get_json(&w.agent, &url).await;
-        if order["smsHistory"][0]["status"] == status {
-            return order;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("the message of order {id} never became {status}: {}", get_json(&w.agent, &url).await["smsHistory"]);
-}
 
 #[sqlx::test(migrations = "../migrations")]
 async fn a_confirmed_order_gets_its_sms_and_the_mock_reports_it_delivered(pool: PgPool) {
@@ -255,17 +194,22 @@ async fn delivery_reports_only_move_a_message_forward_and_repeats_change_nothing
     };
     send_due(&pool, &config, OffsetDateTime::now_utc()).await.unwrap();
     let reference: String = sqlx::query_scalar("SELECT provider_ref FROM messages").fetch_one(&pool).await.unwrap();
-    let raw = json!({"ref": reference});
-    assert!(apply_report(&pool, "mock", "k1", &reference, MessageStatus::Delivered, None, &raw).await.unwrap());
+    let report = |key: &str, target: &str, status: MessageStatus| Report {
+        dedup_key: key.into(),
+        target: Target::ProviderRef(target.into()),
+        status,
+        error: None,
+        part: None,
+        cost_centimes: None,
+        raw: json!({"ref": target}),
+    };
+    assert!(apply_report(&pool, "mock", &report("k1", &reference, MessageStatus::Delivered)).await.unwrap());
     assert!(
-        !apply_report(&pool, "mock", "k1", &reference, MessageStatus::Delivered, None, &raw).await.unwrap(),
+        !apply_report(&pool, "mock", &report("k1", &reference, MessageStatus::Delivered)).await.unwrap(),
         "a repeat"
     );
-    assert!(
-        !apply_report(&pool, "mock", "k2", &reference, MessageStatus::Sent, None, &raw).await.unwrap(),
-        "a late sent"
-    );
-    assert!(!apply_report(&pool, "mock", "k3", "mock-unknown", MessageStatus::Delivered, None, &raw).await.unwrap());
+    assert!(!apply_report(&pool, "mock", &report("k2", &reference, MessageStatus::Sent)).await.unwrap(), "a late sent");
+    assert!(!apply_report(&pool, "mock", &report("k3", "mock-unknown", MessageStatus::Delivered)).await.unwrap());
     let status: String = sqlx::query_scalar("SELECT status FROM messages").fetch_one(&pool).await.unwrap();
     assert_eq!(status, "delivered");
     let events: Vec<(Option<i64>, String)> =

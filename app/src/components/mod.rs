@@ -88,6 +88,7 @@ pub fn error_text(i18n: I18nContext<Locale>, code: ErrorCode) -> String {
         ErrorCode::StepUnknown => t_string!(i18n, errors.step_unknown).to_string(),
         ErrorCode::ChannelUnknown => t_string!(i18n, errors.channel_unknown).to_string(),
         ErrorCode::SenderIdInvalid => t_string!(i18n, errors.sender_id_invalid).to_string(),
+        ErrorCode::SignatureInvalid => t_string!(i18n, errors.signature_invalid).to_string(),
         ErrorCode::ReasonRequired => t_string!(i18n, errors.reason_required).to_string(),
         ErrorCode::PairDecided => t_string!(i18n, errors.pair_decided).to_string(),
         ErrorCode::DecisionUnknown => t_string!(i18n, errors.decision_unknown).to_string(),

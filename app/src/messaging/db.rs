@@ -422,20 +422,55 @@ pub async fn update_held_final(
     Ok(done.rows_affected() == 1)
 }
 
-/// The message a provider's reference names, locked for a status change.
+/// A message a report is about, locked for the update.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Reported {
+    pub id: i64,
+    pub status: MessageStatus,
+    pub segments: i32,
+}
+
+/// The message `provider` knows as `provider_ref`, locked.
 pub async fn find_by_provider_ref(
     conn: &mut PgConnection,
     provider: &str,
     provider_ref: &str,
-) -> Result<Option<(i64, MessageStatus)>, sqlx::Error> {
+) -> Result<Option<Reported>, sqlx::Error> {
     let row = sqlx::query!(
-        "SELECT id, status FROM messages WHERE provider = $1 AND provider_ref = $2 FOR UPDATE",
+        "SELECT id, status, segments FROM messages WHERE provider = $1 AND provider_ref = $2 FOR UPDATE",
         provider,
         provider_ref
     )
     .fetch_optional(conn)
     .await?;
-    row.map(|r| Ok((r.id, status(&r.status)?))).transpose()
+    row.map(|r| Ok(Reported { id: r.id, status: status(&r.status)?, segments: r.segments })).transpose()
+}
+
+/// Our message `id`, if `provider` sent it, locked.
+pub async fn find_for_report(
+    conn: &mut PgConnection,
+    provider: &str,
+    id: i64,
+) -> Result<Option<Reported>, sqlx::Error> {
+    let row = sqlx::query!(
+        "SELECT id, status, segments FROM messages WHERE id = $1 AND provider = $2 FOR UPDATE",
+        id,
+        provider
+    )
+    .fetch_optional(conn)
+    .await?;
+    row.map(|r| Ok(Reported { id: r.id, status: status(&r.status)?, segments: r.segments })).transpose()
+}
+
+/// How many of a message's parts were reported delivered (each part's report is stored once).
+pub async fn count_delivered_parts(conn: &mut PgConnection, id: i64) -> Result<i64, sqlx::Error> {
+    let n = sqlx::query_scalar!(
+        "SELECT count(*) AS \"n!\" FROM message_events WHERE message_id = $1 AND status = 'delivered'",
+        id
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok(n)
 }
 
 /// Sets a status the caller checked moves forward; a final one stamps `final_at`.
@@ -445,15 +480,18 @@ pub async fn update_status(
     to: MessageStatus,
     final_status: bool,
     error: Option<&str>,
+    cost_centimes: Option<i64>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "UPDATE messages SET status = $2, final_at = CASE WHEN $3 THEN now() ELSE final_at END,
-                             error = COALESCE($4, error), updated_at = now()
+                             error = COALESCE($4, error), cost_centimes = COALESCE($5, cost_centimes),
+                             updated_at = now()
          WHERE id = $1",
         id,
         to.as_str(),
         final_status,
-        error
+        error,
+        cost_centimes
     )
     .execute(conn)
     .await?;

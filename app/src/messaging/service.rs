@@ -3,13 +3,15 @@
 //! editor and the preview. Roles are checked here and only here.
 use std::sync::Arc;
 
+use futures::StreamExt;
+
 use serde_json::json;
 use sqlx::{PgConnection, PgPool};
 use time::{Duration, OffsetDateTime};
 
 use super::db::{self, NewMessage};
 use super::domain::{self, MessageFacts, SendFailure};
-use super::provider::Provider;
+use super::provider::{Callback, CallbackError, Provider, RateLimit, Report, Target};
 use super::{
     preview_text, Channel, MessageStatus, MessagingSettings, PreviewRequest, SmsEntry, SmsPreview, TemplateView,
     TemplatesPage,
@@ -34,11 +36,22 @@ pub struct MessagingConfig {
     pub batch: i64,
     /// How long a claim holds a message before another worker may take it over.
     pub lease: Duration,
+    /// Sends in flight at once per worker.
+    pub concurrency: usize,
+    /// The pace towards the provider, shared by this instance's workers.
+    pub rate_limit: Option<RateLimit>,
 }
 
 impl Default for MessagingConfig {
     fn default() -> Self {
-        Self { provider: Provider::default(), sender_id: None, batch: 50, lease: Duration::seconds(60) }
+        Self {
+            provider: Provider::default(),
+            sender_id: None,
+            batch: 50,
+            lease: Duration::seconds(60),
+            concurrency: 8,
+            rate_limit: None,
+        }
     }
 }
 
@@ -185,7 +198,9 @@ pub struct SendReport {
 }
 
 /// Claims and sends due messages until none is left (or 20 batches went out). Each claim is
-/// committed before the provider is called; every outcome is written under the lease.
+/// committed before the provider is called; a task renews the batch's leases while it is being
+/// sent; up to `config.concurrency` sends are in flight, paced by the provider's rate limit, and
+/// each outcome is written under the lease as soon as it is known.
 pub async fn send_due(pool: &PgPool, config: &MessagingConfig, now: OffsetDateTime) -> Result<SendReport, AppError> {
     // One owner per run: leases tell two runs of one instance apart too.
     static RUNS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
@@ -194,7 +209,6 @@ pub async fn send_due(pool: &PgPool, config: &MessagingConfig, now: OffsetDateTi
         let mut conn = pool.acquire().await?;
         db::get_settings(&mut conn).await?
     };
-    let provider = config.provider.name();
     let mut report = SendReport::default();
     for _ in 0..20 {
         let claimed = {
@@ -204,62 +218,132 @@ pub async fn send_due(pool: &PgPool, config: &MessagingConfig, now: OffsetDateTi
         if claimed.is_empty() {
             break;
         }
-        let mut left: Vec<i64> = claimed.iter().map(|m| m.id).collect();
-        for message in claimed {
-            left.retain(|id| *id != message.id);
-            let mut conn = pool.acquire().await?;
-            db::renew_leases(&mut conn, &left, &owner, OffsetDateTime::now_utc() + config.lease).await?;
-            if message.interrupted {
-                // A worker died between claim and acknowledgement: ask before anything is resent.
-                match config.provider.lookup(pool, message.id).await {
-                    Ok(Some(accepted)) => {
-                        let cost = accepted.cost_centimes.unwrap_or_else(|| tariff(&message, &settings));
-                        db::update_sent(&mut conn, message.id, &owner, provider, &accepted.provider_ref, cost).await?;
-                        report.reconciled += 1;
-                        continue;
-                    }
-                    Ok(None) => {} // never reached the provider: sending now is the first send
-                    Err(_) => {
-                        db::update_held_final(
-                            &mut conn,
-                            message.id,
-                            &owner,
-                            MessageStatus::Unknown,
-                            Some(provider),
-                            "interrupted send; the provider cannot say whether it went",
-                        )
-                        .await?;
-                        report.unknown += 1;
-                        continue;
-                    }
-                }
-            }
-            let clock = OffsetDateTime::now_utc();
-            if domain::is_quiet(clock, &settings) {
-                db::update_hold(&mut conn, message.id, &owner, domain::next_open(clock, &settings)).await?;
-                report.held += 1;
-                continue;
-            }
-            match config.provider.send(pool, &message).await {
-                Ok(accepted) => {
-                    let cost = accepted.cost_centimes.unwrap_or_else(|| tariff(&message, &settings));
-                    db::update_sent(&mut conn, message.id, &owner, provider, &accepted.provider_ref, cost).await?;
-                    report.sent += 1;
-                }
-                Err(SendFailure::Transient(error)) if message.tries < domain::MAX_TRIES => {
-                    let next = OffsetDateTime::now_utc() + domain::retry_delay(message.tries, message.id);
-                    db::update_retry(&mut conn, message.id, &owner, next, &error).await?;
-                    report.retried += 1;
-                }
-                Err(SendFailure::Transient(error) | SendFailure::Permanent(error)) => {
-                    db::update_held_final(&mut conn, message.id, &owner, MessageStatus::Failed, Some(provider), &error)
-                        .await?;
-                    report.failed += 1;
-                }
+        let _renewer = LeaseRenewer::start(pool, claimed.iter().map(|m| m.id).collect(), &owner, config.lease);
+        let outcomes: Vec<Result<Outcome, AppError>> = futures::stream::iter(claimed)
+            .map(|message| deliver(pool, config, &settings, &owner, message))
+            .buffer_unordered(config.concurrency.max(1))
+            .collect()
+            .await;
+        for outcome in outcomes {
+            match outcome? {
+                Outcome::Sent => report.sent += 1,
+                Outcome::Retried => report.retried += 1,
+                Outcome::Failed => report.failed += 1,
+                Outcome::Held => report.held += 1,
+                Outcome::Reconciled => report.reconciled += 1,
+                Outcome::Unknown => report.unknown += 1,
             }
         }
     }
     Ok(report)
+}
+
+/// What became of one claimed message.
+enum Outcome {
+    Sent,
+    Retried,
+    Failed,
+    Held,
+    Reconciled,
+    Unknown,
+}
+
+/// Renews a batch's leases every third of the lease until dropped. Rows already acknowledged
+/// (no longer `sending` under this owner) drop out of the renewal by themselves.
+struct LeaseRenewer(tokio::task::JoinHandle<()>);
+
+impl LeaseRenewer {
+    fn start(pool: &PgPool, ids: Vec<i64>, owner: &str, lease: Duration) -> Self {
+        let (pool, owner) = (pool.clone(), owner.to_string());
+        let every = std::time::Duration::try_from(lease / 3).unwrap_or(std::time::Duration::from_secs(1));
+        Self(tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(every).await;
+                let renewed = match pool.acquire().await {
+                    Ok(mut conn) => db::renew_leases(&mut conn, &ids, &owner, OffsetDateTime::now_utc() + lease).await,
+                    Err(error) => Err(error),
+                };
+                match renewed {
+                    Ok(0) => return,
+                    Ok(_) => {}
+                    Err(error) => tracing::warn!(%error, "message leases not renewed"),
+                }
+            }
+        }))
+    }
+}
+
+impl Drop for LeaseRenewer {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// Sends one claimed message (or holds it, or reconciles an interrupted send) and writes the
+/// outcome under the lease.
+async fn deliver(
+    pool: &PgPool,
+    config: &MessagingConfig,
+    settings: &MessagingSettings,
+    owner: &str,
+    message: db::Claimed,
+) -> Result<Outcome, AppError> {
+    let provider = config.provider.name();
+    if message.interrupted {
+        // A worker died between claim and acknowledgement: ask before anything is resent.
+        match config.provider.lookup(pool, message.id).await {
+            Ok(Some(accepted)) => {
+                let cost = accepted.cost_centimes.unwrap_or_else(|| tariff(&message, settings));
+                let mut conn = pool.acquire().await?;
+                db::update_sent(&mut conn, message.id, owner, provider, &accepted.provider_ref, cost).await?;
+                return Ok(Outcome::Reconciled);
+            }
+            Ok(None) => {} // never reached the provider: sending now is the first send
+            Err(error) => {
+                let mut conn = pool.acquire().await?;
+                let why = match error {
+                    SendFailure::Transient(why) | SendFailure::Permanent(why) => why,
+                };
+                db::update_held_final(
+                    &mut conn,
+                    message.id,
+                    owner,
+                    MessageStatus::Unknown,
+                    Some(provider),
+                    &format!("interrupted send; the provider cannot say whether it went ({why})"),
+                )
+                .await?;
+                return Ok(Outcome::Unknown);
+            }
+        }
+    }
+    let clock = OffsetDateTime::now_utc();
+    if domain::is_quiet(clock, settings) {
+        let mut conn = pool.acquire().await?;
+        db::update_hold(&mut conn, message.id, owner, domain::next_open(clock, settings)).await?;
+        return Ok(Outcome::Held);
+    }
+    if let Some(limit) = &config.rate_limit {
+        limit.ready().await;
+    }
+    let sent = config.provider.send(pool, &message, config.sender_id.as_deref()).await;
+    let mut conn = pool.acquire().await?;
+    Ok(match sent {
+        Ok(accepted) => {
+            let cost = accepted.cost_centimes.unwrap_or_else(|| tariff(&message, settings));
+            db::update_sent(&mut conn, message.id, owner, provider, &accepted.provider_ref, cost).await?;
+            Outcome::Sent
+        }
+        Err(SendFailure::Transient(error)) if message.tries < domain::MAX_TRIES => {
+            let next = OffsetDateTime::now_utc() + domain::retry_delay(message.tries, message.id);
+            db::update_retry(&mut conn, message.id, owner, next, &error).await?;
+            Outcome::Retried
+        }
+        Err(SendFailure::Transient(error) | SendFailure::Permanent(error)) => {
+            db::update_held_final(&mut conn, message.id, owner, MessageStatus::Failed, Some(provider), &error).await?;
+            Outcome::Failed
+        }
+    })
 }
 
 fn tariff(message: &db::Claimed, settings: &MessagingSettings) -> i64 {
@@ -267,39 +351,106 @@ fn tariff(message: &db::Claimed, settings: &MessagingSettings) -> i64 {
     domain::tariff_centimes(encoding, usize::try_from(message.segments).unwrap_or(0), settings)
 }
 
-/// A delivery report from `provider`: stored raw first (once per `dedup_key`), then applied if
+/// A delivery report from `provider`: stored raw first (once per dedup key), then applied if
 /// it moves the message forward. False when it changed nothing (a repeat, a late `sent`, or a
-/// reference we do not know, which is kept for a person to look at).
-pub async fn apply_report(
-    pool: &PgPool,
-    provider: &str,
-    dedup_key: &str,
-    provider_ref: &str,
-    status: MessageStatus,
-    error: Option<&str>,
-    raw: &serde_json::Value,
-) -> Result<bool, AppError> {
+/// reference we do not know, which is kept for a person to look at). A report of one part
+/// (Vonage) delivers the message once every part is delivered; any part's failure is final.
+pub async fn apply_report(pool: &PgPool, provider: &str, report: &Report) -> Result<bool, AppError> {
     let mut tx = pool.begin().await?;
-    let found = db::find_by_provider_ref(&mut tx, provider, provider_ref).await?;
+    let found = match &report.target {
+        Target::ProviderRef(provider_ref) => db::find_by_provider_ref(&mut tx, provider, provider_ref).await?,
+        Target::Ours(id) => db::find_for_report(&mut tx, provider, *id).await?,
+    };
+    let provider_ref = match &report.target {
+        Target::ProviderRef(r) => Some(r.clone()),
+        Target::Ours(_) => report.part.clone(),
+    };
     let stored = db::insert_event(
         &mut tx,
         provider,
-        dedup_key,
-        found.map(|(id, _)| id),
-        Some(provider_ref),
-        Some(status.as_str()),
-        raw,
+        &report.dedup_key,
+        found.map(|m| m.id),
+        provider_ref.as_deref(),
+        Some(report.status.as_str()),
+        &report.raw,
     )
     .await?;
     let changed = match (stored, found) {
-        (Some(_), Some((id, current))) if domain::advances(current, status) => {
-            db::update_status(&mut tx, id, status, domain::is_final(status), error).await?;
-            true
+        (Some(_), Some(message)) if domain::advances(message.status, report.status) => {
+            let whole = report.part.is_none()
+                || report.status != MessageStatus::Delivered
+                || db::count_delivered_parts(&mut tx, message.id).await? >= i64::from(message.segments.max(1));
+            if whole {
+                let is_final = domain::is_final(report.status);
+                db::update_status(
+                    &mut tx,
+                    message.id,
+                    report.status,
+                    is_final,
+                    report.error.as_deref(),
+                    report.cost_centimes,
+                )
+                .await?;
+            }
+            whole
         }
         _ => false,
     };
     tx.commit().await?;
     Ok(changed)
+}
+
+/// What a provider's callback did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CallbackOutcome {
+    pub reports: usize,
+    pub applied: usize,
+}
+
+/// A provider's callback, as the HTTP layer received it: refused (nothing stored) when its
+/// signature does not match the configured provider's; otherwise every report is stored and
+/// applied, a report about a message we do not know included (stored, answered as taken, so
+/// the provider stops retrying).
+pub async fn receive_callback(
+    pool: &PgPool,
+    config: &MessagingConfig,
+    provider: &str,
+    callback: &Callback<'_>,
+) -> Result<CallbackOutcome, AppError> {
+    if config.provider.name() != provider {
+        return Err(AppError::new(ErrorCode::SignatureInvalid));
+    }
+    let reports = match config.provider.reports(callback) {
+        Ok(reports) => reports,
+        Err(CallbackError::Forged) => {
+            tracing::warn!(provider, "callback refused: bad signature");
+            return Err(AppError::new(ErrorCode::SignatureInvalid));
+        }
+        Err(CallbackError::Unreadable(why)) => {
+            tracing::warn!(provider, %why, "signed callback not understood");
+            let raw =
+                json!({"unreadable": why, "body": String::from_utf8_lossy(callback.body), "query": callback.query});
+            let key = format!("unreadable:{}", sha_hex(callback.body, callback.query));
+            let mut conn = pool.acquire().await?;
+            db::insert_event(&mut conn, provider, &key, None, None, None, &raw).await?;
+            return Err(AppError::field(ErrorCode::BadRequest, "body"));
+        }
+    };
+    let mut outcome = CallbackOutcome { reports: reports.len(), applied: 0 };
+    for report in &reports {
+        if apply_report(pool, provider, report).await? {
+            outcome.applied += 1;
+        }
+    }
+    Ok(outcome)
+}
+
+fn sha_hex(body: &[u8], query: &str) -> String {
+    use sha2::Digest;
+    let mut hash = sha2::Sha256::new();
+    hash.update(body);
+    hash.update(query.as_bytes());
+    hex::encode(hash.finalize())
 }
 
 /// The template editor's load (supervisors).

@@ -1,13 +1,18 @@
-//! Messaging over JSON: what a text will cost before it goes.
+//! Messaging over JSON: what a text will cost before it goes, and the providers' delivery
+//! reports.
+use axum::body::Bytes;
 use axum::extract::State;
+use axum::http::{HeaderMap, Uri};
 use axum::Json;
+use serde_json::{json, Value};
 
 use app::error::AppError;
+use app::messaging::provider::Callback;
 use app::messaging::{PreviewRequest, SmsPreview};
 
 use super::caller::Caller;
 use super::responses::{Denied, Invalid, NotFound};
-use super::ApiJson;
+use super::{ApiJson, ApiPath};
 use crate::state::AppState;
 
 /// `{"text": "..."}` counts the text as typed; `{"templateId"}` renders a stored template for a
@@ -31,4 +36,34 @@ pub async fn preview(
         _ => app::messaging::service::preview(&state.pool, &caller.0, &request).await?,
     };
     Ok(Json(preview))
+}
+
+/// A provider's delivery report (`twilio`, `vonage`, `infobip`), by POST or, for Vonage, GET.
+/// Checked against the configured provider's signature (401 and nothing kept when it does not
+/// match), stored raw, applied forward-only; a report about a message we do not know is kept and
+/// answered 200 so the provider stops retrying.
+#[utoipa::path(
+    post,
+    path = "/api/customer-service/sms/callbacks/{provider}",
+    tag = "messaging",
+    params(("provider" = String, Path, description = "twilio, vonage or infobip")),
+    responses(
+        (status = 200, description = "Stored (and applied where it moves a message forward)"),
+        (status = 401, description = "The signature does not match: nothing kept", body = AppError),
+        Invalid,
+    ),
+)]
+pub async fn callback(
+    State(state): State<AppState>,
+    ApiPath(provider): ApiPath<String>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<Value>, AppError> {
+    let path = uri.path_and_query().map_or(uri.path(), |p| p.as_str());
+    let url = format!("{}{path}", state.public_url.as_deref().unwrap_or_default());
+    let callback = Callback { url: &url, headers: &headers, query: uri.query().unwrap_or_default(), body: &body };
+    let outcome =
+        app::messaging::service::receive_callback(&state.pool, &state.messaging, &provider, &callback).await?;
+    Ok(Json(json!({"reports": outcome.reports, "applied": outcome.applied})))
 }

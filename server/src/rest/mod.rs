@@ -41,6 +41,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/tokens", post(tokens::create))
         .route("/api/orders", post(orders::create))
         .route("/api/customer-service/sms/preview", post(messaging::preview))
+        .route("/api/customer-service/sms/callbacks/{provider}", get(messaging::callback).post(messaging::callback))
         .route("/api/orders/import/{id}", get(imports::report))
         .route("/api/customer-service/statuses", get(statuses::config).post(statuses::create))
         .route("/api/customer-service/statuses/{code}", put(statuses::update).delete(statuses::delete))

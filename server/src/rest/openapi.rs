@@ -59,6 +59,7 @@ use utoipa::{Modify, OpenApi};
         super::jobs::list_jobs,
         super::jobs::run_job,
         super::messaging::preview,
+        super::messaging::callback,
     ),
     modifiers(&Security),
     security(("session" = []), ("bearer" = []))

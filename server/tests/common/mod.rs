@@ -1,5 +1,8 @@
 //! Spawns the real app on port 0 against a database and drives it over HTTP.
 #![allow(dead_code)]
+pub mod fakes;
+pub mod messaging;
+
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -19,6 +22,9 @@ pub struct TestApp {
     /// The job runner, when the test asks for it with `SCHEDULER=true` (off by default, so tests
     /// about something else drive the jobs themselves).
     runner: Option<server::jobs::Runner>,
+    /// How this instance sends messages (its provider, lease, rate), for tests that run the
+    /// sender themselves.
+    pub messaging: app::messaging::service::MessagingConfig,
 }
 
 impl TestApp {
@@ -50,7 +56,7 @@ impl TestApp {
             },
             Duration::from_secs(5),
         ));
-        Self { addr, pool, stop: Some(stop), task: Some(task), runner }
+        Self { addr, pool, stop: Some(stop), task: Some(task), runner, messaging: settings.messaging.clone() }
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -1,0 +1,306 @@
+//! Each SMS provider's adapter against a local fake server that speaks its protocol: what a send
+//! asks, how refusals are taken (throttling and outages retried, a landline failed for good),
+//! signed delivery reports arriving out of order and twice, forged ones refused with nothing
+//! kept, reports about messages we do not know kept and answered 200, and, for Infobip, an
+//! interrupted send found in its logs instead of being sent again.
+#![allow(clippy::unwrap_used)] // a test crate: a panic is the failure report
+mod common;
+
+use app::messaging::service::send_due;
+use common::fakes::{self, Fake};
+use common::messaging::{message_reaches, never_quiet, world, World};
+use common::{error_code, get_json, order_body};
+use serde_json::{json, Value};
+use sqlx::PgPool;
+use time::OffsetDateTime;
+
+const PUBLIC: &str = "http://cs.example.test";
+
+fn callback_path(provider: &str) -> String {
+    format!("/api/customer-service/sms/callbacks/{provider}")
+}
+
+async fn events(pool: &PgPool) -> Vec<(Option<i64>, String)> {
+    sqlx::query_as("SELECT message_id, dedup_key FROM message_events ORDER BY id").fetch_all(pool).await.unwrap()
+}
+
+async fn message(pool: &PgPool, order: i64) -> (i64, String, Option<String>, Option<String>, i32) {
+    sqlx::query_as("SELECT id, status, provider_ref, error, tries FROM messages WHERE order_id = $1")
+        .bind(order)
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
+/// Makes an order's retried message due now (instead of after its back-off).
+async fn due_now(pool: &PgPool, order: i64) {
+    sqlx::query("UPDATE messages SET next_try_at = now() WHERE order_id = $1").bind(order).execute(pool).await.unwrap();
+}
+
+async fn send(w: &World) -> app::messaging::service::SendReport {
+    send_due(&w.app.pool, &w.app.messaging, OffsetDateTime::now_utc()).await.unwrap()
+}
+
+fn twilio_vars(fake: &Fake) -> Vec<(&'static str, String)> {
+    vec![
+        ("SMS_PROVIDER", "twilio".into()),
+        ("TWILIO_ACCOUNT_SID", fakes::TWILIO_SID.into()),
+        ("SMS_API_KEY", fakes::TWILIO_TOKEN.into()),
+        ("SMS_SENDER_ID", "Vitrine".into()),
+        ("SMS_API_URL", fake.url()),
+        ("SMS_PUBLIC_URL", PUBLIC.into()),
+    ]
+}
+
+async fn world_with(pool: PgPool, vars: &[(&'static str, String)]) -> World {
+    let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    world(pool, &vars).await
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn twilio_gets_a_signed_form_and_its_callbacks_move_the_message_forward_only(pool: PgPool) {
+    never_quiet(&pool).await;
+    let fake = Fake::twilio().await;
+    let mut vars = twilio_vars(&fake);
+    vars.extend([("SCHEDULER", "true".into()), ("JOBS_TICK_MS", "50".into()), ("JOBS_DEBOUNCE_MS", "50".into())]);
+    let w = world_with(pool.clone(), &vars).await;
+    let id = w.order("SHOP-TW-1", "0555 12 34 56").await;
+    w.record(id, "confirmed", 2).await;
+    message_reaches(&w, id, "sent").await;
+
+    let sent = &fake.received()[0];
+    assert_eq!(sent.field("To"), Some("+213555123456"));
+    assert_eq!(sent.field("From"), Some("Vitrine"));
+    assert!(sent.field("Body").unwrap().starts_with("Bonjour Yacine"), "{sent:?}");
+    let callback = format!("{PUBLIC}{}", callback_path("twilio"));
+    assert_eq!(sent.field("StatusCallback"), Some(callback.as_str()));
+    let (_, _, sid, _, _) = message(&pool, id).await;
+    let sid = sid.unwrap();
+    assert!(sid.starts_with("SM"));
+
+    let post_to = w.app.url(&callback_path("twilio"));
+    let status = |s: &'static str| vec![("MessageSid", sid.clone()), ("MessageStatus", s.to_string())];
+    let report = |params: Vec<(&'static str, String)>, token: &'static str| {
+        let (post_to, callback) = (post_to.clone(), callback.clone());
+        async move {
+            let mut all: Vec<(&str, &str)> = params.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            all.extend([("AccountSid", fakes::TWILIO_SID), ("ApiVersion", "2010-04-01"), ("To", "+213555123456")]);
+            fakes::twilio_callback(&post_to, &callback, token, &all).await
+        }
+    };
+    // Out of order: delivered comes before sent; then delivered again.
+    let first = report(status("delivered"), fakes::TWILIO_TOKEN).await;
+    assert_eq!(first.status(), 200);
+    assert_eq!(first.json::<Value>().await.unwrap(), json!({"reports": 1, "applied": 1}));
+    let late = report(status("sent"), fakes::TWILIO_TOKEN).await.json::<Value>().await.unwrap();
+    assert_eq!(late["applied"], 0, "a late sent changes nothing");
+    let again = report(status("delivered"), fakes::TWILIO_TOKEN).await.json::<Value>().await.unwrap();
+    assert_eq!(again["applied"], 0);
+    assert_eq!(events(&pool).await.len(), 2, "the repeat is stored once");
+
+    // Forged: signed with another token. Refused, nothing kept.
+    let forged = report(status("failed"), "not-the-token").await;
+    assert_eq!(forged.status(), 401);
+    assert_eq!(error_code(forged).await, "signature_invalid");
+    assert_eq!(events(&pool).await.len(), 2);
+
+    // A message we never sent: kept for a person, answered 200 so Twilio stops retrying.
+    let stranger = vec![("MessageSid", "SM-not-ours".to_string()), ("MessageStatus", "delivered".to_string())];
+    let unknown = report(stranger, fakes::TWILIO_TOKEN).await;
+    assert_eq!(unknown.status(), 200);
+    let stored = events(&pool).await;
+    assert_eq!(stored.len(), 3);
+    assert_eq!(stored[2].0, None);
+
+    let order = message_reaches(&w, id, "delivered").await;
+    assert_eq!(order["smsHistory"][0]["provider"], "twilio");
+    assert_eq!(order["smsHistory"][0]["cost"], 6.0, "Twilio prices in USD: the configured tariff per part");
+    w.app.stop().await;
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn twilio_throttling_and_outages_are_retried_and_a_landline_fails_for_good(pool: PgPool) {
+    never_quiet(&pool).await;
+    let fake = Fake::twilio().await;
+    let w = world_with(pool.clone(), &twilio_vars(&fake)).await;
+    let id = w.order("SHOP-TW-2", "0661 23 45 67").await;
+    w.record(id, "confirmed", 2).await;
+    fake.script(&[(429, r#"{"code": 20429, "message": "Too Many Requests", "status": 429}"#), (503, "upstream down")]);
+    assert_eq!(send(&w).await.retried, 1);
+    let (_, status, _, error, tries) = message(&pool, id).await;
+    assert_eq!((status.as_str(), tries), ("queued", 1));
+    assert!(error.unwrap().contains("20429"));
+    due_now(&pool, id).await;
+    assert_eq!(send(&w).await.retried, 1, "an outage is retried too");
+    due_now(&pool, id).await;
+    assert_eq!(send(&w).await.sent, 1);
+    assert_eq!(message(&pool, id).await.1, "sent");
+
+    let landline = w.order("SHOP-TW-3", "0555 12 99 99").await;
+    w.record(landline, "confirmed", 2).await;
+    assert_eq!(send(&w).await.failed, 1);
+    let (_, status, _, error, _) = message(&pool, landline).await;
+    assert_eq!(status, "failed");
+    assert!(error.unwrap().contains("21614"), "the provider's code is kept");
+    assert_eq!(fake.taken(), 1, "one message taken: the throttled tries were not");
+    w.app.stop().await;
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn vonage_sends_arabic_as_unicode_and_delivers_the_message_once_every_part_is(pool: PgPool) {
+    never_quiet(&pool).await;
+    let fake = Fake::vonage().await;
+    let vars = vec![
+        ("SMS_PROVIDER", "vonage".to_string()),
+        ("SMS_API_KEY", fakes::VONAGE_KEY.into()),
+        ("VONAGE_API_SECRET", fakes::VONAGE_SECRET.into()),
+        ("VONAGE_SIGNATURE_SECRET", fakes::VONAGE_SIGNATURE_SECRET.into()),
+        ("SMS_SENDER_ID", "Vitrine".into()),
+        ("SMS_API_URL", fake.url()),
+        ("SMS_PUBLIC_URL", PUBLIC.into()),
+    ];
+    let w = world_with(pool.clone(), &vars).await;
+    let mut body = order_body("SHOP-VO-1", "0770 12 34 56");
+    body["customer"]["name"] = json!("ياسين بن علي");
+    body["customer"]["language"] = json!("ar-DZ");
+    let id = w.app.intake(&w.shop_token, &body).await;
+    w.app.assign(&w.supervisor, id, w.agent_id).await;
+    w.record(id, "confirmed", 2).await;
+    assert_eq!(send(&w).await.sent, 1);
+
+    let sent = &fake.received()[0];
+    assert_eq!(sent.field("type"), Some("unicode"));
+    assert_eq!(sent.field("to"), Some("213770123456"), "Vonage takes the number without its +");
+    assert_eq!(sent.field("from"), Some("Vitrine"));
+    let (ours, _, first_part, _, _) = message(&pool, id).await;
+    assert_eq!(sent.field("client-ref"), Some(ours.to_string().as_str()));
+    assert_eq!(sent.field("callback"), Some(format!("{PUBLIC}{}", callback_path("vonage")).as_str()));
+    let first_part = first_part.unwrap();
+    let order = get_json(&w.agent, w.app.url(&format!("/api/customer-service/orders/{id}"))).await;
+    assert_eq!(order["smsHistory"][0]["segments"], 2, "an Arabic confirmation is two UCS-2 parts");
+    let second_part = format!("{}1", &first_part[..first_part.len() - 1]);
+
+    let receipt = |part: &str, status: &str, secret: &str| {
+        let client_ref = ours.to_string();
+        fakes::vonage_receipt(
+            secret,
+            &[
+                ("msisdn", "213770123456"),
+                ("to", "Vitrine"),
+                ("network-code", "60301"),
+                ("messageId", part),
+                ("price", "0.03330000"),
+                ("status", status),
+                ("scts", "2612021000"),
+                ("err-code", "0"),
+                ("client-ref", &client_ref),
+                ("message-timestamp", "2026-12-02 10:00:00"),
+            ],
+        )
+    };
+    let url = w.app.url(&callback_path("vonage"));
+    let http = reqwest::Client::new();
+    // The first part by GET (Vonage's default), delivered: the message is not whole yet.
+    let by_get =
+        http.get(&url).query(&receipt(&first_part, "delivered", fakes::VONAGE_SIGNATURE_SECRET)).send().await.unwrap();
+    assert_eq!(by_get.status(), 200);
+    assert_eq!(by_get.json::<Value>().await.unwrap()["applied"], 0);
+    assert_eq!(message(&pool, id).await.1, "sent");
+    // A forged receipt for the second part: refused.
+    let forged = http.get(&url).query(&receipt(&second_part, "delivered", "guessed")).send().await.unwrap();
+    assert_eq!(forged.status(), 401);
+    // The second part as JSON, delivered: now the message is.
+    let json_body: serde_json::Map<String, Value> = receipt(&second_part, "delivered", fakes::VONAGE_SIGNATURE_SECRET)
+        .into_iter()
+        .map(|(k, v)| (k, Value::String(v)))
+        .collect();
+    let by_json = http.post(&url).json(&json_body).send().await.unwrap();
+    assert_eq!(by_json.json::<Value>().await.unwrap()["applied"], 1);
+    assert_eq!(message(&pool, id).await.1, "delivered");
+    assert_eq!(events(&pool).await.len(), 2);
+
+    // Refused at send: a barred number is final.
+    fake.script(&[(200, r#"{"message-count":"1","messages":[{"status":"7","error-text":"Number barred"}]}"#)]);
+    let barred = w.order("SHOP-VO-2", "0661 11 22 33").await;
+    w.record(barred, "confirmed", 2).await;
+    assert_eq!(send(&w).await.failed, 1);
+    assert!(message(&pool, barred).await.3.unwrap().contains("vonage 7"));
+    w.app.stop().await;
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn infobip_takes_our_id_finds_an_interrupted_send_in_its_logs_and_reports_need_the_token(pool: PgPool) {
+    never_quiet(&pool).await;
+    let fake = Fake::infobip().await;
+    let token = "abcdefghijklmnop0123";
+    let vars = vec![
+        ("SMS_PROVIDER", "infobip".to_string()),
+        ("SMS_API_KEY", fakes::INFOBIP_KEY.into()),
+        ("SMS_API_URL", fake.url()),
+        ("SMS_PUBLIC_URL", PUBLIC.into()),
+        ("SMS_CALLBACK_TOKEN", token.into()),
+    ];
+    let w = world_with(pool.clone(), &vars).await;
+    let id = w.order("SHOP-IB-1", "0555 44 55 66").await;
+    w.record(id, "confirmed", 2).await;
+    fake.script(&[(
+        500,
+        r#"{"requestError":{"serviceException":{"messageId":"GENERAL_ERROR","text":"Something went wrong"}}}"#,
+    )]);
+    assert_eq!(send(&w).await.retried, 1, "a 5xx is retried");
+    due_now(&pool, id).await;
+    assert_eq!(send(&w).await.sent, 1);
+    let (ours, _, reference, _, _) = message(&pool, id).await;
+    assert_eq!(reference.as_deref(), Some(ours.to_string().as_str()), "our id is Infobip's messageId");
+    let sent = fake.received().last().unwrap().json.clone();
+    assert_eq!(sent["messages"][0]["destinations"][0]["to"], "213555445566");
+    assert_eq!(sent["messages"][0]["notifyUrl"], format!("{PUBLIC}{}?token={token}", callback_path("infobip")));
+
+    // As if the worker died after Infobip took it and before the acknowledgement: the next
+    // worker finds it in Infobip's logs and marks it sent without sending it again.
+    sqlx::query("UPDATE messages SET status = 'sending', lease_owner = 'dead', lease_until = now() - interval '1 minute', provider_ref = NULL WHERE id = $1")
+        .bind(ours)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let sends_before = fake.received().len();
+    assert_eq!(send(&w).await.reconciled, 1);
+    assert_eq!(fake.received().len(), sends_before, "looked up, not sent again");
+    assert_eq!(message(&pool, id).await.1, "sent");
+
+    let report = json!({"results": [{"bulkId": "BULK-1", "messageId": ours.to_string(), "to": "213555445566",
+        "sentAt": "2026-12-02T10:00:00.000+0000", "doneAt": "2026-12-02T10:00:04.000+0000", "smsCount": 1,
+        "price": {"pricePerMessage": 0.0381, "currency": "EUR"},
+        "status": {"groupId": 3, "groupName": "DELIVERED", "id": 5, "name": "DELIVERED_TO_HANDSET", "description": "Message delivered to handset"},
+        "error": {"groupId": 0, "groupName": "Ok", "id": 0, "name": "NO_ERROR", "description": "No Error", "permanent": false}}]});
+    let http = reqwest::Client::new();
+    let url = w.app.url(&callback_path("infobip"));
+    let wrong = http.post(format!("{url}?token=guessed")).json(&report).send().await.unwrap();
+    assert_eq!(wrong.status(), 401);
+    let missing = http.post(&url).json(&report).send().await.unwrap();
+    assert_eq!(missing.status(), 401);
+    assert!(events(&pool).await.is_empty(), "a refused report leaves nothing");
+    let right = http.post(format!("{url}?token={token}")).json(&report).send().await.unwrap();
+    assert_eq!(right.json::<Value>().await.unwrap()["applied"], 1);
+    assert_eq!(message(&pool, id).await.1, "delivered");
+    let stranger =
+        json!({"results": [{"messageId": "999999", "status": {"groupId": 3, "groupName": "DELIVERED", "id": 5}}]});
+    let unknown = http.post(format!("{url}?token={token}")).json(&stranger).send().await.unwrap();
+    assert_eq!(unknown.status(), 200);
+    assert_eq!(events(&pool).await.len(), 2);
+    w.app.stop().await;
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_callback_for_a_provider_this_instance_does_not_use_is_refused(pool: PgPool) {
+    let w = world(pool.clone(), &[]).await;
+    let response = reqwest::Client::new()
+        .post(w.app.url(&callback_path("twilio")))
+        .form(&[("MessageSid", "SM1"), ("MessageStatus", "delivered")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 401);
+    assert!(events(&pool).await.is_empty());
+    w.app.stop().await;
+}
