@@ -1,9 +1,13 @@
 //! Messaging against a private PostgreSQL: what enqueueing a step's SMS adds to an attempt write
 //! (p50/p99 with the step on and off), and outbox throughput through the mock provider with one
-//! and two workers. Segment counting alone is `cargo bench -p sms`. Run with `make bench-messaging`.
+//! and two workers, and through a local fake Twilio server over HTTP. Segment counting alone is
+//! `cargo bench -p sms`. Run with `make bench-messaging`.
 #![allow(clippy::unwrap_used)] // a bench: a panic is the report
 #![allow(clippy::print_stdout)] // a bench reports on stdout
 mod common;
+#[path = "../tests/common/fakes.rs"]
+#[allow(dead_code)]
+mod fakes;
 
 use std::time::{Duration, Instant};
 
@@ -51,11 +55,7 @@ async fn attempts(pool: &PgPool, user: &CurrentUser, from: usize) -> Vec<Duratio
     samples
 }
 
-async fn drain(pool: &PgPool, workers: usize) -> (u32, Duration) {
-    let config = MessagingConfig {
-        provider: Provider::Mock { delivery_delay: Duration::from_secs(3600), latency: Duration::ZERO },
-        ..Default::default()
-    };
+async fn drain(pool: &PgPool, workers: usize, config: &MessagingConfig) -> (u32, Duration) {
     let started = Instant::now();
     let mut runs = tokio::task::JoinSet::new();
     for _ in 0..workers {
@@ -125,17 +125,37 @@ async fn main() {
     );
     println!("enqueue adds p50 {:.2} ms, p99 {:.2} ms", p50 * 1e3, p99 * 1e3);
 
-    println!("outbox through the mock provider ({OUTBOX} queued messages, batches of 50)");
-    for workers in [1, 2] {
-        fill_outbox(&pool).await;
-        let (sent, took) = drain(&pool, workers).await;
-        let left: i64 =
-            sqlx::query_scalar("SELECT count(*) FROM messages WHERE status = 'queued'").fetch_one(&pool).await.unwrap();
-        println!(
-            "{workers} worker(s): {sent} sent in {:.2} s = {:.0} messages/s ({left} left for a next run)",
-            took.as_secs_f64(),
-            f64::from(sent) / took.as_secs_f64()
-        );
-        sqlx::query("UPDATE messages SET status = 'sent' WHERE status = 'queued'").execute(&pool).await.unwrap();
+    let mock = MessagingConfig {
+        provider: Provider::Mock { delivery_delay: Duration::from_secs(3600), latency: Duration::ZERO },
+        ..Default::default()
+    };
+    let fake = fakes::Fake::twilio().await;
+    let twilio = MessagingConfig {
+        provider: Provider::Twilio(app::messaging::provider::twilio::Twilio {
+            account_sid: fakes::TWILIO_SID.into(),
+            auth_token: app::messaging::provider::Secret(fakes::TWILIO_TOKEN.into()),
+            base_url: fake.url(),
+            callback_url: Some("http://cs.example.test/api/customer-service/sms/callbacks/twilio".into()),
+            client: app::messaging::provider::http_client(),
+        }),
+        sender_id: Some("Vitrine".into()),
+        ..Default::default()
+    };
+    for (name, config) in [("the mock provider", &mock), ("a local fake Twilio over HTTP", &twilio)] {
+        println!("outbox through {name} ({OUTBOX} queued messages, batches of 50, 8 sends in flight per worker)");
+        for workers in [1, 2] {
+            fill_outbox(&pool).await;
+            let (sent, took) = drain(&pool, workers, config).await;
+            let left: i64 = sqlx::query_scalar("SELECT count(*) FROM messages WHERE status = 'queued'")
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+            println!(
+                "{workers} worker(s): {sent} sent in {:.2} s = {:.0} messages/s ({left} left for a next run)",
+                took.as_secs_f64(),
+                f64::from(sent) / took.as_secs_f64()
+            );
+            sqlx::query("UPDATE messages SET status = 'sent' WHERE status = 'queued'").execute(&pool).await.unwrap();
+        }
     }
 }
