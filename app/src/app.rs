@@ -19,6 +19,7 @@ use crate::imports::ui::{ImportReportPage, ImportsPage};
 use crate::jobs::ui::JobsPage;
 use crate::layout::Header;
 use crate::locale::LOCALE_COOKIE;
+use crate::messaging::ui::outbox::OutboxPageView;
 use crate::messaging::ui::MessageTemplatesPage;
 use crate::orders::ui::{OrderPage, OrdersPage, QueuePage};
 use crate::statuses::ui::StatusesPage;
@@ -68,6 +69,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("admin/users") view=UsersPage/>
                         <Route path=path!("admin/statuses") view=StatusesPage/>
                         <Route path=path!("admin/messages") view=MessageTemplatesPage/>
+                        <Route path=path!("messages") view=OutboxPageView/>
                         <Route path=path!("admin/jobs") view=|| view! { <JobsPage><RoutingSettingsForm/></JobsPage> }/>
                         <Route path=path!("agents") view=AgentsPage/>
                         <Route path=path!("duplicates") view=DuplicatesPage/>

@@ -127,7 +127,12 @@ fn messaging(
             });
         }
     }
-    let name = lookup("SMS_PROVIDER").map(|v| v.trim().to_ascii_lowercase()).unwrap_or_else(|| "mock".into());
+    let name = match lookup("SMS_PROVIDER").map(|v| v.trim().to_ascii_lowercase()) {
+        None => "mock".to_string(),
+        // Vonage was Nexmo: the brief's example name is taken as it.
+        Some(name) if name == "nexmo" => "vonage".to_string(),
+        Some(name) => name,
+    };
     let callback = |provider: &str| -> Result<String, ConfigError> {
         Ok(format!("{}{CALLBACK_PATH}/{provider}", url("SMS_PUBLIC_URL", "")?))
     };

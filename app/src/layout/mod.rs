@@ -36,6 +36,7 @@ pub fn Header(user: CurrentUser) -> impl IntoView {
                     <A href="/duplicates">{t!(i18n, nav.duplicates)}</A>
                     <A href="/agents">{t!(i18n, nav.agents)}</A>
                     <A href="/admin/statuses">{t!(i18n, nav.statuses)}</A>
+                    <A href="/messages">{t!(i18n, nav.outbox)}</A>
                     <A href="/admin/messages">{t!(i18n, nav.messages)}</A>
                 </Show>
                 <Show when=move || is_admin>

@@ -1,8 +1,9 @@
-//! Server functions for the template editor: authenticate, then messaging's service.
+//! Server functions for the template editor and the messaging page: authenticate, then
+//! messaging's service.
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
-use super::{Channel, MessagingSettings, TemplateView, TemplatesPage};
+use super::{Channel, MessagingSettings, OutboxFilter, OutboxPage, Resolution, TemplateView, TemplatesPage};
 use crate::error::AppError;
 use crate::locale::UiLocale;
 
@@ -42,5 +43,20 @@ pub async fn save_messaging_settings(settings: MessagingSettings) -> Result<Mess
         None,
         |pool, user| async move { super::service::save_settings(&pool, &user, &settings).await },
     )
+    .await
+}
+
+/// The supervisors' messaging page for a filter.
+#[server(prefix = "/fn", endpoint = "outbox", input = Json)]
+pub async fn get_outbox(filter: OutboxFilter) -> Result<OutboxPage, AppError> {
+    crate::server_ctx::call(None, |pool, user| async move { super::service::outbox(&pool, &user, &filter).await }).await
+}
+
+/// A supervisor's decision on an `unknown` message.
+#[server(prefix = "/fn", endpoint = "resolve_message", input = Json)]
+pub async fn resolve_message(id: i64, resolution: Resolution) -> Result<(), AppError> {
+    crate::server_ctx::call(None, |pool, user| async move {
+        super::service::resolve_unknown(&pool, &user, id, resolution).await
+    })
     .await
 }

@@ -3,7 +3,10 @@
 use sqlx::PgConnection;
 use time::OffsetDateTime;
 
-use super::{Channel, MessageStatus, MessagingSettings, SmsEntry, StepView, TemplateView};
+use super::{
+    Channel, DayCost, MessageStatus, MessagingSettings, OrderCost, OutboxEntry, ProviderRate, SmsEntry, StepCost,
+    StepView, TemplateView,
+};
 use crate::locale::UiLocale;
 
 fn known<T>(column: &'static str, raw: &str, parsed: Result<T, crate::error::AppError>) -> Result<T, sqlx::Error> {
@@ -606,4 +609,219 @@ pub async fn find_mock_send(conn: &mut PgConnection, client_ref: &str) -> Result
     sqlx::query_scalar!("SELECT provider_ref FROM mock_provider_messages WHERE client_ref = $1", client_ref)
         .fetch_optional(conn)
         .await
+}
+
+/// Messages matching a supervisor's filter in `[from, to)`, newest first.
+#[allow(clippy::too_many_arguments)]
+pub async fn list_outbox(
+    conn: &mut PgConnection,
+    status: Option<&str>,
+    step: Option<&str>,
+    provider: Option<&str>,
+    from: OffsetDateTime,
+    to: OffsetDateTime,
+    limit: i64,
+) -> Result<Vec<OutboxEntry>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT m.id, m.order_id, o.number AS "order_number?", m.step, m.channel, m.status, m.recipient, m.body,
+                  m.provider, m.segments, m.cost_centimes, m.error, m.tries, m.language, m.created_at, m.sent_at
+           FROM messages m LEFT JOIN orders o ON o.id = m.order_id
+           WHERE ($1::text IS NULL OR m.status = $1) AND ($2::text IS NULL OR m.step = $2)
+             AND ($3::text IS NULL OR m.provider = $3) AND m.created_at >= $4 AND m.created_at < $5
+           ORDER BY m.created_at DESC, m.id DESC
+           LIMIT $6"#,
+        status,
+        step,
+        provider,
+        from,
+        to,
+        limit
+    )
+    .fetch_all(conn)
+    .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        out.push(OutboxEntry {
+            id: r.id,
+            order_id: r.order_id,
+            order_number: r.order_number,
+            step: r.step,
+            channel: channel(&r.channel)?,
+            status: self::status(&r.status)?,
+            recipient: r.recipient,
+            message: r.body,
+            provider: r.provider,
+            segments: r.segments,
+            cost: r.cost_centimes.map(|c| c as f64 / 100.0),
+            error: r.error,
+            tries: r.tries,
+            language: language(&r.language)?,
+            created_at: r.created_at,
+            sent_at: r.sent_at,
+        });
+    }
+    Ok(out)
+}
+
+/// What the filtered messages cost: per Algiers day, per step, per provider (with deliveries),
+/// the ten dearest orders, and the totals.
+#[allow(clippy::too_many_arguments)]
+pub async fn outbox_summary(
+    conn: &mut PgConnection,
+    status: Option<&str>,
+    step: Option<&str>,
+    provider: Option<&str>,
+    from: OffsetDateTime,
+    to: OffsetDateTime,
+) -> Result<(Vec<DayCost>, Vec<StepCost>, Vec<ProviderRate>, Vec<OrderCost>, (i64, i64, i64)), sqlx::Error> {
+    let days = sqlx::query!(
+        r#"SELECT to_char((m.created_at AT TIME ZONE 'Africa/Algiers')::date, 'YYYY-MM-DD') AS "day!",
+                  count(*) AS "messages!", COALESCE(sum(m.cost_centimes), 0)::int8 AS "cost!"
+           FROM messages m
+           WHERE ($1::text IS NULL OR m.status = $1) AND ($2::text IS NULL OR m.step = $2)
+             AND ($3::text IS NULL OR m.provider = $3) AND m.created_at >= $4 AND m.created_at < $5
+           GROUP BY 1 ORDER BY 1"#,
+        status,
+        step,
+        provider,
+        from,
+        to
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|r| DayCost { day: r.day, messages: r.messages, cost: r.cost as f64 / 100.0 })
+    .collect();
+    let steps = sqlx::query!(
+        r#"SELECT m.step, count(*) AS "messages!", count(*) FILTER (WHERE m.status = 'delivered') AS "delivered!",
+                  COALESCE(sum(m.cost_centimes), 0)::int8 AS "cost!"
+           FROM messages m
+           WHERE ($1::text IS NULL OR m.status = $1) AND ($2::text IS NULL OR m.step = $2)
+             AND ($3::text IS NULL OR m.provider = $3) AND m.created_at >= $4 AND m.created_at < $5
+           GROUP BY m.step ORDER BY 4 DESC, 1"#,
+        status,
+        step,
+        provider,
+        from,
+        to
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|r| StepCost { step: r.step, messages: r.messages, delivered: r.delivered, cost: r.cost as f64 / 100.0 })
+    .collect();
+    let providers = sqlx::query!(
+        r#"SELECT m.provider AS "provider!",
+                  count(*) FILTER (WHERE m.status NOT IN ('queued', 'sending')) AS "taken!",
+                  count(*) FILTER (WHERE m.status = 'delivered') AS "delivered!",
+                  count(*) FILTER (WHERE m.status IN ('failed', 'undelivered', 'expired')) AS "failed!",
+                  count(*) FILTER (WHERE m.status = 'unknown') AS "unknown!"
+           FROM messages m
+           WHERE m.provider IS NOT NULL
+             AND ($1::text IS NULL OR m.status = $1) AND ($2::text IS NULL OR m.step = $2)
+             AND ($3::text IS NULL OR m.provider = $3) AND m.created_at >= $4 AND m.created_at < $5
+           GROUP BY m.provider ORDER BY 1"#,
+        status,
+        step,
+        provider,
+        from,
+        to
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|r| ProviderRate {
+        rate: (r.delivered + r.failed > 0).then(|| r.delivered as f64 / (r.delivered + r.failed) as f64),
+        provider: r.provider,
+        taken: r.taken,
+        delivered: r.delivered,
+        failed: r.failed,
+        unknown: r.unknown,
+    })
+    .collect();
+    let orders = sqlx::query!(
+        r#"SELECT m.order_id AS "order_id!", o.number, count(*) AS "messages!",
+                  COALESCE(sum(m.cost_centimes), 0)::int8 AS "cost!"
+           FROM messages m JOIN orders o ON o.id = m.order_id
+           WHERE ($1::text IS NULL OR m.status = $1) AND ($2::text IS NULL OR m.step = $2)
+             AND ($3::text IS NULL OR m.provider = $3) AND m.created_at >= $4 AND m.created_at < $5
+           GROUP BY m.order_id, o.number ORDER BY 4 DESC, 1 LIMIT 10"#,
+        status,
+        step,
+        provider,
+        from,
+        to
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|r| OrderCost {
+        order_id: r.order_id,
+        order_number: r.number,
+        messages: r.messages,
+        cost: r.cost as f64 / 100.0,
+    })
+    .collect();
+    let totals = sqlx::query!(
+        r#"SELECT count(*) AS "messages!", COALESCE(sum(m.cost_centimes), 0)::int8 AS "cost!",
+                  count(DISTINCT m.order_id) AS "orders!"
+           FROM messages m
+           WHERE ($1::text IS NULL OR m.status = $1) AND ($2::text IS NULL OR m.step = $2)
+             AND ($3::text IS NULL OR m.provider = $3) AND m.created_at >= $4 AND m.created_at < $5"#,
+        status,
+        step,
+        provider,
+        from,
+        to
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok((days, steps, providers, orders, (totals.messages, totals.cost, totals.orders)))
+}
+
+/// Every unknown message, and the steps and providers messages were ever sent for.
+pub async fn outbox_choices(conn: &mut PgConnection) -> Result<(i64, Vec<String>, Vec<String>), sqlx::Error> {
+    let unknown = sqlx::query_scalar!(r#"SELECT count(*) AS "n!" FROM messages WHERE status = 'unknown'"#)
+        .fetch_one(&mut *conn)
+        .await?;
+    let steps =
+        sqlx::query_scalar!("SELECT step FROM message_steps UNION SELECT DISTINCT step FROM messages ORDER BY 1")
+            .fetch_all(&mut *conn)
+            .await?
+            .into_iter()
+            .flatten()
+            .collect();
+    let providers = sqlx::query_scalar!(
+        r#"SELECT DISTINCT provider AS "provider!" FROM messages WHERE provider IS NOT NULL ORDER BY 1"#
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok((unknown, steps, providers))
+}
+
+/// A supervisor's decision on an unknown message: `delivered` or `failed` end it; `queued` sends
+/// it again now (and wakes the senders). False when it is no longer unknown (decided already).
+pub async fn update_resolved(
+    conn: &mut PgConnection,
+    id: i64,
+    to: MessageStatus,
+    note: &str,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query!(
+        "UPDATE messages
+         SET status = $2,
+             final_at = CASE WHEN $2 = 'queued' THEN NULL ELSE now() END,
+             next_try_at = CASE WHEN $2 = 'queued' THEN now() ELSE next_try_at END,
+             lease_owner = NULL, lease_until = NULL, error = $3, updated_at = now()
+         WHERE id = $1 AND status = 'unknown'",
+        id,
+        to.as_str(),
+        note
+    )
+    .execute(&mut *conn)
+    .await?;
+    if done.rows_affected() == 1 && to == MessageStatus::Queued {
+        sqlx::query!("SELECT pg_notify($1, '')", super::service::CHANNEL).execute(&mut *conn).await?;
+    }
+    Ok(done.rows_affected() == 1)
 }

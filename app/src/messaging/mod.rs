@@ -210,3 +210,125 @@ impl From<sms::TemplateError> for AppError {
         AppError::field(code, "body").at(error.position)
     }
 }
+
+/// What a supervisor filters the outbox by (the page's address). Dates are Algiers days
+/// (`YYYY-MM-DD`, both included); without them, the last 30 days.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OutboxFilter {
+    pub status: Option<MessageStatus>,
+    pub step: Option<String>,
+    pub provider: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+/// One message as the outbox lists it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OutboxEntry {
+    pub id: i64,
+    pub order_id: Option<i64>,
+    pub order_number: Option<String>,
+    pub step: String,
+    pub channel: Channel,
+    pub status: MessageStatus,
+    pub recipient: String,
+    pub message: String,
+    pub provider: Option<String>,
+    pub segments: i32,
+    /// DZD with centimes, once known.
+    pub cost: Option<f64>,
+    /// What the provider (or the sender) last said went wrong.
+    pub error: Option<String>,
+    pub tries: i32,
+    pub language: UiLocale,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub sent_at: Option<OffsetDateTime>,
+}
+
+/// Messages and their cost on one Algiers day.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DayCost {
+    /// `YYYY-MM-DD`.
+    pub day: String,
+    pub messages: i64,
+    pub cost: f64,
+}
+
+/// Messages, deliveries and cost of one step.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StepCost {
+    pub step: String,
+    pub messages: i64,
+    pub delivered: i64,
+    pub cost: f64,
+}
+
+/// How one provider delivers: of the messages it took, how many reached the phone, failed
+/// (failed, undelivered, expired) or are unknown; the rate is delivered over those with an end.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProviderRate {
+    pub provider: String,
+    pub taken: i64,
+    pub delivered: i64,
+    pub failed: i64,
+    pub unknown: i64,
+    pub rate: Option<f64>,
+}
+
+/// The orders that cost the most in messages.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderCost {
+    pub order_id: i64,
+    pub order_number: String,
+    pub messages: i64,
+    pub cost: f64,
+}
+
+/// The supervisors' messaging page: the filter as applied, the matching messages (newest 200),
+/// cost per day, step and order, delivery rate per provider, and the unknown ones to resolve.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OutboxPage {
+    pub from: String,
+    pub to: String,
+    pub messages: Vec<OutboxEntry>,
+    pub total_messages: i64,
+    pub total_cost: f64,
+    /// Orders that got at least one message in the period.
+    pub orders: i64,
+    pub days: Vec<DayCost>,
+    pub steps: Vec<StepCost>,
+    pub providers: Vec<ProviderRate>,
+    pub top_orders: Vec<OrderCost>,
+    /// Every `unknown` message, whatever the filter: each waits for a person.
+    pub unknown: i64,
+    /// The steps and providers the filter can choose from.
+    pub all_steps: Vec<String>,
+    pub all_providers: Vec<String>,
+}
+
+text_enum!(
+    /// What a supervisor decides about an `unknown` message: it arrived (the customer says so),
+    /// send it again (knowing it may arrive twice), or give it up.
+    Resolution, ErrorCode::BadRequest, "resolution" {
+        Delivered => "delivered",
+        Resend => "resend",
+        Failed => "failed",
+    }
+);
+
+/// What a step would send for an order, before an agent sends it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StepPreview {
+    pub text: String,
+    pub language: UiLocale,
+    /// The customer's language has no template: the shop's default language is used.
+    pub language_fallback: bool,
+    pub preview: SmsPreview,
+}

@@ -7,14 +7,14 @@ use futures::StreamExt;
 
 use serde_json::json;
 use sqlx::{PgConnection, PgPool};
-use time::{Duration, OffsetDateTime};
+use time::{Date, Duration, OffsetDateTime};
 
 use super::db::{self, NewMessage};
 use super::domain::{self, MessageFacts, SendFailure};
 use super::provider::{Callback, CallbackError, Provider, RateLimit, Report, Target};
 use super::{
-    preview_text, Channel, MessageStatus, MessagingSettings, PreviewRequest, SmsEntry, SmsPreview, TemplateView,
-    TemplatesPage,
+    preview_text, Channel, MessageStatus, MessagingSettings, OutboxFilter, OutboxPage, PreviewRequest, Resolution,
+    SmsEntry, SmsPreview, StepPreview, TemplateView, TemplatesPage,
 };
 use crate::audit::db::{insert_audit, AuditEntry};
 use crate::auth::{CurrentUser, Role};
@@ -117,24 +117,81 @@ pub async fn enqueue_order_step(
     order: &OrderMessage<'_>,
     now: OffsetDateTime,
 ) -> Result<Option<i64>, AppError> {
-    let Some((true, templates)) = db::find_step(conn, step, Channel::Sms).await? else {
+    match db::find_step(conn, step, Channel::Sms).await? {
+        Some((true, _)) => Ok(enqueue(conn, step, order, now).await?.flatten()),
+        _ => Ok(None),
+    }
+}
+
+/// An agent's "send SMS" from the order panel, in the caller's transaction: the step's text
+/// for this order, whether or not the step sends by itself. `order.occurrence` is the order's
+/// version negated, so a retried click (same version) queues it once and never collides with
+/// the automatic message of an attempt. `step_unknown` when the step has no SMS template.
+pub async fn enqueue_manual(
+    conn: &mut PgConnection,
+    step: &str,
+    order: &OrderMessage<'_>,
+    now: OffsetDateTime,
+) -> Result<Option<i64>, AppError> {
+    match enqueue(conn, step, order, now).await? {
+        Some(id) => Ok(id),
+        None => Err(AppError::field(ErrorCode::StepUnknown, "step")),
+    }
+}
+
+/// The text `step` would send for this order, with its language and cost (the panel shows it
+/// before the agent sends). `step_unknown` when the step has no SMS template.
+pub async fn preview_order_step(
+    conn: &mut PgConnection,
+    step: &str,
+    order: &OrderMessage<'_>,
+    now: OffsetDateTime,
+) -> Result<StepPreview, AppError> {
+    let settings = db::get_settings(conn).await?;
+    let (body, language, fallback) =
+        rendered(conn, step, order, &settings, now).await?.ok_or(AppError::field(ErrorCode::StepUnknown, "step"))?;
+    Ok(StepPreview { preview: preview_text(&body, &settings), text: body, language, language_fallback: fallback })
+}
+
+/// The step's text for the order in the customer's language (or the shop's, recorded as a
+/// fallback); None when the step has no template. A stored template that does not render is
+/// logged and taken as missing rather than failing the caller.
+async fn rendered(
+    conn: &mut PgConnection,
+    step: &str,
+    order: &OrderMessage<'_>,
+    settings: &MessagingSettings,
+    now: OffsetDateTime,
+) -> Result<Option<(String, UiLocale, bool)>, AppError> {
+    let Some((_, templates)) = db::find_step(conn, step, Channel::Sms).await? else {
         return Ok(None);
     };
-    let settings = db::get_settings(conn).await?;
     let wanted = domain::customer_language(order.language, order.customer_name, settings.default_language);
     let Some((language, source, fallback)) = domain::pick_template(&templates, wanted, settings.default_language)
     else {
         return Ok(None);
     };
-    let facts = order.facts(&settings, now);
-    // A stored template is valid (checked when saved); one that is not is logged and skipped
-    // rather than failing the agent's attempt.
-    let body = match sms::Template::parse(source).and_then(|t| domain::render(&t, &facts, language)) {
-        Ok(body) => body,
+    let facts = order.facts(settings, now);
+    match sms::Template::parse(source).and_then(|t| domain::render(&t, &facts, language)) {
+        Ok(body) => Ok(Some((body, language, fallback))),
         Err(error) => {
             tracing::error!(step, language = language.tag(), %error, "stored template does not render");
-            return Ok(None);
+            Ok(None)
         }
+    }
+}
+
+/// Renders and inserts; None when the step has no template, Some(None) when this occurrence was
+/// queued before.
+async fn enqueue(
+    conn: &mut PgConnection,
+    step: &str,
+    order: &OrderMessage<'_>,
+    now: OffsetDateTime,
+) -> Result<Option<Option<i64>>, AppError> {
+    let settings = db::get_settings(conn).await?;
+    let Some((body, language, fallback)) = rendered(conn, step, order, &settings, now).await? else {
+        return Ok(None);
     };
     let count = sms::count(&body);
     let id = db::insert_message(
@@ -156,7 +213,7 @@ pub async fn enqueue_order_step(
         },
     )
     .await?;
-    Ok(id)
+    Ok(Some(id))
 }
 
 /// Queues the no-answer reminder for an order's attempt `order.occurrence`, unless a message
@@ -614,4 +671,85 @@ pub async fn preview(pool: &PgPool, user: &CurrentUser, request: &PreviewRequest
         return Err(AppError::field(ErrorCode::TextTooLong, "text"));
     }
     Ok(preview_text(&text, &settings))
+}
+
+/// The supervisors' messaging page for `filter` (supervisors): the newest 200 matching
+/// messages, cost per day, step and order, delivery per provider, and the unknown count.
+pub async fn outbox(pool: &PgPool, user: &CurrentUser, filter: &OutboxFilter) -> Result<OutboxPage, AppError> {
+    user.require(Role::Supervisor)?;
+    let today = OffsetDateTime::now_utc().to_offset(crate::locale::algiers::ALGIERS).date();
+    let day = |text: &Option<String>, field: &str, default: Date| -> Result<Date, AppError> {
+        match text {
+            None => Ok(default),
+            Some(text) => Date::parse(text, DAY).map_err(|_| AppError::field(ErrorCode::PeriodInvalid, field)),
+        }
+    };
+    let to = day(&filter.to, "to", today)?;
+    let from = day(&filter.from, "from", to - Duration::days(29))?;
+    if from > to || to - from > Duration::days(366) {
+        return Err(AppError::field(ErrorCode::PeriodInvalid, "from"));
+    }
+    let start = from.midnight().assume_offset(crate::locale::algiers::ALGIERS);
+    let end = (to + Duration::days(1)).midnight().assume_offset(crate::locale::algiers::ALGIERS);
+    let (status, step, provider) =
+        (filter.status.map(|s| s.as_str()), filter.step.as_deref(), filter.provider.as_deref());
+    let mut conn = pool.acquire().await?;
+    let messages = db::list_outbox(&mut conn, status, step, provider, start, end, 200).await?;
+    let (days, steps, providers, top_orders, (total_messages, total_cost, orders)) =
+        db::outbox_summary(&mut conn, status, step, provider, start, end).await?;
+    let (unknown, all_steps, all_providers) = db::outbox_choices(&mut conn).await?;
+    let format = |d: Date| d.format(DAY).unwrap_or_default();
+    Ok(OutboxPage {
+        from: format(from),
+        to: format(to),
+        messages,
+        total_messages,
+        total_cost: total_cost as f64 / 100.0,
+        orders,
+        days,
+        steps,
+        providers,
+        top_orders,
+        unknown,
+        all_steps,
+        all_providers,
+    })
+}
+
+const DAY: &[time::format_description::BorrowedFormatItem<'static>] =
+    time::macros::format_description!("[year]-[month]-[day]");
+
+/// A supervisor's decision on an `unknown` message (audited): it arrived, send it again now
+/// (the customer may get it twice: the person decided), or give it up. `conflict` when it is no
+/// longer unknown.
+pub async fn resolve_unknown(
+    pool: &PgPool,
+    user: &CurrentUser,
+    id: i64,
+    resolution: Resolution,
+) -> Result<(), AppError> {
+    user.require(Role::Supervisor)?;
+    let (to, note) = match resolution {
+        Resolution::Delivered => (MessageStatus::Delivered, "marked delivered by a supervisor"),
+        Resolution::Resend => (MessageStatus::Queued, "sent again by a supervisor"),
+        Resolution::Failed => (MessageStatus::Failed, "given up by a supervisor"),
+    };
+    let mut tx = pool.begin().await?;
+    if !db::update_resolved(&mut tx, id, to, note).await? {
+        return Err(AppError::new(ErrorCode::Conflict));
+    }
+    insert_audit(
+        &mut tx,
+        AuditEntry {
+            actor_id: Some(user.id),
+            action: "message.resolve",
+            entity: "message",
+            entity_id: id,
+            before: Some(json!({"status": "unknown"})),
+            after: Some(json!({"status": to.as_str(), "resolution": resolution.as_str()})),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }

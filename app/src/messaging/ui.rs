@@ -2,6 +2,8 @@
 //! language, and under every template a live preview computed in the browser as one types — the
 //! text for a sample order, its encoding, characters, parts and cost, the characters that force
 //! UCS-2, and the GSM-7 variant with what it saves.
+pub mod outbox;
+
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use leptos_meta::Title;
@@ -9,7 +11,8 @@ use leptos_meta::Title;
 use super::api::{get_message_templates, save_message_template, set_message_step, SaveMessagingSettings};
 use super::domain::{self, MessageFacts};
 use super::{
-    preview_text, Channel, MessageStatus, MessagingSettings, SmsEntry, StepView, ORDER_RECEIVED, REMINDER, SHIPPED_SOON,
+    preview_text, Channel, MessageStatus, MessagingSettings, SmsEntry, SmsPreview, StepView, ORDER_RECEIVED, REMINDER,
+    SHIPPED_SOON,
 };
 use crate::auth::Role;
 use crate::components::{action_error, error_text, ErrorAlert, Field, Loaded, RoleGate};
@@ -299,27 +302,7 @@ fn TemplateEditor(
                             </p>
                         }.into_any()
                     }
-                    Live::Counted(p) => {
-                        let saving = p.gsm_variant_segments.filter(|v| *v < p.segments).map(|v| p.segments - v);
-                        let cost = format!("{:.2} DA", p.cost_dzd);
-                        let (encoding, characters, segments) = (p.encoding.clone(), p.characters, p.segments);
-                        view! {
-                            <p class="rendered" dir=dir lang=lang>{p.text.clone()}</p>
-                            <p class="facts" data-testid="sms-facts">
-                                <span data-testid="sms-encoding">{encoding}</span> " · "
-                                {move || t_string!(i18n, messaging.characters, count = characters).to_string()} " · "
-                                <span data-testid="sms-segments">{move || t_string!(i18n, messaging.segments, count = segments).to_string()}</span> " · "
-                                {cost}
-                            </p>
-                            {(!p.non_gsm_characters.is_empty()).then(|| {
-                                let list = p.non_gsm_characters.join(" ");
-                                view! { <p class="hint">{move || t_string!(i18n, messaging.non_gsm, chars = list.clone()).to_string()}</p> }
-                            })}
-                            {saving.map(|parts| view! {
-                                <p class="hint">{move || t_string!(i18n, messaging.gsm_saving, parts = parts).to_string()}</p>
-                            })}
-                        }.into_any()
-                    }
+                    Live::Counted(p) => view! { <PreviewFacts preview=p language=language/> }.into_any(),
                 }}
             </div>
             <ErrorAlert error=save_error/>
@@ -334,5 +317,33 @@ fn TemplateEditor(
                 </Show>
             </div>
         </div>
+    }
+}
+
+/// A counted text: the text itself, its encoding, characters, parts and cost, the characters
+/// that force UCS-2, and what the GSM-7 variant would save.
+#[component]
+pub fn PreviewFacts(preview: SmsPreview, language: UiLocale) -> impl IntoView {
+    let i18n = use_i18n();
+    let p = preview;
+    let dir = if language.is_rtl() { "rtl" } else { "ltr" };
+    let saving = p.gsm_variant_segments.filter(|v| *v < p.segments).map(|v| p.segments - v);
+    let cost = format!("{:.2} DA", p.cost_dzd);
+    let (encoding, characters, segments) = (p.encoding.clone(), p.characters, p.segments);
+    view! {
+        <p class="rendered" dir=dir lang=language.tag()>{p.text.clone()}</p>
+        <p class="facts" data-testid="sms-facts">
+            <span data-testid="sms-encoding">{encoding}</span> " · "
+            {move || t_string!(i18n, messaging.characters, count = characters).to_string()} " · "
+            <span data-testid="sms-segments">{move || t_string!(i18n, messaging.segments, count = segments).to_string()}</span> " · "
+            <span data-testid="sms-cost">{cost}</span>
+        </p>
+        {(!p.non_gsm_characters.is_empty()).then(|| {
+            let list = p.non_gsm_characters.join(" ");
+            view! { <p class="hint">{move || t_string!(i18n, messaging.non_gsm, chars = list.clone()).to_string()}</p> }
+        })}
+        {saving.map(|parts| view! {
+            <p class="hint">{move || t_string!(i18n, messaging.gsm_saving, parts = parts).to_string()}</p>
+        })}
     }
 }

@@ -62,3 +62,22 @@ pub async fn assignable_agents() -> Result<Vec<UserSummary>, AppError> {
     crate::server_ctx::call(None, |pool, user| async move { crate::auth::service::list_assignable(&pool, &user).await })
         .await
 }
+
+/// What a step would text the customer about this order, and its cost.
+#[server(prefix = "/fn", endpoint = "preview_order_message", input = Json)]
+pub async fn preview_order_message(id: i64, step: String) -> Result<crate::messaging::StepPreview, AppError> {
+    crate::server_ctx::call(
+        None,
+        |pool, user| async move { super::service::message_preview(&pool, &user, id, &step).await },
+    )
+    .await
+}
+
+/// An agent's "send SMS" from the order panel.
+#[server(prefix = "/fn", endpoint = "send_order_message", input = Json)]
+pub async fn send_order_message(id: i64, step: String, version: i32) -> Result<OrderView, AppError> {
+    crate::server_ctx::call(None, |pool, user| async move {
+        super::service::send_message(&pool, &user, id, &step, version).await
+    })
+    .await
+}

@@ -84,6 +84,21 @@ pub async fn create_order(pool: &PgPool, actor: &CurrentUser, input: &NewOrder) 
         },
     )
     .await?;
+    // the "order received" text, when the shop switched it on, is queued with the order
+    let received = OrderMessage {
+        order_id: id,
+        customer_id,
+        customer_name: &order.name,
+        phone: order.phone.e164(),
+        language: order.locale,
+        order_number: &number,
+        total: order.total,
+        reschedule_time: None,
+        occurrence: 1,
+        created_by: Some(actor.id),
+    };
+    messaging::enqueue_order_step(&mut tx, crate::messaging::ORDER_RECEIVED, &received, OffsetDateTime::now_utc())
+        .await?;
     // duplicates are caught before any agent sees the order (a likely one is held for review)
     crate::duplicates::service::check_order(&mut tx, id, "intake").await?;
     // speed to first call: route it now, not at the next quarter hour
@@ -211,6 +226,60 @@ pub async fn preview_message(
     let view = db::view(&mut conn, id, user.locale).await?.ok_or(AppError::new(ErrorCode::NotFound))?;
     let message = order_message(&view, order.customer_id, view.confirmation.next_contact_at, 0, user.id);
     messaging::preview_for_order(&mut conn, template_id, &message, now).await
+}
+
+/// What `step` would text the customer about this order, with its cost (the panel shows it
+/// before an agent sends).
+pub async fn message_preview(
+    pool: &PgPool,
+    user: &CurrentUser,
+    id: i64,
+    step: &str,
+) -> Result<crate::messaging::StepPreview, AppError> {
+    let now = OffsetDateTime::now_utc();
+    let mut conn = pool.acquire().await?;
+    let order = authorised(&mut conn, user, id, now).await?;
+    let view = db::view(&mut conn, id, user.locale).await?.ok_or(AppError::new(ErrorCode::NotFound))?;
+    let message = order_message(&view, order.customer_id, view.confirmation.next_contact_at, 0, user.id);
+    messaging::preview_order_step(&mut conn, step, &message, now).await
+}
+
+/// An agent's "send SMS" from the order panel: `step`'s text for this order, queued in the
+/// outbox. `version` is the order version the agent saw: a stale one is `conflict`, and a
+/// repeated click (same version) queues the text once.
+pub async fn send_message(
+    pool: &PgPool,
+    user: &CurrentUser,
+    id: i64,
+    step: &str,
+    version: i32,
+) -> Result<OrderView, AppError> {
+    let now = OffsetDateTime::now_utc();
+    let mut tx = pool.begin().await?;
+    let order = authorised(&mut tx, user, id, now).await?;
+    if order.version != version {
+        return Err(AppError::new(ErrorCode::Conflict));
+    }
+    let view = db::view(&mut tx, id, user.locale).await?.ok_or(AppError::new(ErrorCode::NotFound))?;
+    let occurrence = version.checked_neg().unwrap_or(i32::MIN);
+    let message = order_message(&view, order.customer_id, view.confirmation.next_contact_at, occurrence, user.id);
+    if let Some(message_id) = messaging::enqueue_manual(&mut tx, step, &message, now).await? {
+        insert_audit(
+            &mut tx,
+            AuditEntry {
+                actor_id: Some(user.id),
+                action: "order.message",
+                entity: "order",
+                entity_id: id,
+                before: None,
+                after: Some(json!({"step": step, "messageId": message_id, "version": version})),
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    let mut conn = pool.acquire().await?;
+    full_view(&mut conn, id, user.locale).await
 }
 
 /// What messaging needs to write to the customer about an order.

@@ -140,7 +140,7 @@ fn OrderWork(
                 <AttemptForm draft=draft allowed=allowed config=config saving=saving submit=submit/>
             </Show>
             <AttemptTrail attempts=attempts config=config/>
-            <MessageTrail messages=messages/>
+            <MessageTrail id=id version=version messages=messages on_sent=on_change/>
         </article>
     }
 }
