@@ -73,3 +73,39 @@ test("an agent confirms an order and its SMS shows in the order's history as del
   await expect(messages).toContainText("15.00 DA");
   noErrors();
 });
+
+test("an agent texts a customer by hand after seeing the cost, and a supervisor finds it on the messaging page", async ({ page, browser, baseURL }) => {
+  const noErrors = failOnConsoleErrors(page);
+  const admin = await apiAs(request, baseURL!, ADMIN.email, ADMIN.password);
+  const order = await orderFor(admin, KARIM);
+  await login(page, KARIM, DEMO_PASSWORD);
+  await open(page, `/orders/${order.id}`);
+  const panel = orderPanel(page, order.number);
+  const composer = panel.getByRole("group", { name: "Envoyer un SMS" });
+  await expect(composer.getByRole("button", { name: "Envoyer" })).toBeDisabled();
+  await composer.getByLabel("Message", { exact: true }).selectOption({ label: "Relance (sans réponse)" });
+  // The customer writes Darija: the text is theirs, in Arabic script, so UCS-2, priced before it goes.
+  await expect(composer.getByTestId("sms-encoding")).toHaveText("UCS-2");
+  await expect(composer.getByTestId("sms-cost")).toHaveText(/^\d+\.\d\d DA$/);
+  await expect(composer).toContainText("ما قدرناش نحكموك");
+  await composer.getByRole("button", { name: "Envoyer" }).click();
+  const messages = panel.getByRole("list", { name: "Messages envoyés" });
+  await expect(messages).toContainText("Relance (sans réponse)");
+  await expect(composer.getByRole("button", { name: "Envoyer" })).toBeDisabled();
+  noErrors();
+
+  const supervisor = await (await browser.newContext()).newPage();
+  const supervisorErrors = failOnConsoleErrors(supervisor);
+  await login(supervisor, SUPERVISOR, DEMO_PASSWORD);
+  await supervisor.getByRole("link", { name: "Envois" }).click();
+  await expect(supervisor.getByRole("heading", { name: "Envois aux clients" })).toBeVisible();
+  await supervisor.getByLabel("Étape", { exact: true }).selectOption({ label: "Relance (sans réponse)" });
+  await supervisor.getByRole("button", { name: "Filtrer" }).click();
+  await expect(supervisor).toHaveURL(/step=reminder/);
+  const list = supervisor.getByRole("table", { name: /^Messages \(/ });
+  await expect(list.getByRole("row").filter({ hasText: order.number })).toHaveCount(1);
+  await expect(supervisor.getByRole("table", { name: "Par étape" })).toContainText("Relance (sans réponse)");
+  await expect(supervisor.getByTestId("total-messages")).not.toHaveText("0");
+  supervisorErrors();
+  await supervisor.context().close();
+});

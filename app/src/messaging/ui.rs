@@ -332,13 +332,14 @@ pub fn PreviewFacts(preview: SmsPreview, language: UiLocale) -> impl IntoView {
     let (encoding, characters, segments) = (p.encoding.clone(), p.characters, p.segments);
     view! {
         <p class="rendered" dir=dir lang=language.tag()>{p.text.clone()}</p>
-        <p class="facts" data-testid="sms-facts">
+        <p class="sms-facts" data-testid="sms-facts">
             <span data-testid="sms-encoding">{encoding}</span> " · "
             {move || t_string!(i18n, messaging.characters, count = characters).to_string()} " · "
             <span data-testid="sms-segments">{move || t_string!(i18n, messaging.segments, count = segments).to_string()}</span> " · "
             <span data-testid="sms-cost">{cost}</span>
         </p>
-        {(!p.non_gsm_characters.is_empty()).then(|| {
+        // In Arabic every letter is outside GSM-7: naming them says nothing.
+        {(!p.non_gsm_characters.is_empty() && !language.is_rtl()).then(|| {
             let list = p.non_gsm_characters.join(" ");
             view! { <p class="hint">{move || t_string!(i18n, messaging.non_gsm, chars = list.clone()).to_string()}</p> }
         })}

@@ -162,9 +162,9 @@ fn Summary(page: OutboxPage) -> impl IntoView {
                     }}
                 </dd>
             </dl>
-            <div class="columns">
-                <table aria-labelledby="by-provider">
-                    <caption id="by-provider">{t!(i18n, messaging.by_provider)}</caption>
+            <div class="summary-tables">
+                <table>
+                    <caption>{t!(i18n, messaging.by_provider)}</caption>
                     <thead><tr>
                         <th scope="col">{t!(i18n, messaging.provider)}</th>
                         <th scope="col">{t!(i18n, messaging.taken)}</th>
@@ -173,6 +173,7 @@ fn Summary(page: OutboxPage) -> impl IntoView {
                         <th scope="col">{t!(i18n, messaging.delivery_rate)}</th>
                     </tr></thead>
                     <tbody>
+                        {page.providers.is_empty().then(|| view! { <tr><td colspan="5" class="muted">{t!(i18n, messaging.none_taken)}</td></tr> })}
                         {page.providers.into_iter().map(|p| view! {
                             <tr data-provider=p.provider.clone()>
                                 <th scope="row">{p.provider.clone()}</th>
@@ -182,8 +183,8 @@ fn Summary(page: OutboxPage) -> impl IntoView {
                         }).collect_view()}
                     </tbody>
                 </table>
-                <table aria-labelledby="by-step">
-                    <caption id="by-step">{t!(i18n, messaging.by_step)}</caption>
+                <table>
+                    <caption>{t!(i18n, messaging.by_step)}</caption>
                     <thead><tr>
                         <th scope="col">{t!(i18n, messaging.filter_step)}</th>
                         <th scope="col">{t!(i18n, messaging.total_messages)}</th>
@@ -199,8 +200,8 @@ fn Summary(page: OutboxPage) -> impl IntoView {
                         }).collect_view()}
                     </tbody>
                 </table>
-                <table aria-labelledby="by-day">
-                    <caption id="by-day">{t!(i18n, messaging.by_day)}</caption>
+                <table>
+                    <caption>{t!(i18n, messaging.by_day)}</caption>
                     <thead><tr>
                         <th scope="col">{t!(i18n, messaging.day)}</th>
                         <th scope="col">{t!(i18n, messaging.total_messages)}</th>
@@ -212,8 +213,8 @@ fn Summary(page: OutboxPage) -> impl IntoView {
                         }).collect_view()}
                     </tbody>
                 </table>
-                <table aria-labelledby="by-order">
-                    <caption id="by-order">{t!(i18n, messaging.by_order)}</caption>
+                <table>
+                    <caption>{t!(i18n, messaging.by_order)}</caption>
                     <thead><tr>
                         <th scope="col">{t!(i18n, messaging.order)}</th>
                         <th scope="col">{t!(i18n, messaging.total_messages)}</th>
@@ -240,7 +241,7 @@ fn MessagesTable(messages: Vec<OutboxEntry>, on_resolved: impl Fn() + Copy + Sen
         return view! { <p class="muted">{t!(i18n, messaging.outbox_empty)}</p> }.into_any();
     }
     view! {
-        <table class="outbox">
+        <table class="outbox" aria-labelledby="outbox-list">
             <thead><tr>
                 <th scope="col">{t!(i18n, messaging.day)}</th>
                 <th scope="col">{t!(i18n, messaging.order)}</th>
@@ -287,7 +288,10 @@ fn MessageRow(m: OutboxEntry, on_resolved: impl Fn() + Copy + Send + Sync + 'sta
                 {m.error.clone().map(|e| view! { <div class="muted small">{e}</div> })}
             </td>
             <td>{m.provider.clone().unwrap_or_default()}</td>
-            <td>{m.cost.map(dzd).unwrap_or_default()} " · " {t_string!(i18n, messaging.segments, count = m.segments).to_string()}</td>
+            <td>
+                {t_string!(i18n, messaging.segments, count = m.segments).to_string()}
+                {m.cost.map(|c| view! { <div>{dzd(c)}</div> })}
+            </td>
             <td>
                 <p class="note" dir=dir lang=m.language.tag()>{m.message.clone()}</p>
                 {(status == MessageStatus::Unknown).then(|| view! {
