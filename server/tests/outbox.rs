@@ -201,3 +201,30 @@ async fn the_shipped_french_texts_stay_in_gsm_7(pool: PgPool) {
     }
     w.app.stop().await;
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn supervisors_see_how_many_callbacks_are_due_and_the_board_lists_them(pool: PgPool) {
+    let w = world(pool.clone(), &[]).await;
+    let later = w.order("SHOP-CB-1", "0555 12 34 56").await;
+    let due = w.order("SHOP-CB-2", "0661 98 76 54").await;
+    sqlx::query("UPDATE orders SET next_contact_at = now() + interval '2 hours' WHERE id = $1")
+        .bind(later)
+        .execute(&pool)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE orders SET next_contact_at = now() - interval '10 minutes' WHERE id = $1")
+        .bind(due)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let count = ok(w.supervisor.post(w.app.url("/fn/callbacks_due")).send().await.unwrap()).await;
+    assert_eq!(count, 1);
+    let by_agent = w.agent.post(w.app.url("/fn/callbacks_due")).send().await.unwrap();
+    assert_eq!(by_agent.status(), 403);
+    let board: Value =
+        ok(w.supervisor.get(w.app.url("/api/customer-service/orders/pending?callbacksDue=true")).send().await.unwrap())
+            .await;
+    let ids: Vec<i64> = board.as_array().unwrap().iter().map(|o| o["id"].as_i64().unwrap()).collect();
+    assert_eq!(ids, vec![due]);
+    w.app.stop().await;
+}

@@ -81,3 +81,9 @@ pub async fn send_order_message(id: i64, step: String, version: i32) -> Result<O
     })
     .await
 }
+
+/// How many open orders have a callback due now (supervisors).
+#[server(prefix = "/fn", endpoint = "callbacks_due")]
+pub async fn callbacks_due() -> Result<i64, AppError> {
+    crate::server_ctx::call(None, |pool, user| async move { super::service::callbacks_due(&pool, &user).await }).await
+}

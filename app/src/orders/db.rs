@@ -231,6 +231,7 @@ pub async fn pending(
              AND (NOT $6 OR o.assigned_agent_id IS NULL)
              AND ($7::text IS NULL OR o.priority = $7)
              AND ($8::int4 IS NULL OR o.created_at <= now() - make_interval(mins => $8))
+             AND (NOT $13 OR o.next_contact_at <= now())
              AND (o.priority_order, o.created_at, o.id) > ($10::int2, $11::timestamptz, $12::int8)
            ORDER BY o.priority_order, o.created_at, o.id
            LIMIT $9"#,
@@ -246,6 +247,7 @@ pub async fn pending(
         after.priority_order,
         after.created_at,
         after.id,
+        filter.callbacks_due,
     )
     .fetch_all(conn)
     .await?;
@@ -476,6 +478,13 @@ pub async fn is_assignable(conn: &mut PgConnection, user_id: i64) -> Result<bool
     .await
 }
 
+/// How many open orders have a callback (or next try) due now.
+pub async fn count_callbacks_due(conn: &mut PgConnection) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar!(r#"SELECT count(*) AS "n!" FROM orders WHERE closed_at IS NULL AND next_contact_at <= now()"#)
+        .fetch_one(conn)
+        .await
+}
+
 #[cfg(test)]
 mod tests {
     use sqlx::PgPool;
@@ -593,6 +602,13 @@ mod tests {
         let next = all(PendingFilter { limit: Some(2), after: Some(after), ..Default::default() }).await;
         assert_eq!(next, vec![ids[1], ids[2]]);
         assert_eq!(all(PendingFilter { older_than_minutes: Some(60), ..Default::default() }).await, Vec::<i64>::new());
+        assert_eq!(all(PendingFilter { callbacks_due: true, ..Default::default() }).await, Vec::<i64>::new());
+        sqlx::query("UPDATE orders SET next_contact_at = now() - interval '5 minutes' WHERE id = $1")
+            .bind(ids[2])
+            .execute(&pool)
+            .await
+            .unwrap();
+        assert_eq!(all(PendingFilter { callbacks_due: true, ..Default::default() }).await, vec![ids[2]]);
         let arabic = pending(&mut conn, &PendingFilter::default(), PageCursor::START, UiLocale::Ar).await.unwrap();
         assert_eq!(arabic[0].wilaya_name, "الجزائر");
     }

@@ -224,6 +224,9 @@ pub struct PendingFilter {
     pub priority: Option<String>,
     /// Only orders older than this many minutes.
     pub older_than_minutes: Option<i32>,
+    /// Only orders whose callback (or next try) is due now: the callbacks agents owe.
+    #[serde(default)]
+    pub callbacks_due: bool,
     pub limit: Option<i64>,
     /// Keyset paging: the [`PageCursor`] of the last row of the previous page.
     pub after: Option<String>,

@@ -228,6 +228,13 @@ pub async fn preview_message(
     messaging::preview_for_order(&mut conn, template_id, &message, now).await
 }
 
+/// How many open orders have a callback due now (supervisors: the board lists them with `due`).
+pub async fn callbacks_due(pool: &PgPool, user: &CurrentUser) -> Result<i64, AppError> {
+    user.require(Role::Supervisor)?;
+    let mut conn = pool.acquire().await?;
+    Ok(db::count_callbacks_due(&mut conn).await?)
+}
+
 /// What `step` would text the customer about this order, with its cost (the panel shows it
 /// before an agent sends).
 pub async fn message_preview(

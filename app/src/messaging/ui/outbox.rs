@@ -1,7 +1,8 @@
 //! The supervisors' messaging page: what went out, filtered by status, step, provider and days
 //! (a plain GET form, so a view lives in the address); what it cost per day, step and order;
 //! how each provider delivers; and the `unknown` messages, each with the three decisions a
-//! person can take (it arrived, send again, give up).
+//! person can take (it arrived, send again, give up); and how many callbacks are due, linked to
+//! the orders board that lists them.
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{Form, A};
@@ -15,6 +16,7 @@ use crate::i18n::*;
 use crate::locale::format::{percent, short_algiers};
 use crate::messaging::api::{get_outbox, resolve_message};
 use crate::messaging::{MessageStatus, OutboxEntry, OutboxFilter, OutboxPage, Resolution};
+use crate::orders::api::callbacks_due;
 use crate::statuses::api::get_status_config;
 
 /// The filter an address asks for.
@@ -52,9 +54,19 @@ fn Outbox() -> impl IntoView {
     let reload = RwSignal::new(0_u32);
     let page = Resource::new(move || (filter.get(), reload.get()), |(f, _)| get_outbox(f));
     let config = Resource::new(|| (), |_| get_status_config());
+    let due = Resource::new(|| (), |_| callbacks_due());
     view! {
         <h1>{t!(i18n, messaging.outbox_title)}</h1>
-        <p class="muted"><A href="/admin/messages">{t!(i18n, messaging.templates_link)}</A></p>
+        <p class="muted">
+            <A href="/admin/messages">{t!(i18n, messaging.templates_link)}</A>
+            <Transition>
+                {move || Suspend::new(async move {
+                    due.await.ok().filter(|n| *n > 0).map(|n| view! {
+                        " · " <A href="/orders?due=1">{t!(i18n, messaging.callbacks_due)} ": " <span data-testid="callbacks-due">{n}</span></A>
+                    })
+                })}
+            </Transition>
+        </p>
         <Loaded
             load=move || async move {
                 let (page, config) = (page.await, config.await);

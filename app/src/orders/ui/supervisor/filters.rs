@@ -25,6 +25,7 @@ pub fn filter_from_query(q: &ParamsMap) -> PendingFilter {
         wilaya: text("wilaya").and_then(|v| v.parse().ok()),
         agent: text("agent").and_then(|v| v.parse().ok()),
         unassigned: text("unassigned").is_some(),
+        callbacks_due: text("due").is_some(),
         priority: text("priority"),
         older_than_minutes: text("older_than").and_then(|v| v.parse().ok()),
         limit: Some(PAGE),
@@ -107,6 +108,10 @@ pub fn OrderFilters(
                 <label class="check" for="f-unassigned">
                     <input id="f-unassigned" type="checkbox" name="unassigned" value="1" prop:checked=move || !q("unassigned").is_empty()/>
                     {t!(i18n, orders.unassigned)}
+                </label>
+                <label class="check" for="f-due">
+                    <input id="f-due" type="checkbox" name="due" value="1" prop:checked=move || !q("due").is_empty()/>
+                    {t!(i18n, orders.callbacks_due)}
                 </label>
                 <div class="inline">
                     <button type="submit" class="primary">{t!(i18n, orders.apply)}</button>
