@@ -13,6 +13,8 @@ use sqlx::PgPool;
 /// the one the order is assigned to, and names their own agent id).
 #[derive(Clone, Copy, Debug, PartialEq, PartialOrd)]
 enum Least {
+    /// No login: the provider's signature is the key, so an unsigned call is 401 for every role.
+    Signed,
     Anyone,
     Agent,
     Supervisor,
@@ -33,6 +35,7 @@ const TABLE: &[(&str, &str, Least)] = &[
     ("post", "/api/tokens", Admin),
     ("post", "/api/orders", Supervisor),
     ("post", "/api/customer-service/sms/preview", Agent),
+    ("post", "/api/customer-service/sms/callbacks/{provider}", Signed),
     ("post", "/api/orders/import", Supervisor),
     ("get", "/api/orders/import/{id}", Supervisor),
     ("get", "/api/customer-service/statuses", Agent),
@@ -158,7 +161,8 @@ async fn every_route_answers_every_role_as_the_table_says(pool: PgPool) {
             .replace("{customerId}", &customer.to_string())
             .replace("{code}", "no_such_status")
             .replace("{name}", "no_such_job")
-            .replace("{pairId}", "999999");
+            .replace("{pairId}", "999999")
+            .replace("{provider}", "mock");
         let body = body(method, template);
         for (who, caller, role) in &callers {
             let url = app.url(&path);
@@ -172,6 +176,7 @@ async fn every_route_answers_every_role_as_the_table_says(pool: PgPool) {
             let status = request.send().await.unwrap().status().as_u16();
             let allowed = *least == Anyone || role.is_some_and(|r| r >= *least);
             let right = match (allowed, role) {
+                _ if *least == Signed => status == 401,
                 (true, _) => status != 401 && status != 403,
                 (false, None) => status == 401,
                 (false, Some(_)) => status == 403,
