@@ -8,7 +8,7 @@ test("a supervisor edits the Arabic confirmed template and the preview turns UCS
   const noErrors = failOnConsoleErrors(page);
   await login(page, SUPERVISOR, DEMO_PASSWORD);
   await page.getByRole("link", { name: "Messages" }).click();
-  const confirmed = page.getByRole("region", { name: "Confirmée" });
+  const confirmed = page.getByRole("region", { name: "Confirmée", exact: true });
   const french = confirmed.getByRole("group", { name: "Français" });
   await expect(french).toContainText("GSM-7");
   await expect(french).toContainText("1 partie(s)");
@@ -29,7 +29,7 @@ test("a supervisor edits the Arabic confirmed template and the preview turns UCS
   await arabic.getByRole("button", { name: "Enregistrer (Arabe)" }).click();
   await expect(arabic.getByRole("status")).toHaveText("Enregistré.");
   await page.reload();
-  await expect(page.getByRole("region", { name: "Confirmée" }).getByRole("group", { name: "Arabe" }).getByLabel("Arabe")).toHaveValue(
+  await expect(page.getByRole("region", { name: "Confirmée", exact: true }).getByRole("group", { name: "Arabe" }).getByLabel("Arabe")).toHaveValue(
     "مرحبا {{customerName}}، تم تأكيد طلبك {{orderNumber}} ({{total}}). {{shopName}}",
   );
   noErrors();

@@ -104,11 +104,11 @@ pub const CALLBACK_PATH: &str = "/api/customer-service/sms/callbacks";
 fn messaging(
     lookup: &impl Fn(&str) -> Option<String>,
 ) -> Result<app::messaging::service::MessagingConfig, ConfigError> {
-    use app::messaging::provider::{self, infobip, twilio, vonage, Provider, RateLimit, Secret};
+    use app::messaging::provider::{self, infobip, twilio, vonage, whatsapp, Provider, RateLimit, Secret};
     let need = |name: &'static str| {
         lookup(name)
             .map(|v| v.trim().to_string())
-            .ok_or(ConfigError { name, problem: "required by this SMS_PROVIDER".into() })
+            .ok_or(ConfigError { name, problem: "required with this configuration (see .env.example)".into() })
     };
     let url = |name: &'static str, default: &str| -> Result<String, ConfigError> {
         let value = lookup(name).unwrap_or_else(|| default.to_string()).trim().trim_end_matches('/').to_string();
@@ -202,12 +202,28 @@ fn messaging(
         }
     };
     let rate: u32 = parse(lookup, "SMS_RATE_PER_SECOND", default_rate)?;
+    let whatsapp = match lookup("WHATSAPP_TOKEN") {
+        None => None,
+        Some(token) => Some(whatsapp::WhatsApp {
+            token: Secret(token.trim().to_string()),
+            phone_number_id: need("WHATSAPP_PHONE_NUMBER_ID")?,
+            app_secret: Secret(need("WHATSAPP_APP_SECRET")?),
+            verify_token: Secret(need("WHATSAPP_VERIFY_TOKEN")?),
+            base_url: url("WHATSAPP_API_URL", "https://graph.facebook.com/v21.0")?,
+            template: lookup("WHATSAPP_TEMPLATE")
+                .map(|t| t.trim().to_string())
+                .unwrap_or_else(|| "order_update".into()),
+            price_centimes: parse(lookup, "WHATSAPP_PRICE_CENTIMES", 0i64)?.max(0),
+            client: provider::http_client(),
+        }),
+    };
     Ok(app::messaging::service::MessagingConfig {
         provider,
         sender_id,
         lease: time::Duration::seconds(parse(lookup, "SMS_LEASE_SECONDS", 60i64)?.clamp(1, 3600)),
         concurrency: parse(lookup, "SMS_CONCURRENCY", 8usize)?.clamp(1, 64),
         rate_limit: std::num::NonZeroU32::new(rate).map(RateLimit::per_second),
+        whatsapp,
         ..Default::default()
     })
 }

@@ -170,7 +170,10 @@ async fn the_order_received_text_is_queued_with_the_order_when_the_shop_switches
         }
     };
     assert_eq!(count(off).await, 0, "off by default");
-    sqlx::query("UPDATE message_steps SET enabled = true WHERE step = 'order_received'").execute(&pool).await.unwrap();
+    sqlx::query("UPDATE message_steps SET enabled = true WHERE step = 'order_received' AND channel = 'sms'")
+        .execute(&pool)
+        .await
+        .unwrap();
     let body = order_body("SHOP-REC-2", "0661 98 76 54");
     let on = w.app.intake(&w.shop_token, &body).await;
     assert_eq!(count(on).await, 1);

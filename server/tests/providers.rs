@@ -91,7 +91,7 @@ async fn twilio_gets_a_signed_form_and_its_callbacks_move_the_message_forward_on
     // Out of order: delivered comes before sent; then delivered again.
     let first = report(status("delivered"), fakes::TWILIO_TOKEN).await;
     assert_eq!(first.status(), 200);
-    assert_eq!(first.json::<Value>().await.unwrap(), json!({"reports": 1, "applied": 1}));
+    assert_eq!(first.json::<Value>().await.unwrap(), json!({"reports": 1, "applied": 1, "replies": 0}));
     let late = report(status("sent"), fakes::TWILIO_TOKEN).await.json::<Value>().await.unwrap();
     assert_eq!(late["applied"], 0, "a late sent changes nothing");
     let again = report(status("delivered"), fakes::TWILIO_TOKEN).await.json::<Value>().await.unwrap();
@@ -302,5 +302,105 @@ async fn a_callback_for_a_provider_this_instance_does_not_use_is_refused(pool: P
         .unwrap();
     assert_eq!(response.status(), 401);
     assert!(events(&pool).await.is_empty());
+    w.app.stop().await;
+}
+
+fn whatsapp_statuses(id: &str, statuses: &[&str]) -> Value {
+    let list: Vec<Value> = statuses
+        .iter()
+        .map(|s| json!({"id": id, "status": s, "timestamp": "1764669600", "recipient_id": "213555123456"}))
+        .collect();
+    json!({"object": "whatsapp_business_account", "entry": [{"id": "WABA-1", "changes": [{"field": "messages",
+        "value": {"messaging_product": "whatsapp", "metadata": {"phone_number_id": fakes::WHATSAPP_PHONE_ID}, "statuses": list}}]}]})
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn whatsapp_sends_the_template_with_reply_buttons_and_a_tap_brings_the_order_to_its_agent(pool: PgPool) {
+    never_quiet(&pool).await;
+    sqlx::query("UPDATE message_steps SET enabled = true WHERE step = 'order_received' AND channel = 'whatsapp'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let fake = Fake::whatsapp().await;
+    let vars = vec![
+        ("WHATSAPP_TOKEN", fakes::WHATSAPP_TOKEN.to_string()),
+        ("WHATSAPP_PHONE_NUMBER_ID", fakes::WHATSAPP_PHONE_ID.into()),
+        ("WHATSAPP_APP_SECRET", fakes::WHATSAPP_APP_SECRET.into()),
+        ("WHATSAPP_VERIFY_TOKEN", "verify-me".into()),
+        ("WHATSAPP_API_URL", fake.url()),
+        ("WHATSAPP_PRICE_CENTIMES", "1200".into()),
+    ];
+    let w = world_with(pool.clone(), &vars).await;
+    let id = w.order("SHOP-WA-1", "0555 12 34 56").await;
+    assert_eq!(send(&w).await.sent, 1, "the order-received text, on WhatsApp only");
+
+    let sent = fake.received()[0].clone();
+    assert_eq!(sent.authorization.as_deref(), Some(format!("Bearer {}", fakes::WHATSAPP_TOKEN).as_str()));
+    assert_eq!(sent.json["to"], "213555123456");
+    assert_eq!(sent.json["template"]["name"], "order_update");
+    assert_eq!(sent.json["template"]["language"]["code"], "fr");
+    let components = sent.json["template"]["components"].as_array().unwrap();
+    assert!(components[0]["parameters"][0]["text"].as_str().unwrap().starts_with("Bonjour Yacine"));
+    let (ours, _, wamid, _, _) = message(&pool, id).await;
+    let payloads: Vec<&str> = components[1..].iter().map(|c| c["parameters"][0]["payload"].as_str().unwrap()).collect();
+    assert_eq!(payloads, [format!("confirm:{ours}"), format!("cancel:{ours}"), format!("reschedule:{ours}")]);
+    let wamid = wamid.unwrap();
+
+    // Meta's webhook check.
+    let url = w.app.url(&callback_path("whatsapp"));
+    let http = reqwest::Client::new();
+    let check = http
+        .get(format!("{url}?hub.mode=subscribe&hub.verify_token=verify-me&hub.challenge=1158201444"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(check.status(), 200);
+    assert_eq!(check.text().await.unwrap(), "1158201444");
+    let wrong =
+        http.get(format!("{url}?hub.mode=subscribe&hub.verify_token=guess&hub.challenge=1")).send().await.unwrap();
+    assert_eq!(wrong.status(), 401);
+
+    // Statuses out of order: delivered, then a late sent, then read.
+    let first =
+        fakes::whatsapp_webhook(&url, fakes::WHATSAPP_APP_SECRET, &whatsapp_statuses(&wamid, &["delivered"])).await;
+    assert_eq!(first.json::<Value>().await.unwrap()["applied"], 1);
+    let late =
+        fakes::whatsapp_webhook(&url, fakes::WHATSAPP_APP_SECRET, &whatsapp_statuses(&wamid, &["sent", "read"])).await;
+    assert_eq!(late.json::<Value>().await.unwrap()["applied"], 0);
+    let forged = fakes::whatsapp_webhook(&url, "not-the-secret", &whatsapp_statuses(&wamid, &["failed"])).await;
+    assert_eq!(forged.status(), 401);
+    assert_eq!(message(&pool, id).await.1, "delivered");
+
+    // The customer taps Confirm: stored once, and the order comes to the head of the queue.
+    sqlx::query("UPDATE orders SET next_contact_at = now() + interval '1 day' WHERE id = $1")
+        .bind(id)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let tap = json!({"object": "whatsapp_business_account", "entry": [{"id": "WABA-1", "changes": [{"field": "messages", "value": {
+        "messaging_product": "whatsapp",
+        "messages": [{"from": "213555123456", "id": "wamid.REPLY1", "timestamp": "1764669900", "type": "button",
+                      "context": {"from": "213555123456", "id": wamid}, "button": {"payload": format!("confirm:{ours}"), "text": "Confirmer"}}]}}]}]});
+    let answered = fakes::whatsapp_webhook(&url, fakes::WHATSAPP_APP_SECRET, &tap).await;
+    assert_eq!(answered.json::<Value>().await.unwrap()["replies"], 1);
+    let again = fakes::whatsapp_webhook(&url, fakes::WHATSAPP_APP_SECRET, &tap).await;
+    assert_eq!(again.json::<Value>().await.unwrap()["replies"], 0, "a repeated webhook");
+    let due: bool = sqlx::query_scalar("SELECT next_contact_at <= now() FROM orders WHERE id = $1")
+        .bind(id)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert!(due, "at the head of its agent's queue");
+    let order = get_json(&w.agent, w.app.url(&format!("/api/customer-service/orders/{id}"))).await;
+    let entry = &order["smsHistory"][0];
+    assert_eq!(
+        (entry["channel"].as_str(), entry["reply"].as_str(), entry["cost"].as_f64()),
+        (Some("whatsapp"), Some("confirm"), Some(12.0))
+    );
+    let audited: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'order.customer_reply'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(audited, 1);
     w.app.stop().await;
 }

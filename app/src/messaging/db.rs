@@ -71,8 +71,9 @@ pub async fn update_settings(conn: &mut PgConnection, s: &MessagingSettings) -> 
 pub async fn list_steps(conn: &mut PgConnection) -> Result<Vec<StepView>, sqlx::Error> {
     let steps = sqlx::query!(
         "SELECT step, channel, enabled FROM message_steps
-         ORDER BY array_position(ARRAY['order_received', 'no_answer_sms', 'callback', 'postponed', 'confirmed',
-                                       'shipped_soon', 'reminder'], step), step, channel"
+         ORDER BY array_position(ARRAY['sms', 'whatsapp', 'email'], channel),
+                  array_position(ARRAY['order_received', 'no_answer_sms', 'callback', 'postponed', 'confirmed',
+                                       'shipped_soon', 'reminder'], step), step"
     )
     .fetch_all(&mut *conn)
     .await?;
@@ -264,6 +265,7 @@ pub struct Claimed {
     pub segments: i32,
     pub encoding: String,
     pub tries: i32,
+    pub language: UiLocale,
     /// The claim took over a lease that ran out: a send may have happened; look it up, never resend.
     pub interrupted: bool,
 }
@@ -289,7 +291,7 @@ pub async fn claim_due(
            SET status = 'sending', lease_owner = $1, lease_until = $3, updated_at = now(),
                tries = CASE WHEN due.status = 'queued' THEN m.tries + 1 ELSE m.tries END
            FROM due WHERE m.id = due.id
-           RETURNING m.id, m.channel, m.recipient, m.body, m.segments, m.encoding, m.tries,
+           RETURNING m.id, m.channel, m.recipient, m.body, m.segments, m.encoding, m.tries, m.language,
                      due.status = 'sending' AS "interrupted!""#,
         owner,
         now,
@@ -308,6 +310,7 @@ pub async fn claim_due(
             segments: r.segments,
             encoding: r.encoding,
             tries: r.tries,
+            language: language(&r.language)?,
             interrupted: r.interrupted,
         });
     }
@@ -465,6 +468,11 @@ pub async fn find_for_report(
     row.map(|r| Ok(Reported { id: r.id, status: status(&r.status)?, segments: r.segments })).transpose()
 }
 
+/// The order a message is about.
+pub async fn order_of(conn: &mut PgConnection, id: i64) -> Result<Option<i64>, sqlx::Error> {
+    Ok(sqlx::query_scalar!("SELECT order_id FROM messages WHERE id = $1", id).fetch_optional(conn).await?.flatten())
+}
+
 /// How many of a message's parts were reported delivered (each part's report is stored once).
 pub async fn count_delivered_parts(conn: &mut PgConnection, id: i64) -> Result<i64, sqlx::Error> {
     let n = sqlx::query_scalar!(
@@ -547,12 +555,18 @@ pub async fn list_messages(
     limit: i64,
 ) -> Result<Vec<SmsEntry>, sqlx::Error> {
     let rows = sqlx::query!(
-        "SELECT id, order_id, step, channel, body, status, language, language_fallback, segments, sent_at, provider,
-                cost_centimes, created_at
-         FROM (SELECT * FROM messages
-               WHERE ($1::int8 IS NULL OR order_id = $1) AND ($2::int8 IS NULL OR customer_id = $2)
-               ORDER BY created_at DESC, id DESC LIMIT $3) latest
-         ORDER BY created_at, id",
+        r#"SELECT latest.id, latest.order_id, latest.step, latest.channel, latest.body, latest.status, latest.language,
+                  latest.language_fallback, latest.segments, latest.sent_at, latest.provider, latest.cost_centimes,
+                  latest.created_at,
+                  (SELECT substr(e.status, 7) FROM message_events e
+                   WHERE e.message_id = latest.id AND e.status LIKE 'reply:%'
+                   ORDER BY e.id DESC LIMIT 1) AS "reply?"
+           FROM (SELECT id, order_id, step, channel, body, status, language, language_fallback, segments, sent_at,
+                        provider, cost_centimes, created_at
+                 FROM messages
+                 WHERE ($1::int8 IS NULL OR order_id = $1) AND ($2::int8 IS NULL OR customer_id = $2)
+                 ORDER BY created_at DESC, id DESC LIMIT $3) latest
+           ORDER BY latest.created_at, latest.id"#,
         order_id,
         customer_id,
         limit
@@ -575,6 +589,7 @@ pub async fn list_messages(
             provider: r.provider,
             cost: r.cost_centimes.map(|c| c as f64 / 100.0),
             created_at: r.created_at,
+            reply: r.reply,
         });
     }
     Ok(out)

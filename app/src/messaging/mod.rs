@@ -76,6 +76,9 @@ pub struct SmsEntry {
     pub cost: Option<f64>,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
+    /// The customer's answer with a WhatsApp button (`confirm`, `cancel`, `reschedule`), the latest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply: Option<String>,
 }
 
 /// A step's template in one language, as the editor shows it.

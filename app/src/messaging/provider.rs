@@ -13,6 +13,7 @@
 pub mod infobip;
 pub mod twilio;
 pub mod vonage;
+pub mod whatsapp;
 
 use std::num::NonZeroU32;
 use std::sync::Arc;
@@ -73,7 +74,7 @@ pub struct Outgoing<'a> {
 }
 
 impl<'a> Outgoing<'a> {
-    fn of(message: &'a Claimed, sender_id: Option<&'a str>) -> Self {
+    pub(crate) fn of(message: &'a Claimed, sender_id: Option<&'a str>) -> Self {
         Outgoing {
             id: message.id,
             to: &message.recipient,

@@ -11,7 +11,8 @@ use time::{Date, Duration, OffsetDateTime};
 
 use super::db::{self, NewMessage};
 use super::domain::{self, MessageFacts, SendFailure};
-use super::provider::{Callback, CallbackError, Provider, RateLimit, Report, Target};
+use super::provider::whatsapp::{ButtonReply, WhatsApp};
+use super::provider::{Accepted, Callback, CallbackError, Provider, RateLimit, Report, Target};
 use super::{
     preview_text, Channel, MessageStatus, MessagingSettings, OutboxFilter, OutboxPage, PreviewRequest, Resolution,
     SmsEntry, SmsPreview, StepPreview, TemplateView, TemplatesPage,
@@ -40,6 +41,8 @@ pub struct MessagingConfig {
     pub concurrency: usize,
     /// The pace towards the provider, shared by this instance's workers.
     pub rate_limit: Option<RateLimit>,
+    /// WhatsApp Cloud, when the shop configured it (messages on the WhatsApp channel).
+    pub whatsapp: Option<WhatsApp>,
 }
 
 impl Default for MessagingConfig {
@@ -51,6 +54,40 @@ impl Default for MessagingConfig {
             lease: Duration::seconds(60),
             concurrency: 8,
             rate_limit: None,
+            whatsapp: None,
+        }
+    }
+}
+
+impl MessagingConfig {
+    /// The name stored on a message of `channel`.
+    fn provider_name(&self, channel: Channel) -> &'static str {
+        match channel {
+            Channel::Sms => self.provider.name(),
+            Channel::Whatsapp => "whatsapp",
+            Channel::Email => "email",
+        }
+    }
+
+    /// Sends through the channel's provider; a channel this instance has no provider for is a
+    /// permanent failure (kept, with why, for a supervisor).
+    async fn send(&self, pool: &PgPool, message: &db::Claimed) -> Result<Accepted, SendFailure> {
+        match message.channel {
+            Channel::Sms => self.provider.send(pool, message, self.sender_id.as_deref()).await,
+            Channel::Whatsapp => match &self.whatsapp {
+                Some(whatsapp) => whatsapp.send_claimed(message).await,
+                None => Err(SendFailure::Permanent("WhatsApp is not configured on this instance".into())),
+            },
+            Channel::Email => Err(SendFailure::Permanent("e-mail sending is not available yet".into())),
+        }
+    }
+
+    async fn lookup(&self, pool: &PgPool, message: &db::Claimed) -> Result<Option<Accepted>, SendFailure> {
+        match message.channel {
+            Channel::Sms => self.provider.lookup(pool, message.id).await,
+            Channel::Whatsapp | Channel::Email => {
+                Err(SendFailure::Transient("the provider has no lookup by our reference".into()))
+            }
         }
     }
 }
@@ -117,10 +154,14 @@ pub async fn enqueue_order_step(
     order: &OrderMessage<'_>,
     now: OffsetDateTime,
 ) -> Result<Option<i64>, AppError> {
-    match db::find_step(conn, step, Channel::Sms).await? {
-        Some((true, _)) => Ok(enqueue(conn, step, order, now).await?.flatten()),
-        _ => Ok(None),
+    let mut first = None;
+    for channel in [Channel::Sms, Channel::Whatsapp] {
+        if let Some((true, _)) = db::find_step(conn, step, channel).await? {
+            let id = enqueue(conn, step, channel, order, now).await?.flatten();
+            first = first.or(id);
+        }
     }
+    Ok(first)
 }
 
 /// An agent's "send SMS" from the order panel, in the caller's transaction: the step's text
@@ -133,7 +174,7 @@ pub async fn enqueue_manual(
     order: &OrderMessage<'_>,
     now: OffsetDateTime,
 ) -> Result<Option<i64>, AppError> {
-    match enqueue(conn, step, order, now).await? {
+    match enqueue(conn, step, Channel::Sms, order, now).await? {
         Some(id) => Ok(id),
         None => Err(AppError::field(ErrorCode::StepUnknown, "step")),
     }
@@ -148,8 +189,9 @@ pub async fn preview_order_step(
     now: OffsetDateTime,
 ) -> Result<StepPreview, AppError> {
     let settings = db::get_settings(conn).await?;
-    let (body, language, fallback) =
-        rendered(conn, step, order, &settings, now).await?.ok_or(AppError::field(ErrorCode::StepUnknown, "step"))?;
+    let (body, language, fallback) = rendered(conn, step, Channel::Sms, order, &settings, now)
+        .await?
+        .ok_or(AppError::field(ErrorCode::StepUnknown, "step"))?;
     Ok(StepPreview { preview: preview_text(&body, &settings), text: body, language, language_fallback: fallback })
 }
 
@@ -159,11 +201,12 @@ pub async fn preview_order_step(
 async fn rendered(
     conn: &mut PgConnection,
     step: &str,
+    channel: Channel,
     order: &OrderMessage<'_>,
     settings: &MessagingSettings,
     now: OffsetDateTime,
 ) -> Result<Option<(String, UiLocale, bool)>, AppError> {
-    let Some((_, templates)) = db::find_step(conn, step, Channel::Sms).await? else {
+    let Some((_, templates)) = db::find_step(conn, step, channel).await? else {
         return Ok(None);
     };
     let wanted = domain::customer_language(order.language, order.customer_name, settings.default_language);
@@ -186,11 +229,12 @@ async fn rendered(
 async fn enqueue(
     conn: &mut PgConnection,
     step: &str,
+    channel: Channel,
     order: &OrderMessage<'_>,
     now: OffsetDateTime,
 ) -> Result<Option<Option<i64>>, AppError> {
     let settings = db::get_settings(conn).await?;
-    let Some((body, language, fallback)) = rendered(conn, step, order, &settings, now).await? else {
+    let Some((body, language, fallback)) = rendered(conn, step, channel, order, &settings, now).await? else {
         return Ok(None);
     };
     let count = sms::count(&body);
@@ -200,7 +244,7 @@ async fn enqueue(
             order_id: Some(order.order_id),
             customer_id: order.customer_id,
             step,
-            channel: Channel::Sms,
+            channel,
             occurrence: order.occurrence,
             language,
             language_fallback: fallback,
@@ -345,10 +389,10 @@ async fn deliver(
     owner: &str,
     message: db::Claimed,
 ) -> Result<Outcome, AppError> {
-    let provider = config.provider.name();
+    let provider = config.provider_name(message.channel);
     if message.interrupted {
         // A worker died between claim and acknowledgement: ask before anything is resent.
-        match config.provider.lookup(pool, message.id).await {
+        match config.lookup(pool, &message).await {
             Ok(Some(accepted)) => {
                 let cost = accepted.cost_centimes.unwrap_or_else(|| tariff(&message, settings));
                 let mut conn = pool.acquire().await?;
@@ -383,7 +427,7 @@ async fn deliver(
     if let Some(limit) = &config.rate_limit {
         limit.ready().await;
     }
-    let sent = config.provider.send(pool, &message, config.sender_id.as_deref()).await;
+    let sent = config.send(pool, &message).await;
     let mut conn = pool.acquire().await?;
     Ok(match sent {
         Ok(accepted) => {
@@ -458,10 +502,22 @@ pub async fn apply_report(pool: &PgPool, provider: &str, report: &Report) -> Res
 }
 
 /// What a provider's callback did.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CallbackOutcome {
     pub reports: usize,
     pub applied: usize,
+    /// Customers' button taps, new ones only (a repeated webhook is not counted twice), for the
+    /// orders feature to put in front of the agent.
+    pub replies: Vec<CustomerReply>,
+}
+
+/// A customer answered one of our WhatsApp messages about an order with a button.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CustomerReply {
+    pub order_id: i64,
+    pub message_id: i64,
+    /// `confirm`, `cancel` or `reschedule`.
+    pub reply: String,
 }
 
 /// A provider's callback, as the HTTP layer received it: refused (nothing stored) when its
@@ -474,11 +530,14 @@ pub async fn receive_callback(
     provider: &str,
     callback: &Callback<'_>,
 ) -> Result<CallbackOutcome, AppError> {
-    if config.provider.name() != provider {
-        return Err(AppError::new(ErrorCode::SignatureInvalid));
-    }
-    let reports = match config.provider.reports(callback) {
-        Ok(reports) => reports,
+    let parsed = match (provider, &config.whatsapp) {
+        ("whatsapp", Some(whatsapp)) => whatsapp.reports(callback),
+        ("whatsapp", None) => return Err(AppError::new(ErrorCode::SignatureInvalid)),
+        _ if config.provider.name() != provider => return Err(AppError::new(ErrorCode::SignatureInvalid)),
+        _ => config.provider.reports(callback).map(|r| (r, Vec::new())),
+    };
+    let (reports, replies) = match parsed {
+        Ok(parsed) => parsed,
         Err(CallbackError::Forged) => {
             tracing::warn!(provider, "callback refused: bad signature");
             return Err(AppError::new(ErrorCode::SignatureInvalid));
@@ -493,13 +552,45 @@ pub async fn receive_callback(
             return Err(AppError::field(ErrorCode::BadRequest, "body"));
         }
     };
-    let mut outcome = CallbackOutcome { reports: reports.len(), applied: 0 };
+    let mut outcome = CallbackOutcome { reports: reports.len(), ..Default::default() };
     for report in &reports {
         if apply_report(pool, provider, report).await? {
             outcome.applied += 1;
         }
     }
+    for reply in &replies {
+        if let Some(answered) = apply_reply(pool, reply).await? {
+            outcome.replies.push(answered);
+        }
+    }
     Ok(outcome)
+}
+
+/// Stores a button tap once (by WhatsApp's id of the reply), against the message it answers
+/// when that is one of ours. The order it is about, when it is new and about an order.
+async fn apply_reply(pool: &PgPool, reply: &ButtonReply) -> Result<Option<CustomerReply>, AppError> {
+    let mut tx = pool.begin().await?;
+    let found = db::find_for_report(&mut tx, "whatsapp", reply.message_id).await?;
+    let status = format!("reply:{}", reply.reply.as_str());
+    let key = format!("reply:{}", reply.reply_id);
+    let stored =
+        db::insert_event(&mut tx, "whatsapp", &key, found.map(|m| m.id), None, Some(&status), &reply.raw).await?;
+    let order = match (stored, found) {
+        (Some(_), Some(message)) => db::order_of(&mut tx, message.id).await?,
+        _ => None,
+    };
+    tx.commit().await?;
+    Ok(order.map(|order_id| CustomerReply {
+        order_id,
+        message_id: reply.message_id,
+        reply: reply.reply.as_str().to_string(),
+    }))
+}
+
+/// Meta's webhook check (a GET): the challenge to echo, when WhatsApp is configured and the
+/// verify token is ours.
+pub fn whatsapp_challenge(config: &MessagingConfig, query: &str) -> Result<String, AppError> {
+    config.whatsapp.as_ref().and_then(|w| w.challenge(query)).ok_or(AppError::new(ErrorCode::SignatureInvalid))
 }
 
 fn sha_hex(body: &[u8], query: &str) -> String {

@@ -78,12 +78,27 @@ pub fn MessageList(messages: Vec<SmsEntry>, #[prop(into)] labelled_by: String) -
                         <span class="muted">{short_algiers(at)}</span> " "
                         <StepName step=m.step.clone()/> " · "
                         <strong class="message-status">{move || message_status_text(i18n, status)}</strong>
+                        {(m.channel == Channel::Whatsapp).then_some(" · WhatsApp")}
                         {cost}
+                        {m.reply.clone().map(|reply| {
+                            let attribute = reply.clone();
+                            view! { <p class="customer-reply" data-reply=attribute>{move || reply_text(i18n, &reply)}</p> }
+                        })}
                         <p class="note" dir=dir lang=m.language.tag()>{m.message.clone()}</p>
                     </li>
                 }
             }).collect_view()}
         </ol>
+    }
+}
+
+/// The customer's answer with a WhatsApp button, translated.
+fn reply_text(i18n: I18nContext<Locale>, reply: &str) -> String {
+    match reply {
+        "confirm" => t_string!(i18n, messaging.reply_confirm).to_string(),
+        "cancel" => t_string!(i18n, messaging.reply_cancel).to_string(),
+        "reschedule" => t_string!(i18n, messaging.reply_reschedule).to_string(),
+        other => other.to_string(),
     }
 }
 
@@ -205,14 +220,23 @@ fn StepCard(
     sample: Signal<MessageFacts>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let channel = step.channel;
     let name = {
         let code = step.step.clone();
-        move || config.with_value(|c| step_name(i18n, c, &code))
+        // SMS cards are named by the step alone; another channel's card says which.
+        move || {
+            let name = config.with_value(|c| step_name(i18n, c, &code));
+            match channel {
+                Channel::Sms => name,
+                Channel::Whatsapp => format!("{name} · WhatsApp"),
+                Channel::Email => format!("{name} · E-mail"),
+            }
+        }
     };
     let title_id = format!("step-{}-{}", step.step, step.channel.as_str());
     let labelled_by = title_id.clone();
     let enabled = RwSignal::new(step.enabled);
-    let switch = Action::new(move |(code, on): &(String, bool)| set_message_step(code.clone(), Channel::Sms, *on));
+    let switch = Action::new(move |(code, on): &(String, bool)| set_message_step(code.clone(), channel, *on));
     let switch_error = Signal::derive(move || switch.value().get().and_then(|r| r.err()));
     let code = step.step.clone();
     let templates: Vec<(UiLocale, String)> = UiLocale::ALL
@@ -239,7 +263,7 @@ fn StepCard(
             <ErrorAlert error=switch_error/>
             <div class="template-grid">
                 {templates.into_iter().map(|(language, body)| view! {
-                    <TemplateEditor step=code.clone() language=language initial=body settings=settings sample=sample/>
+                    <TemplateEditor step=code.clone() channel=channel language=language initial=body settings=settings sample=sample/>
                 }).collect_view()}
             </div>
         </section>
@@ -263,20 +287,20 @@ fn live(body: &str, language: UiLocale, sample: &MessageFacts, settings: &Messag
 #[component]
 fn TemplateEditor(
     step: String,
+    channel: Channel,
     language: UiLocale,
     initial: String,
     settings: Signal<MessagingSettings>,
     sample: Signal<MessageFacts>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let id = format!("tpl-{step}-{}", language.tag());
+    let id = format!("tpl-{step}-{}-{}", channel.as_str(), language.tag());
     let (label_id, labelled_by, label_for) = (format!("{id}-label"), format!("{id}-label"), id.clone());
     let body = RwSignal::new(initial);
     let saved = RwSignal::new(false);
     let preview =
         Memo::new(move |_| body.with(|b| sample.with(|s| settings.with(|settings| live(b, language, s, settings)))));
-    let save =
-        Action::new(move |text: &String| save_message_template(step.clone(), Channel::Sms, language, text.clone()));
+    let save = Action::new(move |text: &String| save_message_template(step.clone(), channel, language, text.clone()));
     Effect::new(move |_| {
         if let Some(result) = save.value().get() {
             saved.set(result.is_ok());
@@ -301,6 +325,10 @@ fn TemplateEditor(
                                 {move || t_string!(i18n, messaging.at_character, position = position + 1).to_string()}
                             </p>
                         }.into_any()
+                    }
+                    // Parts and their price are an SMS matter; WhatsApp shows the text alone.
+                    Live::Counted(p) if channel != Channel::Sms => {
+                        view! { <p class="rendered" dir=dir lang=lang>{p.text}</p> }.into_any()
                     }
                     Live::Counted(p) => view! { <PreviewFacts preview=p language=language/> }.into_any(),
                 }}

@@ -478,6 +478,18 @@ pub async fn is_assignable(conn: &mut PgConnection, user_id: i64) -> Result<bool
     .await
 }
 
+/// Brings an open order to the head of its queue: its next contact is now (or earlier).
+pub async fn update_due_now(conn: &mut PgConnection, id: i64) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query!(
+        "UPDATE orders SET next_contact_at = LEAST(COALESCE(next_contact_at, now()), now()), updated_at = now()
+         WHERE id = $1 AND closed_at IS NULL",
+        id
+    )
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// How many open orders have a callback (or next try) due now.
 pub async fn count_callbacks_due(conn: &mut PgConnection) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar!(r#"SELECT count(*) AS "n!" FROM orders WHERE closed_at IS NULL AND next_contact_at <= now()"#)

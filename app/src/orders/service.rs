@@ -228,6 +228,30 @@ pub async fn preview_message(
     messaging::preview_for_order(&mut conn, template_id, &message, now).await
 }
 
+/// A customer answered a message about the order with a WhatsApp button: the order comes to
+/// the head of its agent's queue (due now), and the answer is in its message history for the
+/// agent to act on. Audited; nothing when the order is closed.
+pub async fn customer_replied(pool: &PgPool, order_id: i64, reply: &str) -> Result<bool, AppError> {
+    let mut tx = pool.begin().await?;
+    let moved = db::update_due_now(&mut tx, order_id).await?;
+    if moved {
+        insert_audit(
+            &mut tx,
+            AuditEntry {
+                actor_id: None,
+                action: "order.customer_reply",
+                entity: "order",
+                entity_id: order_id,
+                before: None,
+                after: Some(json!({"reply": reply, "channel": "whatsapp"})),
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(moved)
+}
+
 /// How many open orders have a callback due now (supervisors: the board lists them with `due`).
 pub async fn callbacks_due(pool: &PgPool, user: &CurrentUser) -> Result<i64, AppError> {
     user.require(Role::Supervisor)?;

@@ -2,9 +2,10 @@
 //! reports.
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, Uri};
+use axum::http::{HeaderMap, Method, Uri};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde_json::{json, Value};
+use serde_json::json;
 
 use app::error::AppError;
 use app::messaging::provider::Callback;
@@ -38,7 +39,8 @@ pub async fn preview(
     Ok(Json(preview))
 }
 
-/// A provider's delivery report (`twilio`, `vonage`, `infobip`), by POST or, for Vonage, GET.
+/// A provider's delivery report (`twilio`, `vonage`, `infobip`, `whatsapp`), by POST or, for
+/// Vonage, GET (for WhatsApp, a GET is Meta's webhook check, answered with its challenge).
 /// Checked against the configured provider's signature (401 and nothing kept when it does not
 /// match), stored raw, applied forward-only; a report about a message we do not know is kept and
 /// answered 200 so the provider stops retrying.
@@ -56,14 +58,25 @@ pub async fn preview(
 pub async fn callback(
     State(state): State<AppState>,
     ApiPath(provider): ApiPath<String>,
+    method: Method,
     uri: Uri,
     headers: HeaderMap,
     body: Bytes,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Response, AppError> {
+    let query = uri.query().unwrap_or_default();
+    if provider == "whatsapp" && method == Method::GET {
+        // Meta's one-time check of the webhook: echo its challenge.
+        return Ok(app::messaging::service::whatsapp_challenge(&state.messaging, query)?.into_response());
+    }
     let path = uri.path_and_query().map_or(uri.path(), |p| p.as_str());
     let url = format!("{}{path}", state.public_url.as_deref().unwrap_or_default());
-    let callback = Callback { url: &url, headers: &headers, query: uri.query().unwrap_or_default(), body: &body };
+    let callback = Callback { url: &url, headers: &headers, query, body: &body };
     let outcome =
         app::messaging::service::receive_callback(&state.pool, &state.messaging, &provider, &callback).await?;
-    Ok(Json(json!({"reports": outcome.reports, "applied": outcome.applied})))
+    // A customer's button tap puts the order in front of its agent (the orders feature's call).
+    for reply in &outcome.replies {
+        app::orders::service::customer_replied(&state.pool, reply.order_id, &reply.reply).await?;
+    }
+    let answer = json!({"reports": outcome.reports, "applied": outcome.applied, "replies": outcome.replies.len()});
+    Ok(Json(answer).into_response())
 }

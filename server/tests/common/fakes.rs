@@ -69,6 +69,9 @@ pub const VONAGE_KEY: &str = "vonage-key";
 pub const VONAGE_SECRET: &str = "vonage-secret";
 pub const VONAGE_SIGNATURE_SECRET: &str = "vonage-signature-secret";
 pub const INFOBIP_KEY: &str = "infobip-key";
+pub const WHATSAPP_TOKEN: &str = "whatsapp-token";
+pub const WHATSAPP_PHONE_ID: &str = "105511223344";
+pub const WHATSAPP_APP_SECRET: &str = "whatsapp-app-secret";
 
 impl Fake {
     async fn serve(router: Router<Shared>) -> Self {
@@ -203,6 +206,32 @@ impl Fake {
         Self::serve(Router::new().route("/sms/2/text/advanced", send).route("/sms/1/logs", logs)).await
     }
 
+    /// WhatsApp Cloud: `POST /{phone-number-id}/messages` with a bearer token; answers the
+    /// message's `wamid`.
+    pub async fn whatsapp() -> Self {
+        Self::serve(Router::new().route(
+            &format!("/{WHATSAPP_PHONE_ID}/messages"),
+            post(|State(shared): State<Shared>, headers: HeaderMap, Json(body): Json<Value>| async move {
+                let authorization = header(&headers, "authorization");
+                let received = Received { authorization: authorization.clone(), form: vec![], json: body.clone() };
+                if let Some(answer) = shared.take(received) {
+                    return answer;
+                }
+                if authorization != Some(format!("Bearer {WHATSAPP_TOKEN}")) {
+                    let refused = json!({"error": {"message": "Invalid OAuth access token.", "type": "OAuthException", "code": 190}});
+                    return (StatusCode::UNAUTHORIZED, Json(refused)).into_response();
+                }
+                let n = shared.lock().received.len();
+                let id = format!("wamid.FAKE{n:06}");
+                shared.lock().taken.push(id.clone());
+                Json(json!({"messaging_product": "whatsapp", "contacts": [{"input": body["to"], "wa_id": body["to"]}],
+                            "messages": [{"id": id}]}))
+                .into_response()
+            }),
+        ))
+        .await
+    }
+
     /// How many distinct messages the provider took (a resend of one Infobip id counts once).
     pub fn taken(&self) -> usize {
         self.shared.lock().taken.len()
@@ -256,4 +285,18 @@ pub fn vonage_receipt(secret: &str, params: &[(&str, &str)]) -> Vec<(String, Str
     let sig = signature(SignatureMethod::Md5Hash, secret, &pairs);
     pairs.push(("sig".into(), sig));
     pairs
+}
+
+/// Posts a WhatsApp webhook body to `post_to`, signed as Meta signs it with `secret`.
+pub async fn whatsapp_webhook(post_to: &str, secret: &str, body: &Value) -> reqwest::Response {
+    let bytes = serde_json::to_vec(body).expect("webhook json");
+    let signature = app::messaging::provider::whatsapp::signature(secret, &bytes);
+    reqwest::Client::new()
+        .post(post_to)
+        .header("X-Hub-Signature-256", format!("sha256={signature}"))
+        .header("content-type", "application/json")
+        .body(bytes)
+        .send()
+        .await
+        .expect("whatsapp webhook")
 }

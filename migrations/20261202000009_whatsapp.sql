@@ -1,0 +1,10 @@
+-- WhatsApp: every SMS step gets a WhatsApp twin, off until the shop has WhatsApp Cloud set up
+-- (WHATSAPP_TOKEN and the rest), with the SMS texts to start from. The text goes as the one
+-- variable of the shop's approved template, whose buttons are Confirm, Cancel and Reschedule.
+INSERT INTO message_steps (step, channel, enabled)
+SELECT step, 'whatsapp', false FROM message_steps WHERE channel = 'sms'
+ON CONFLICT DO NOTHING;
+
+INSERT INTO message_templates (step, channel, language, body)
+SELECT step, 'whatsapp', language, body FROM message_templates WHERE channel = 'sms'
+ON CONFLICT DO NOTHING;
