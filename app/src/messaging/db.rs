@@ -626,30 +626,35 @@ pub async fn find_mock_send(conn: &mut PgConnection, client_ref: &str) -> Result
         .await
 }
 
-/// Messages matching a supervisor's filter in `[from, to)`, newest first.
-#[allow(clippy::too_many_arguments)]
+/// A supervisor's filter of the outbox: any of status, step and provider, in `[from, to)`.
+#[derive(Clone, Copy, Debug)]
+pub struct OutboxQuery<'a> {
+    pub status: Option<&'a str>,
+    pub step: Option<&'a str>,
+    pub provider: Option<&'a str>,
+    pub from: OffsetDateTime,
+    pub to: OffsetDateTime,
+}
+
+/// The newest `limit` messages matching the filter.
 pub async fn list_outbox(
     conn: &mut PgConnection,
-    status: Option<&str>,
-    step: Option<&str>,
-    provider: Option<&str>,
-    from: OffsetDateTime,
-    to: OffsetDateTime,
+    q: OutboxQuery<'_>,
     limit: i64,
 ) -> Result<Vec<OutboxEntry>, sqlx::Error> {
     let rows = sqlx::query!(
-        r#"SELECT m.id, m.order_id, o.number AS "order_number?", m.step, m.channel, m.status, m.recipient, m.body,
-                  m.provider, m.segments, m.cost_centimes, m.error, m.tries, m.language, m.created_at, m.sent_at
-           FROM messages m LEFT JOIN orders o ON o.id = m.order_id
-           WHERE ($1::text IS NULL OR m.status = $1) AND ($2::text IS NULL OR m.step = $2)
-             AND ($3::text IS NULL OR m.provider = $3) AND m.created_at >= $4 AND m.created_at < $5
+        r#"SELECT m.id AS "id!", m.order_id, o.number AS "order_number?", m.step AS "step!", m.channel AS "channel!",
+                  m.status AS "status!", m.recipient AS "recipient!", m.body AS "body!", m.provider,
+                  m.segments AS "segments!", m.cost_centimes, m.error, m.tries AS "tries!", m.language AS "language!",
+                  m.created_at AS "created_at!", m.sent_at
+           FROM outbox_messages($1, $2, $3, $4, $5) m LEFT JOIN orders o ON o.id = m.order_id
            ORDER BY m.created_at DESC, m.id DESC
            LIMIT $6"#,
-        status,
-        step,
-        provider,
-        from,
-        to,
+        q.status,
+        q.step,
+        q.provider,
+        q.from,
+        q.to,
         limit
     )
     .fetch_all(conn)
@@ -678,29 +683,27 @@ pub async fn list_outbox(
     Ok(out)
 }
 
-/// What the filtered messages cost: per Algiers day, per step, per provider (with deliveries),
-/// the ten dearest orders, and the totals.
-#[allow(clippy::too_many_arguments)]
-pub async fn outbox_summary(
-    conn: &mut PgConnection,
-    status: Option<&str>,
-    step: Option<&str>,
-    provider: Option<&str>,
-    from: OffsetDateTime,
-    to: OffsetDateTime,
-) -> Result<(Vec<DayCost>, Vec<StepCost>, Vec<ProviderRate>, Vec<OrderCost>, (i64, i64, i64)), sqlx::Error> {
+/// What the filtered messages come to: per Algiers day, per step, per provider (with
+/// deliveries), the ten dearest orders, and the totals (messages, centimes, orders).
+pub struct OutboxSums {
+    pub days: Vec<DayCost>,
+    pub steps: Vec<StepCost>,
+    pub providers: Vec<ProviderRate>,
+    pub top_orders: Vec<OrderCost>,
+    pub totals: (i64, i64, i64),
+}
+
+pub async fn outbox_summary(conn: &mut PgConnection, q: OutboxQuery<'_>) -> Result<OutboxSums, sqlx::Error> {
     let days = sqlx::query!(
         r#"SELECT to_char((m.created_at AT TIME ZONE 'Africa/Algiers')::date, 'YYYY-MM-DD') AS "day!",
                   count(*) AS "messages!", COALESCE(sum(m.cost_centimes), 0)::int8 AS "cost!"
-           FROM messages m
-           WHERE ($1::text IS NULL OR m.status = $1) AND ($2::text IS NULL OR m.step = $2)
-             AND ($3::text IS NULL OR m.provider = $3) AND m.created_at >= $4 AND m.created_at < $5
+           FROM outbox_messages($1, $2, $3, $4, $5) m
            GROUP BY 1 ORDER BY 1"#,
-        status,
-        step,
-        provider,
-        from,
-        to
+        q.status,
+        q.step,
+        q.provider,
+        q.from,
+        q.to
     )
     .fetch_all(&mut *conn)
     .await?
@@ -708,17 +711,16 @@ pub async fn outbox_summary(
     .map(|r| DayCost { day: r.day, messages: r.messages, cost: r.cost as f64 / 100.0 })
     .collect();
     let steps = sqlx::query!(
-        r#"SELECT m.step, count(*) AS "messages!", count(*) FILTER (WHERE m.status = 'delivered') AS "delivered!",
+        r#"SELECT m.step AS "step!", count(*) AS "messages!",
+                  count(*) FILTER (WHERE m.status = 'delivered') AS "delivered!",
                   COALESCE(sum(m.cost_centimes), 0)::int8 AS "cost!"
-           FROM messages m
-           WHERE ($1::text IS NULL OR m.status = $1) AND ($2::text IS NULL OR m.step = $2)
-             AND ($3::text IS NULL OR m.provider = $3) AND m.created_at >= $4 AND m.created_at < $5
+           FROM outbox_messages($1, $2, $3, $4, $5) m
            GROUP BY m.step ORDER BY 4 DESC, 1"#,
-        status,
-        step,
-        provider,
-        from,
-        to
+        q.status,
+        q.step,
+        q.provider,
+        q.from,
+        q.to
     )
     .fetch_all(&mut *conn)
     .await?
@@ -731,16 +733,14 @@ pub async fn outbox_summary(
                   count(*) FILTER (WHERE m.status = 'delivered') AS "delivered!",
                   count(*) FILTER (WHERE m.status IN ('failed', 'undelivered', 'expired')) AS "failed!",
                   count(*) FILTER (WHERE m.status = 'unknown') AS "unknown!"
-           FROM messages m
+           FROM outbox_messages($1, $2, $3, $4, $5) m
            WHERE m.provider IS NOT NULL
-             AND ($1::text IS NULL OR m.status = $1) AND ($2::text IS NULL OR m.step = $2)
-             AND ($3::text IS NULL OR m.provider = $3) AND m.created_at >= $4 AND m.created_at < $5
            GROUP BY m.provider ORDER BY 1"#,
-        status,
-        step,
-        provider,
-        from,
-        to
+        q.status,
+        q.step,
+        q.provider,
+        q.from,
+        q.to
     )
     .fetch_all(&mut *conn)
     .await?
@@ -754,18 +754,16 @@ pub async fn outbox_summary(
         unknown: r.unknown,
     })
     .collect();
-    let orders = sqlx::query!(
-        r#"SELECT m.order_id AS "order_id!", o.number, count(*) AS "messages!",
+    let top_orders = sqlx::query!(
+        r#"SELECT o.id AS "order_id!", o.number AS "number!", count(*) AS "messages!",
                   COALESCE(sum(m.cost_centimes), 0)::int8 AS "cost!"
-           FROM messages m JOIN orders o ON o.id = m.order_id
-           WHERE ($1::text IS NULL OR m.status = $1) AND ($2::text IS NULL OR m.step = $2)
-             AND ($3::text IS NULL OR m.provider = $3) AND m.created_at >= $4 AND m.created_at < $5
-           GROUP BY m.order_id, o.number ORDER BY 4 DESC, 1 LIMIT 10"#,
-        status,
-        step,
-        provider,
-        from,
-        to
+           FROM outbox_messages($1, $2, $3, $4, $5) m JOIN orders o ON o.id = m.order_id
+           GROUP BY o.id, o.number ORDER BY 4 DESC, 1 LIMIT 10"#,
+        q.status,
+        q.step,
+        q.provider,
+        q.from,
+        q.to
     )
     .fetch_all(&mut *conn)
     .await?
@@ -780,18 +778,16 @@ pub async fn outbox_summary(
     let totals = sqlx::query!(
         r#"SELECT count(*) AS "messages!", COALESCE(sum(m.cost_centimes), 0)::int8 AS "cost!",
                   count(DISTINCT m.order_id) AS "orders!"
-           FROM messages m
-           WHERE ($1::text IS NULL OR m.status = $1) AND ($2::text IS NULL OR m.step = $2)
-             AND ($3::text IS NULL OR m.provider = $3) AND m.created_at >= $4 AND m.created_at < $5"#,
-        status,
-        step,
-        provider,
-        from,
-        to
+           FROM outbox_messages($1, $2, $3, $4, $5) m"#,
+        q.status,
+        q.step,
+        q.provider,
+        q.from,
+        q.to
     )
     .fetch_one(&mut *conn)
     .await?;
-    Ok((days, steps, providers, orders, (totals.messages, totals.cost, totals.orders)))
+    Ok(OutboxSums { days, steps, providers, top_orders, totals: (totals.messages, totals.cost, totals.orders) })
 }
 
 /// Every unknown message, and the steps and providers messages were ever sent for.

@@ -782,12 +782,17 @@ pub async fn outbox(pool: &PgPool, user: &CurrentUser, filter: &OutboxFilter) ->
     }
     let start = from.midnight().assume_offset(crate::locale::algiers::ALGIERS);
     let end = (to + Duration::days(1)).midnight().assume_offset(crate::locale::algiers::ALGIERS);
-    let (status, step, provider) =
-        (filter.status.map(|s| s.as_str()), filter.step.as_deref(), filter.provider.as_deref());
+    let query = db::OutboxQuery {
+        status: filter.status.map(|s| s.as_str()),
+        step: filter.step.as_deref(),
+        provider: filter.provider.as_deref(),
+        from: start,
+        to: end,
+    };
     let mut conn = pool.acquire().await?;
-    let messages = db::list_outbox(&mut conn, status, step, provider, start, end, 200).await?;
-    let (days, steps, providers, top_orders, (total_messages, total_cost, orders)) =
-        db::outbox_summary(&mut conn, status, step, provider, start, end).await?;
+    let messages = db::list_outbox(&mut conn, query, 200).await?;
+    let sums = db::outbox_summary(&mut conn, query).await?;
+    let (total_messages, total_cost, orders) = sums.totals;
     let (unknown, all_steps, all_providers) = db::outbox_choices(&mut conn).await?;
     let format = |d: Date| d.format(DAY).unwrap_or_default();
     Ok(OutboxPage {
@@ -797,10 +802,10 @@ pub async fn outbox(pool: &PgPool, user: &CurrentUser, filter: &OutboxFilter) ->
         total_messages,
         total_cost: total_cost as f64 / 100.0,
         orders,
-        days,
-        steps,
-        providers,
-        top_orders,
+        days: sums.days,
+        steps: sums.steps,
+        providers: sums.providers,
+        top_orders: sums.top_orders,
         unknown,
         all_steps,
         all_providers,
