@@ -172,6 +172,15 @@ fn transport(error: reqwest::Error) -> SendFailure {
     SendFailure::Transient(format!("provider unreachable: {error}"))
 }
 
+/// Sends a request to a provider and reads its answer whole: no answer (a timeout, a refused
+/// connection) is a transient failure.
+async fn exchange(request: reqwest::RequestBuilder) -> Result<(reqwest::StatusCode, String), SendFailure> {
+    let response = request.send().await.map_err(transport)?;
+    let status = response.status();
+    let text = response.text().await.map_err(transport)?;
+    Ok((status, text))
+}
+
 /// How an HTTP status with no more specific code is taken: 429, 5xx and a refused login
 /// (a configuration being fixed) are retried; any other answer is final.
 fn by_status(status: reqwest::StatusCode, what: String) -> SendFailure {

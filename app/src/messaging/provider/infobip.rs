@@ -10,7 +10,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::{
-    by_status, dzd_centimes, form_pairs, same, transport, Accepted, Callback, CallbackError, Outgoing, Report, Secret,
+    by_status, dzd_centimes, exchange, form_pairs, same, Accepted, Callback, CallbackError, Outgoing, Report, Secret,
     Target,
 };
 use crate::messaging::domain::SendFailure;
@@ -117,16 +117,13 @@ impl Infobip {
             entry["notifyUrl"] = url.as_str().into();
             entry["notifyContentType"] = "application/json".into();
         }
-        let response = self
-            .client
-            .post(format!("{}/sms/2/text/advanced", self.base_url))
-            .header(reqwest::header::AUTHORIZATION, self.authorization())
-            .json(&json!({"messages": [entry]}))
-            .send()
-            .await
-            .map_err(transport)?;
-        let status = response.status();
-        let text = response.text().await.map_err(transport)?;
+        let (status, text) = exchange(
+            self.client
+                .post(format!("{}/sms/2/text/advanced", self.base_url))
+                .header(reqwest::header::AUTHORIZATION, self.authorization())
+                .json(&json!({"messages": [entry]})),
+        )
+        .await?;
         if !status.is_success() {
             return Err(by_status(status, service_exception(&text)));
         }
@@ -143,16 +140,13 @@ impl Infobip {
 
     /// Infobip's logs by our id: a send it took is there (they keep 48 hours).
     pub(super) async fn lookup(&self, id: i64) -> Result<Option<Accepted>, SendFailure> {
-        let response = self
-            .client
-            .get(format!("{}/sms/1/logs", self.base_url))
-            .query(&[("messageId", id.to_string())])
-            .header(reqwest::header::AUTHORIZATION, self.authorization())
-            .send()
-            .await
-            .map_err(transport)?;
-        let status = response.status();
-        let text = response.text().await.map_err(transport)?;
+        let (status, text) = exchange(
+            self.client
+                .get(format!("{}/sms/1/logs", self.base_url))
+                .query(&[("messageId", id.to_string())])
+                .header(reqwest::header::AUTHORIZATION, self.authorization()),
+        )
+        .await?;
         if !status.is_success() {
             return Err(by_status(status, service_exception(&text)));
         }

@@ -9,7 +9,7 @@ use hmac::{Hmac, Mac};
 use serde::Deserialize;
 
 use super::{
-    by_status, form_pairs, same, transport, Accepted, Callback, CallbackError, Outgoing, Report, Secret, Target,
+    by_status, exchange, form_pairs, same, Accepted, Callback, CallbackError, Outgoing, Report, Secret, Target,
 };
 use crate::messaging::domain::SendFailure;
 use crate::messaging::MessageStatus;
@@ -56,16 +56,8 @@ impl Twilio {
         if let Some(callback) = &self.callback_url {
             form.push(("StatusCallback", callback));
         }
-        let response = self
-            .client
-            .post(url)
-            .basic_auth(&self.account_sid, Some(&self.auth_token.0))
-            .form(&form)
-            .send()
-            .await
-            .map_err(transport)?;
-        let status = response.status();
-        let text = response.text().await.map_err(transport)?;
+        let (status, text) =
+            exchange(self.client.post(url).basic_auth(&self.account_sid, Some(&self.auth_token.0)).form(&form)).await?;
         if status.is_success() {
             let created: Created = serde_json::from_str(&text)
                 .map_err(|e| SendFailure::Transient(format!("unreadable Twilio answer: {e}")))?;

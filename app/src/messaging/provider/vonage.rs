@@ -10,7 +10,7 @@ use hmac::{Hmac, Mac};
 use serde::Deserialize;
 
 use super::{
-    by_status, form_pairs, same, transport, Accepted, Callback, CallbackError, Outgoing, Report, Secret, Target,
+    by_status, exchange, form_pairs, same, Accepted, Callback, CallbackError, Outgoing, Report, Secret, Target,
 };
 use crate::messaging::domain::SendFailure;
 use crate::messaging::MessageStatus;
@@ -82,10 +82,7 @@ impl Vonage {
             form.push(("callback", callback));
             form.push(("status-report-req", "1"));
         }
-        let response =
-            self.client.post(format!("{}/sms/json", self.base_url)).form(&form).send().await.map_err(transport)?;
-        let status = response.status();
-        let text = response.text().await.map_err(transport)?;
+        let (status, text) = exchange(self.client.post(format!("{}/sms/json", self.base_url)).form(&form)).await?;
         if !status.is_success() {
             return Err(by_status(status, text.chars().take(200).collect()));
         }

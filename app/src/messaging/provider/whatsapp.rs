@@ -10,7 +10,7 @@
 use hmac::{Hmac, Mac};
 use serde_json::{json, Value};
 
-use super::{by_status, same, transport, Accepted, Callback, CallbackError, Outgoing, Report, Secret, Target};
+use super::{by_status, exchange, same, Accepted, Callback, CallbackError, Outgoing, Report, Secret, Target};
 use crate::locale::UiLocale;
 use crate::messaging::domain::SendFailure;
 use crate::messaging::MessageStatus;
@@ -103,16 +103,13 @@ impl WhatsApp {
             "biz_opaque_callback_data": message.id.to_string(),
             "template": {"name": self.template, "language": {"code": language_code(language)}, "components": components},
         });
-        let response = self
-            .client
-            .post(format!("{}/{}/messages", self.base_url, self.phone_number_id))
-            .bearer_auth(&self.token.0)
-            .json(&body)
-            .send()
-            .await
-            .map_err(transport)?;
-        let status = response.status();
-        let text = response.text().await.map_err(transport)?;
+        let (status, text) = exchange(
+            self.client
+                .post(format!("{}/{}/messages", self.base_url, self.phone_number_id))
+                .bearer_auth(&self.token.0)
+                .json(&body),
+        )
+        .await?;
         let answer: Value = serde_json::from_str(&text).unwrap_or_default();
         if status.is_success() {
             let id =
