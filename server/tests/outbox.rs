@@ -6,7 +6,7 @@
 mod common;
 
 use common::messaging::{message_reaches, never_quiet, world, World};
-use common::{error_code, order_body};
+use common::{audited, error_code, order_body};
 use serde_json::{json, Value};
 use sqlx::PgPool;
 
@@ -99,11 +99,7 @@ async fn an_unknown_message_is_decided_once_by_a_supervisor_and_audited(pool: Pg
         sqlx::query_as("SELECT status, error FROM messages ORDER BY order_id").fetch_all(&pool).await.unwrap();
     assert_eq!(rows[0], ("queued".into(), Some("sent again by a supervisor".into())));
     assert_eq!(rows[1].0, "delivered");
-    let audited: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'message.resolve'")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
-    assert_eq!(audited, 2);
+    assert_eq!(audited(&pool, "message.resolve").await, 2);
     w.app.stop().await;
 }
 
@@ -145,11 +141,7 @@ async fn an_agent_sees_what_a_text_costs_then_sends_it_once_however_often_the_cl
         call(&w.agent, &w, "send_order_message", json!({"id": id, "step": "birthday", "version": version})).await;
     assert_eq!(unknown.status(), 422);
     assert_eq!(error_code(unknown).await, "step_unknown");
-    let audited: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'order.message'")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
-    assert_eq!(audited, 2);
+    assert_eq!(audited(&pool, "order.message").await, 2);
     w.app.stop().await;
 }
 

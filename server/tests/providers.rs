@@ -9,7 +9,7 @@ mod common;
 use app::messaging::service::send_due;
 use common::fakes::{self, Fake};
 use common::messaging::{message_reaches, never_quiet, world, World};
-use common::{error_code, get_json, order_body};
+use common::{audited, error_code, get_json, order_body};
 use serde_json::{json, Value};
 use sqlx::PgPool;
 use time::OffsetDateTime;
@@ -397,10 +397,6 @@ async fn whatsapp_sends_the_template_with_reply_buttons_and_a_tap_brings_the_ord
         (entry["channel"].as_str(), entry["reply"].as_str(), entry["cost"].as_f64()),
         (Some("whatsapp"), Some("confirm"), Some(12.0))
     );
-    let audited: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'order.customer_reply'")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
-    assert_eq!(audited, 1);
+    assert_eq!(audited(&pool, "order.customer_reply").await, 1);
     w.app.stop().await;
 }

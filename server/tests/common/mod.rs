@@ -115,6 +115,15 @@ pub async fn get_json(client: &reqwest::Client, url: impl reqwest::IntoUrl) -> s
 }
 
 /// The `code` of a JSON error answer.
+/// How many audit entries `action` has.
+pub async fn audited(pool: &PgPool, action: &str) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = $1")
+        .bind(action)
+        .fetch_one(pool)
+        .await
+        .expect("audit count")
+}
+
 pub async fn error_code(response: reqwest::Response) -> String {
     let body: serde_json::Value = response.json().await.expect("json error body");
     body["code"].as_str().unwrap_or_default().to_string()
