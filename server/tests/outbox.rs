@@ -6,7 +6,7 @@
 mod common;
 
 use common::messaging::{message_reaches, never_quiet, world, World};
-use common::{audited, error_code, order_body};
+use common::{audited, distinct_order_body, error_code};
 use serde_json::{json, Value};
 use sqlx::PgPool;
 
@@ -148,7 +148,8 @@ async fn an_agent_sees_what_a_text_costs_then_sends_it_once_however_often_the_cl
 #[sqlx::test(migrations = "../migrations")]
 async fn the_order_received_text_is_queued_with_the_order_when_the_shop_switches_it_on(pool: PgPool) {
     let w = world(pool.clone(), &[]).await;
-    let off = w.app.intake(&w.shop_token, &order_body("SHOP-REC-1", "0555 12 34 56")).await;
+    // Two different people: a likely duplicate is held, and gets no text.
+    let off = w.app.intake(&w.shop_token, &distinct_order_body("SHOP-REC-1", 1, "0555 12 34 56")).await;
     let count = |order: i64| {
         let pool = pool.clone();
         async move {
@@ -166,11 +167,13 @@ async fn the_order_received_text_is_queued_with_the_order_when_the_shop_switches
         .execute(&pool)
         .await
         .unwrap();
-    let body = order_body("SHOP-REC-2", "0661 98 76 54");
+    let body = distinct_order_body("SHOP-REC-2", 2, "0661 98 76 54");
     let on = w.app.intake(&w.shop_token, &body).await;
     assert_eq!(count(on).await, 1);
     assert_eq!(w.app.intake(&w.shop_token, &body).await, on, "the same order sent again");
     assert_eq!(count(on).await, 1, "and its text queued once");
+    let twin = w.app.intake(&w.shop_token, &distinct_order_body("SHOP-REC-3", 2, "0661 98 76 54")).await;
+    assert_eq!(count(twin).await, 0, "a likely duplicate, held for review, is not texted");
     w.app.stop().await;
 }
 

@@ -143,6 +143,16 @@ async fn twilio_throttling_and_outages_are_retried_and_a_landline_fails_for_good
     assert_eq!(status, "failed");
     assert!(error.unwrap().contains("21614"), "the provider's code is kept");
     assert_eq!(fake.taken(), 1, "one message taken: the throttled tries were not");
+
+    // A success we cannot read: Twilio may have taken it, so it is not resent but shown as unknown.
+    let garbled = w.order("SHOP-TW-4", "0770 44 55 66").await;
+    w.record(garbled, "confirmed", 2).await;
+    fake.script(&[(201, "<html>proxy error</html>")]);
+    assert_eq!(send(&w).await.unknown, 1);
+    let (_, status, _, error, _) = message(&pool, garbled).await;
+    assert_eq!(status, "unknown");
+    assert!(error.unwrap().contains("unreadable Twilio answer"));
+    assert_eq!(send(&w).await, Default::default(), "nothing is resent by itself");
     w.app.stop().await;
 }
 
@@ -206,6 +216,9 @@ async fn vonage_sends_arabic_as_unicode_and_delivers_the_message_once_every_part
     assert_eq!(by_get.status(), 200);
     assert_eq!(by_get.json::<Value>().await.unwrap()["applied"], 0);
     assert_eq!(message(&pool, id).await.1, "sent");
+    // Junk posted as JSON cannot carry a signature: refused, nothing kept.
+    let junk = http.post(&url).header("content-type", "application/json").body("{not json").send().await.unwrap();
+    assert_eq!(junk.status(), 401);
     // A forged receipt for the second part: refused.
     let forged = http.get(&url).query(&receipt(&second_part, "delivered", "guessed")).send().await.unwrap();
     assert_eq!(forged.status(), 401);
@@ -249,6 +262,9 @@ async fn infobip_takes_our_id_finds_an_interrupted_send_in_its_logs_and_reports_
     )]);
     assert_eq!(send(&w).await.retried, 1, "a 5xx is retried");
     due_now(&pool, id).await;
+    fake.script(&[(200, "garbled")]);
+    assert_eq!(send(&w).await.retried, 1, "an unreadable success is sent again: our id makes it the same message");
+    due_now(&pool, id).await;
     assert_eq!(send(&w).await.sent, 1);
     let (ours, _, reference, _, _) = message(&pool, id).await;
     assert_eq!(reference.as_deref(), Some(ours.to_string().as_str()), "our id is Infobip's messageId");
@@ -283,11 +299,25 @@ async fn infobip_takes_our_id_finds_an_interrupted_send_in_its_logs_and_reports_
     let right = http.post(format!("{url}?token={token}")).json(&report).send().await.unwrap();
     assert_eq!(right.json::<Value>().await.unwrap()["applied"], 1);
     assert_eq!(message(&pool, id).await.1, "delivered");
+    // A report can beat the acknowledgement: it still finds its message, still being sent.
+    let early = w.order("SHOP-IB-2", "0661 77 88 99").await;
+    w.record(early, "confirmed", 2).await;
+    let (early_id, _, _, _, _) = message(&pool, early).await;
+    sqlx::query("UPDATE messages SET status = 'sending', lease_owner = 'w1', lease_until = now() + interval '1 minute' WHERE id = $1")
+        .bind(early_id)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let mut beat = report.clone();
+    beat["results"][0]["messageId"] = json!(early_id.to_string());
+    let applied = http.post(format!("{url}?token={token}")).json(&beat).send().await.unwrap();
+    assert_eq!(applied.json::<Value>().await.unwrap()["applied"], 1);
+    assert_eq!(message(&pool, early).await.1, "delivered");
     let stranger =
         json!({"results": [{"messageId": "999999", "status": {"groupId": 3, "groupName": "DELIVERED", "id": 5}}]});
     let unknown = http.post(format!("{url}?token={token}")).json(&stranger).send().await.unwrap();
     assert_eq!(unknown.status(), 200);
-    assert_eq!(events(&pool).await.len(), 2);
+    assert_eq!(events(&pool).await.len(), 3);
     w.app.stop().await;
 }
 

@@ -346,10 +346,14 @@ pub async fn update_sent(
     cost_centimes: i64,
 ) -> Result<bool, sqlx::Error> {
     let done = sqlx::query!(
+        // A delivery report may have come first and moved the status on: the acknowledgement
+        // then only records who took it, its reference and its price.
         "UPDATE messages
-         SET status = 'sent', provider = $3, provider_ref = $4, cost_centimes = $5, sent_at = now(),
-             lease_owner = NULL, lease_until = NULL, error = NULL, updated_at = now()
-         WHERE id = $1 AND status = 'sending' AND lease_owner = $2",
+         SET status = CASE WHEN status = 'sending' THEN 'sent' ELSE status END,
+             provider = $3, provider_ref = $4, cost_centimes = COALESCE(cost_centimes, $5),
+             sent_at = COALESCE(sent_at, now()), lease_owner = NULL, lease_until = NULL,
+             error = CASE WHEN status = 'sending' THEN NULL ELSE error END, updated_at = now()
+         WHERE id = $1 AND lease_owner = $2 AND (status = 'sending' OR provider_ref IS NULL)",
         id,
         owner,
         provider,
@@ -459,13 +463,29 @@ pub async fn find_for_report(
     id: i64,
 ) -> Result<Option<Reported>, sqlx::Error> {
     let row = sqlx::query!(
-        "SELECT id, status, segments FROM messages WHERE id = $1 AND provider = $2 FOR UPDATE",
+        // Not yet acknowledged (no provider recorded) is fine: a report can beat the ack.
+        "SELECT id, status, segments FROM messages
+         WHERE id = $1
+           AND (provider = $2 OR (provider IS NULL AND channel = CASE WHEN $2 = 'whatsapp' THEN 'whatsapp' ELSE 'sms' END))
+         FOR UPDATE",
         id,
         provider
     )
     .fetch_optional(conn)
     .await?;
     row.map(|r| Ok(Reported { id: r.id, status: status(&r.status)?, segments: r.segments })).transpose()
+}
+
+/// Whether `provider`'s event `dedup_key` is stored already.
+pub async fn event_exists(conn: &mut PgConnection, provider: &str, dedup_key: &str) -> Result<bool, sqlx::Error> {
+    let found = sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM message_events WHERE provider = $1 AND dedup_key = $2) AS "found!""#,
+        provider,
+        dedup_key
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok(found)
 }
 
 /// The order a message is about.

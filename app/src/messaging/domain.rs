@@ -182,6 +182,10 @@ pub enum SendFailure {
     Transient(String),
     /// Never going to work: an invalid number, a landline, an unsubscribed customer.
     Permanent(String),
+    /// The provider may have taken it: the request went out but the answer was lost or
+    /// unreadable. Resent only where a resend is the same message to the provider (our id as
+    /// its key); elsewhere `unknown`, for a person to decide.
+    Ambiguous(String),
 }
 
 /// Tries before a transiently failing message is given up as failed.

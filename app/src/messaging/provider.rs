@@ -167,9 +167,19 @@ pub fn http_client() -> reqwest::Client {
     reqwest::Client::builder().timeout(HTTP_TIMEOUT).connect_timeout(Duration::from_secs(5)).build().unwrap_or_default()
 }
 
-/// A transport failure (no answer, a timeout): always worth another try.
+/// A transport failure: no connection means nothing was sent (worth another try); a failure
+/// after the request went out (a timeout waiting for the answer) may have sent it.
 fn transport(error: reqwest::Error) -> SendFailure {
-    SendFailure::Transient(format!("provider unreachable: {error}"))
+    if error.is_connect() {
+        SendFailure::Transient(format!("provider unreachable: {error}"))
+    } else {
+        SendFailure::Ambiguous(format!("no answer from the provider: {error}"))
+    }
+}
+
+/// A success answer we cannot read: the provider took the message, but we do not know as what.
+fn unreadable(provider: &str, error: impl std::fmt::Display) -> SendFailure {
+    SendFailure::Ambiguous(format!("unreadable {provider} answer: {error}"))
 }
 
 /// Sends a request to a provider and reads its answer whole: no answer (a timeout, a refused
@@ -177,7 +187,11 @@ fn transport(error: reqwest::Error) -> SendFailure {
 async fn exchange(request: reqwest::RequestBuilder) -> Result<(reqwest::StatusCode, String), SendFailure> {
     let response = request.send().await.map_err(transport)?;
     let status = response.status();
-    let text = response.text().await.map_err(transport)?;
+    let text =
+        response
+            .text()
+            .await
+            .map_err(|e| if status.is_success() { unreadable("provider", e) } else { transport(e) })?;
     Ok((status, text))
 }
 
@@ -244,6 +258,12 @@ impl Provider {
                 Err(SendFailure::Transient("the provider has no lookup by our reference".into()))
             }
         }
+    }
+
+    /// Whether sending a message again is the same message to the provider (it keys on our id),
+    /// so an ambiguous send may simply be retried.
+    pub fn resend_is_idempotent(&self) -> bool {
+        matches!(self, Provider::Mock { .. } | Provider::Infobip(_))
     }
 
     /// Checks a callback's signature and reads its reports. The mock reports from inside.

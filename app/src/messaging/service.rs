@@ -73,7 +73,13 @@ impl MessagingConfig {
     /// permanent failure (kept, with why, for a supervisor).
     async fn send(&self, pool: &PgPool, message: &db::Claimed) -> Result<Accepted, SendFailure> {
         match message.channel {
-            Channel::Sms => self.provider.send(pool, message, self.sender_id.as_deref()).await,
+            Channel::Sms => match self.provider.send(pool, message, self.sender_id.as_deref()).await {
+                // Our id is the provider's key: sending again is the same message, not a second one.
+                Err(SendFailure::Ambiguous(why)) if self.provider.resend_is_idempotent() => {
+                    Err(SendFailure::Transient(why))
+                }
+                sent => sent,
+            },
             Channel::Whatsapp => match &self.whatsapp {
                 Some(whatsapp) => whatsapp.send_claimed(message).await,
                 None => Err(SendFailure::Permanent("WhatsApp is not configured on this instance".into())),
@@ -403,7 +409,7 @@ async fn deliver(
             Err(error) => {
                 let mut conn = pool.acquire().await?;
                 let why = match error {
-                    SendFailure::Transient(why) | SendFailure::Permanent(why) => why,
+                    SendFailure::Transient(why) | SendFailure::Permanent(why) | SendFailure::Ambiguous(why) => why,
                 };
                 db::update_held_final(
                     &mut conn,
@@ -439,6 +445,11 @@ async fn deliver(
             let next = OffsetDateTime::now_utc() + domain::retry_delay(message.tries, message.id);
             db::update_retry(&mut conn, message.id, owner, next, &error).await?;
             Outcome::Retried
+        }
+        Err(SendFailure::Ambiguous(error)) => {
+            // It may have gone: never resent blindly, shown to a supervisor instead.
+            db::update_held_final(&mut conn, message.id, owner, MessageStatus::Unknown, Some(provider), &error).await?;
+            Outcome::Unknown
         }
         Err(SendFailure::Transient(error) | SendFailure::Permanent(error)) => {
             db::update_held_final(&mut conn, message.id, owner, MessageStatus::Failed, Some(provider), &error).await?;
@@ -502,22 +513,26 @@ pub async fn apply_report(pool: &PgPool, provider: &str, report: &Report) -> Res
 }
 
 /// What a provider's callback did.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CallbackOutcome {
     pub reports: usize,
     pub applied: usize,
-    /// Customers' button taps, new ones only (a repeated webhook is not counted twice), for the
-    /// orders feature to put in front of the agent.
+    /// Customers' button taps not seen before, for the orders feature to put in front of the
+    /// agent; each is then stored with [`record_reply`].
     pub replies: Vec<CustomerReply>,
 }
 
-/// A customer answered one of our WhatsApp messages about an order with a button.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A customer answered one of our WhatsApp messages with a button.
+#[derive(Clone, Debug, PartialEq)]
 pub struct CustomerReply {
-    pub order_id: i64,
-    pub message_id: i64,
+    /// The order the answered message is about, if it is one of ours about an order.
+    pub order_id: Option<i64>,
+    pub message_id: Option<i64>,
     /// `confirm`, `cancel` or `reschedule`.
     pub reply: String,
+    /// The event's key (WhatsApp's id of the reply).
+    key: String,
+    raw: serde_json::Value,
 }
 
 /// A provider's callback, as the HTTP layer received it: refused (nothing stored) when its
@@ -544,8 +559,12 @@ pub async fn receive_callback(
         }
         Err(CallbackError::Unreadable(why)) => {
             tracing::warn!(provider, %why, "signed callback not understood");
-            let raw =
-                json!({"unreadable": why, "body": String::from_utf8_lossy(callback.body), "query": callback.query});
+            // Kept for a person to look at, without our secret (Infobip's report URL carries it).
+            let query: Vec<(String, String)> = url::form_urlencoded::parse(callback.query.as_bytes())
+                .into_owned()
+                .filter(|(k, _)| k != "token")
+                .collect();
+            let raw = json!({"unreadable": why, "body": String::from_utf8_lossy(callback.body), "query": query});
             let key = format!("unreadable:{}", sha_hex(callback.body, callback.query));
             let mut conn = pool.acquire().await?;
             db::insert_event(&mut conn, provider, &key, None, None, None, &raw).await?;
@@ -559,7 +578,7 @@ pub async fn receive_callback(
         }
     }
     for reply in &replies {
-        if let Some(answered) = apply_reply(pool, reply).await? {
+        if let Some(answered) = new_reply(pool, reply).await? {
             outcome.replies.push(answered);
         }
     }
@@ -567,24 +586,36 @@ pub async fn receive_callback(
 }
 
 /// Stores a button tap once (by WhatsApp's id of the reply), against the message it answers
-/// when that is one of ours. The order it is about, when it is new and about an order.
-async fn apply_reply(pool: &PgPool, reply: &ButtonReply) -> Result<Option<CustomerReply>, AppError> {
-    let mut tx = pool.begin().await?;
-    let found = db::find_for_report(&mut tx, "whatsapp", reply.message_id).await?;
-    let status = format!("reply:{}", reply.reply.as_str());
+/// A button tap not seen before (by WhatsApp's id of the reply), with the order it is about
+/// when it answers one of our messages about an order. Nothing is stored yet: the caller first
+/// puts the order in front of its agent, then [`record_reply`], so a failure in between is
+/// retried by Meta rather than lost.
+async fn new_reply(pool: &PgPool, reply: &ButtonReply) -> Result<Option<CustomerReply>, AppError> {
+    let mut conn = pool.acquire().await?;
     let key = format!("reply:{}", reply.reply_id);
-    let stored =
-        db::insert_event(&mut tx, "whatsapp", &key, found.map(|m| m.id), None, Some(&status), &reply.raw).await?;
-    let order = match (stored, found) {
-        (Some(_), Some(message)) => db::order_of(&mut tx, message.id).await?,
-        _ => None,
+    if db::event_exists(&mut conn, "whatsapp", &key).await? {
+        return Ok(None);
+    }
+    let found = db::find_for_report(&mut conn, "whatsapp", reply.message_id).await?;
+    let order_id = match found {
+        Some(message) => db::order_of(&mut conn, message.id).await?,
+        None => None,
     };
-    tx.commit().await?;
-    Ok(order.map(|order_id| CustomerReply {
+    Ok(Some(CustomerReply {
         order_id,
-        message_id: reply.message_id,
+        message_id: found.map(|m| m.id),
         reply: reply.reply.as_str().to_string(),
+        key,
+        raw: reply.raw.clone(),
     }))
+}
+
+/// Stores a customer's tap once, against its message when it is ours (shown in the history).
+pub async fn record_reply(pool: &PgPool, reply: &CustomerReply) -> Result<(), AppError> {
+    let mut conn = pool.acquire().await?;
+    let status = format!("reply:{}", reply.reply);
+    db::insert_event(&mut conn, "whatsapp", &reply.key, reply.message_id, None, Some(&status), &reply.raw).await?;
+    Ok(())
 }
 
 /// Meta's webhook check (a GET): the challenge to echo, when WhatsApp is configured and the

@@ -84,7 +84,10 @@ pub async fn create_order(pool: &PgPool, actor: &CurrentUser, input: &NewOrder) 
         },
     )
     .await?;
-    // the "order received" text, when the shop switched it on, is queued with the order
+    // duplicates are caught before any agent sees the order (a likely one is held for review)
+    let pairs = crate::duplicates::service::check_order(&mut tx, id, "intake").await?;
+    // the "order received" text, when the shop switched it on, is queued with the order (not
+    // for one held as a likely duplicate); occurrence 0: the attempts are 1, 2, …
     let received = OrderMessage {
         order_id: id,
         customer_id,
@@ -94,13 +97,13 @@ pub async fn create_order(pool: &PgPool, actor: &CurrentUser, input: &NewOrder) 
         order_number: &number,
         total: order.total,
         reschedule_time: None,
-        occurrence: 1,
+        occurrence: 0,
         created_by: Some(actor.id),
     };
-    messaging::enqueue_order_step(&mut tx, crate::messaging::ORDER_RECEIVED, &received, OffsetDateTime::now_utc())
-        .await?;
-    // duplicates are caught before any agent sees the order (a likely one is held for review)
-    crate::duplicates::service::check_order(&mut tx, id, "intake").await?;
+    if !pairs.iter().any(|p| p.flagged) {
+        messaging::enqueue_order_step(&mut tx, crate::messaging::ORDER_RECEIVED, &received, OffsetDateTime::now_utc())
+            .await?;
+    }
     // speed to first call: route it now, not at the next quarter hour
     crate::agents::service::kick_routing(&mut tx, "order").await?;
     tx.commit().await?;

@@ -73,9 +73,13 @@ pub async fn callback(
     let callback = Callback { url: &url, headers: &headers, query, body: &body };
     let outcome =
         app::messaging::service::receive_callback(&state.pool, &state.messaging, &provider, &callback).await?;
-    // A customer's button tap puts the order in front of its agent (the orders feature's call).
+    // A customer's button tap puts the order in front of its agent (the orders feature's call),
+    // then is stored: a failure in between leaves it for Meta's retry, never lost.
     for reply in &outcome.replies {
-        app::orders::service::customer_replied(&state.pool, reply.order_id, &reply.reply).await?;
+        if let Some(order_id) = reply.order_id {
+            app::orders::service::customer_replied(&state.pool, order_id, &reply.reply).await?;
+        }
+        app::messaging::service::record_reply(&state.pool, reply).await?;
     }
     let answer = json!({"reports": outcome.reports, "applied": outcome.applied, "replies": outcome.replies.len()});
     Ok(Json(answer).into_response())

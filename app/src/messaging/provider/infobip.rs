@@ -10,8 +10,8 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::{
-    by_status, dzd_centimes, exchange, form_pairs, same, Accepted, Callback, CallbackError, Outgoing, Report, Secret,
-    Target,
+    by_status, dzd_centimes, exchange, form_pairs, same, unreadable, Accepted, Callback, CallbackError, Outgoing,
+    Report, Secret, Target,
 };
 use crate::messaging::domain::SendFailure;
 use crate::messaging::MessageStatus;
@@ -127,9 +127,8 @@ impl Infobip {
         if !status.is_success() {
             return Err(by_status(status, service_exception(&text)));
         }
-        let sent: Sent = serde_json::from_str(&text)
-            .map_err(|e| SendFailure::Transient(format!("unreadable Infobip answer: {e}")))?;
-        let first = sent.messages.into_iter().next().ok_or(SendFailure::Transient("empty Infobip answer".into()))?;
+        let sent: Sent = serde_json::from_str(&text).map_err(|e| unreadable("Infobip", e))?;
+        let first = sent.messages.into_iter().next().ok_or_else(|| unreadable("Infobip", "no message"))?;
         match first.status.group_name.as_str() {
             "REJECTED" | "UNDELIVERABLE" => {
                 Err(SendFailure::Permanent(format!("infobip {}: {}", first.status.name, first.status.description)))

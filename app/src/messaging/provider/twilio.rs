@@ -9,7 +9,8 @@ use hmac::{Hmac, Mac};
 use serde::Deserialize;
 
 use super::{
-    by_status, exchange, form_pairs, same, Accepted, Callback, CallbackError, Outgoing, Report, Secret, Target,
+    by_status, exchange, form_pairs, same, unreadable, Accepted, Callback, CallbackError, Outgoing, Report, Secret,
+    Target,
 };
 use crate::messaging::domain::SendFailure;
 use crate::messaging::MessageStatus;
@@ -59,8 +60,7 @@ impl Twilio {
         let (status, text) =
             exchange(self.client.post(url).basic_auth(&self.account_sid, Some(&self.auth_token.0)).form(&form)).await?;
         if status.is_success() {
-            let created: Created = serde_json::from_str(&text)
-                .map_err(|e| SendFailure::Transient(format!("unreadable Twilio answer: {e}")))?;
+            let created: Created = serde_json::from_str(&text).map_err(|e| unreadable("Twilio", e))?;
             if created.status == "failed" {
                 return Err(refusal(status, created.error_code, created.error_message.unwrap_or_default()));
             }

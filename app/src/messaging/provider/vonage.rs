@@ -10,7 +10,8 @@ use hmac::{Hmac, Mac};
 use serde::Deserialize;
 
 use super::{
-    by_status, exchange, form_pairs, same, Accepted, Callback, CallbackError, Outgoing, Report, Secret, Target,
+    by_status, exchange, form_pairs, same, unreadable, Accepted, Callback, CallbackError, Outgoing, Report, Secret,
+    Target,
 };
 use crate::messaging::domain::SendFailure;
 use crate::messaging::MessageStatus;
@@ -86,13 +87,17 @@ impl Vonage {
         if !status.is_success() {
             return Err(by_status(status, text.chars().take(200).collect()));
         }
-        let sent: Sent = serde_json::from_str(&text)
-            .map_err(|e| SendFailure::Transient(format!("unreadable Vonage answer: {e}")))?;
+        let sent: Sent = serde_json::from_str(&text).map_err(|e| unreadable("Vonage", e))?;
+        // A part taken means the text (or some of it) is on its way: resending would double it.
+        let taken = sent.messages.iter().any(|p| p.status == "0");
         if let Some(refused) = sent.messages.iter().find(|p| p.status != "0") {
-            return Err(refusal(&refused.status, refused.error_text.as_deref().unwrap_or_default()));
+            if !taken {
+                return Err(refusal(&refused.status, refused.error_text.as_deref().unwrap_or_default()));
+            }
+            tracing::warn!(message = message.id, status = %refused.status, "Vonage took only some parts of a message");
         }
         let first = sent.messages.into_iter().find_map(|p| p.message_id);
-        let provider_ref = first.ok_or(SendFailure::Transient("Vonage answered no message-id".into()))?;
+        let provider_ref = first.ok_or_else(|| unreadable("Vonage", "no message-id"))?;
         Ok(Accepted { provider_ref, cost_centimes: None })
     }
 
@@ -103,9 +108,9 @@ impl Vonage {
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("application/json"));
         let params: Vec<(String, String)> = if json {
-            let value: serde_json::Value =
-                serde_json::from_slice(callback.body).map_err(|e| CallbackError::Unreadable(e.to_string()))?;
-            let object = value.as_object().ok_or(CallbackError::Unreadable("not an object".into()))?;
+            // Nothing is unsigned-but-kept: a body we cannot read cannot carry a valid `sig`.
+            let value: serde_json::Value = serde_json::from_slice(callback.body).map_err(|_| CallbackError::Forged)?;
+            let object = value.as_object().ok_or(CallbackError::Forged)?;
             object
                 .iter()
                 .map(|(k, v)| (k.clone(), v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())))

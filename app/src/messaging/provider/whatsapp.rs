@@ -10,10 +10,15 @@
 use hmac::{Hmac, Mac};
 use serde_json::{json, Value};
 
-use super::{by_status, exchange, same, Accepted, Callback, CallbackError, Outgoing, Report, Secret, Target};
+use super::{
+    by_status, exchange, same, unreadable, Accepted, Callback, CallbackError, Outgoing, Report, Secret, Target,
+};
 use crate::locale::UiLocale;
 use crate::messaging::domain::SendFailure;
 use crate::messaging::MessageStatus;
+
+/// Meta's throttling codes (answered with HTTP 400): retried after the back-off.
+const THROTTLED: &[i64] = &[4, 80007, 130429, 131048, 131056];
 
 /// Meta's error codes no retry will mend: not a WhatsApp user or undeliverable, a template or
 /// parameter the account does not have, a recipient who blocked the business, a number that is
@@ -93,7 +98,8 @@ impl WhatsApp {
                        "parameters": [{"type": "payload", "payload": format!("{}:{}", reply.as_str(), message.id)}]})
             })
             .collect();
-        let mut components = vec![json!({"type": "body", "parameters": [{"type": "text", "text": message.body}]})];
+        let text = template_variable(message.body);
+        let mut components = vec![json!({"type": "body", "parameters": [{"type": "text", "text": text}]})];
         components.extend(buttons);
         let body = json!({
             "messaging_product": "whatsapp",
@@ -112,14 +118,14 @@ impl WhatsApp {
         .await?;
         let answer: Value = serde_json::from_str(&text).unwrap_or_default();
         if status.is_success() {
-            let id =
-                answer["messages"][0]["id"].as_str().ok_or(SendFailure::Transient("WhatsApp answered no id".into()))?;
+            let id = answer["messages"][0]["id"].as_str().ok_or_else(|| unreadable("WhatsApp", "no message id"))?;
             return Ok(Accepted { provider_ref: id.to_string(), cost_centimes: Some(self.price_centimes) });
         }
         let code = answer["error"]["code"].as_i64();
         let what =
             format!("whatsapp {}: {}", code.unwrap_or_default(), answer["error"]["message"].as_str().unwrap_or(&text));
         Err(match code {
+            Some(code) if THROTTLED.contains(&code) => SendFailure::Transient(what),
             Some(code) if PERMANENT.contains(&code) => SendFailure::Permanent(what),
             _ => by_status(status, what),
         })
@@ -149,6 +155,20 @@ impl WhatsApp {
     }
 }
 
+/// A text as Meta takes it in a template variable: no line breaks or tabs, and no run of more
+/// than three spaces.
+fn template_variable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut spaces = 0;
+    for c in text.chars().map(|c| if c == '\n' || c == '\r' || c == '\t' { ' ' } else { c }) {
+        spaces = if c == ' ' { spaces + 1 } else { 0 };
+        if spaces <= 3 {
+            out.push(c);
+        }
+    }
+    out.trim().to_string()
+}
+
 /// The statuses and button replies of one webhook body.
 pub fn parse_webhook(body: &Value) -> Result<(Vec<Report>, Vec<ButtonReply>), CallbackError> {
     let entries = body["entry"].as_array().ok_or(CallbackError::Unreadable("no entry".into()))?;
@@ -162,7 +182,11 @@ pub fn parse_webhook(body: &Value) -> Result<(Vec<Report>, Vec<ButtonReply>), Ca
                 "sent" => MessageStatus::Sent,
                 "delivered" | "read" => MessageStatus::Delivered,
                 "failed" => MessageStatus::Failed,
-                other => return Err(CallbackError::Unreadable(format!("unknown status {other:?}"))),
+                other => {
+                    // A status Meta added since: the rest of the webhook still counts.
+                    tracing::warn!(status = other, "WhatsApp status not understood, skipped");
+                    continue;
+                }
             };
             let error = s["errors"][0]["code"]
                 .as_i64()
@@ -233,6 +257,11 @@ mod tests {
         assert_eq!(reports[2].error.as_deref(), Some("whatsapp 131026: Message undeliverable"));
         assert_eq!(replies.len(), 1, "a plain text is not a button tap");
         assert_eq!((replies[0].message_id, replies[0].reply), (42, Reply::Confirm));
+    }
+
+    #[test]
+    fn a_template_variable_has_no_line_breaks_nor_long_runs_of_spaces() {
+        assert_eq!(template_variable("Bonjour\nYacine,\t\tmerci      !  "), "Bonjour Yacine,  merci   !");
     }
 
     #[test]
