@@ -48,12 +48,14 @@ pub fn router(pool: PgPool, settings: &Settings, leptos_options: LeptosOptions) 
         messaging: Arc::new(settings.messaging.clone()),
         public_url: settings.public_url.clone(),
     };
+    let channels = app::messaging::Channels { whatsapp: settings.messaging.whatsapp.is_some() };
     let context = {
         let pool = pool.clone();
         move || {
             provide_context(pool.clone());
             provide_context(auth);
             provide_context(jobs.clone());
+            provide_context(channels);
         }
     };
     let store = PostgresStore::new(pool);

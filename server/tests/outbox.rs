@@ -66,6 +66,9 @@ async fn the_messaging_page_sums_cost_and_delivery_and_only_supervisors_see_it(p
     assert_eq!((body["code"].as_str(), body["field"].as_str()), (Some("period_invalid"), Some("to")));
     let agent = call(&w.agent, &w, "outbox", json!({"filter": {}})).await;
     assert_eq!(agent.status(), 403);
+    // Without WhatsApp configured, the template editor has only SMS steps to offer.
+    let templates = ok(w.supervisor.post(w.app.url("/fn/message_templates")).send().await.unwrap()).await;
+    assert!(templates["steps"].as_array().unwrap().iter().all(|s| s["channel"] == "sms"), "{templates}");
     w.app.stop().await;
 }
 

@@ -335,6 +335,12 @@ async fn a_callback_for_a_provider_this_instance_does_not_use_is_refused(pool: P
     w.app.stop().await;
 }
 
+async fn get_json_post(client: &reqwest::Client, url: String) -> Value {
+    let response = client.post(url).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    response.json().await.unwrap()
+}
+
 fn whatsapp_statuses(id: &str, statuses: &[&str]) -> Value {
     let list: Vec<Value> = statuses
         .iter()
@@ -361,6 +367,10 @@ async fn whatsapp_sends_the_template_with_reply_buttons_and_a_tap_brings_the_ord
         ("WHATSAPP_PRICE_CENTIMES", "1200".into()),
     ];
     let w = world_with(pool.clone(), &vars).await;
+    let templates = get_json_post(&w.supervisor, w.app.url("/fn/message_templates")).await;
+    let channels: Vec<&str> =
+        templates["steps"].as_array().unwrap().iter().map(|s| s["channel"].as_str().unwrap()).collect();
+    assert!(channels.contains(&"whatsapp"), "WhatsApp configured: its steps are on the editor");
     let id = w.order("SHOP-WA-1", "0555 12 34 56").await;
     assert_eq!(send(&w).await.sent, 1, "the order-received text, on WhatsApp only");
 

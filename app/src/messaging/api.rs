@@ -10,7 +10,12 @@ use crate::locale::UiLocale;
 /// Every step with its templates and the shop's messaging settings (supervisors).
 #[server(prefix = "/fn", endpoint = "message_templates")]
 pub async fn get_message_templates() -> Result<TemplatesPage, AppError> {
-    crate::server_ctx::call(None, |pool, user| async move { super::service::templates_page(&pool, &user).await }).await
+    let channels = use_context::<super::Channels>().unwrap_or_default();
+    crate::server_ctx::call(
+        None,
+        |pool, user| async move { super::service::templates_page(&pool, &user, channels).await },
+    )
+    .await
 }
 
 /// Saves a step's template in one language (supervisors).

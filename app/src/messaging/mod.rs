@@ -47,6 +47,13 @@ text_enum!(
     }
 );
 
+/// Which channels besides SMS this instance can send on (the host provides it as context: the
+/// template editor shows only what can go out).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Channels {
+    pub whatsapp: bool,
+}
+
 /// Steps that are not a status: the order arrived, it leaves soon, the no-answer reminder.
 pub const ORDER_RECEIVED: &str = "order_received";
 pub const SHIPPED_SOON: &str = "shipped_soon";

@@ -14,8 +14,8 @@ use super::domain::{self, MessageFacts, SendFailure};
 use super::provider::whatsapp::{ButtonReply, WhatsApp};
 use super::provider::{Accepted, Callback, CallbackError, Provider, RateLimit, Report, Target};
 use super::{
-    preview_text, Channel, MessageStatus, MessagingSettings, OutboxFilter, OutboxPage, PreviewRequest, Resolution,
-    SmsEntry, SmsPreview, StepPreview, TemplateView, TemplatesPage,
+    preview_text, Channel, Channels, MessageStatus, MessagingSettings, OutboxFilter, OutboxPage, PreviewRequest,
+    Resolution, SmsEntry, SmsPreview, StepPreview, TemplateView, TemplatesPage,
 };
 use crate::audit::db::{insert_audit, AuditEntry};
 use crate::auth::{CurrentUser, Role};
@@ -632,15 +632,18 @@ fn sha_hex(body: &[u8], query: &str) -> String {
     hex::encode(hash.finalize())
 }
 
-/// The template editor's load (supervisors).
-pub async fn templates_page(pool: &PgPool, user: &CurrentUser) -> Result<TemplatesPage, AppError> {
+/// The template editor's load (supervisors): the SMS steps, and the WhatsApp ones when this
+/// instance can send WhatsApp (a step switched on with nothing to send it would only fail).
+pub async fn templates_page(pool: &PgPool, user: &CurrentUser, channels: Channels) -> Result<TemplatesPage, AppError> {
     user.require(Role::Supervisor)?;
     let mut conn = pool.acquire().await?;
-    Ok(TemplatesPage {
-        steps: db::list_steps(&mut conn).await?,
-        settings: db::get_settings(&mut conn).await?,
-        sample_at: OffsetDateTime::now_utc(),
-    })
+    let mut steps = db::list_steps(&mut conn).await?;
+    steps.retain(|s| match s.channel {
+        Channel::Sms => true,
+        Channel::Whatsapp => channels.whatsapp,
+        Channel::Email => false,
+    });
+    Ok(TemplatesPage { steps, settings: db::get_settings(&mut conn).await?, sample_at: OffsetDateTime::now_utc() })
 }
 
 /// Saves a step's template in one language (supervisors). A template that does not render for
