@@ -119,6 +119,28 @@ async fn twilio_gets_a_signed_form_and_its_callbacks_move_the_message_forward_on
 }
 
 #[sqlx::test(migrations = "../migrations")]
+async fn a_twilio_report_that_beats_the_acknowledgement_is_applied_once_the_reference_is_known(pool: PgPool) {
+    never_quiet(&pool).await;
+    let fake = Fake::twilio().await;
+    let w = world_with(pool.clone(), &twilio_vars(&fake)).await;
+    let id = w.order("SHOP-TW-5", "0555 12 34 56").await;
+    w.record(id, "confirmed", 2).await;
+    // The fake names its first message SM…01: its delivery report arrives before our ack.
+    let sid = format!("SM{:032}", 1);
+    let signed_for = format!("{PUBLIC}{}", callback_path("twilio"));
+    let params = [("MessageSid", sid.as_str()), ("MessageStatus", "delivered"), ("AccountSid", fakes::TWILIO_SID)];
+    let early =
+        fakes::twilio_callback(&w.app.url(&callback_path("twilio")), &signed_for, fakes::TWILIO_TOKEN, &params).await;
+    assert_eq!(early.json::<Value>().await.unwrap()["applied"], 0, "no message has that reference yet");
+    assert_eq!(send(&w).await.sent, 1);
+    let (ours, status, reference, _, _) = message(&pool, id).await;
+    assert_eq!(reference.as_deref(), Some(sid.as_str()));
+    assert_eq!(status, "delivered", "the early report, adopted at the acknowledgement");
+    assert_eq!(events(&pool).await, vec![(Some(ours), format!("{sid}:delivered"))]);
+    w.app.stop().await;
+}
+
+#[sqlx::test(migrations = "../migrations")]
 async fn twilio_throttling_and_outages_are_retried_and_a_landline_fails_for_good(pool: PgPool) {
     never_quiet(&pool).await;
     let fake = Fake::twilio().await;

@@ -476,6 +476,46 @@ pub async fn find_for_report(
     row.map(|r| Ok(Reported { id: r.id, status: status(&r.status)?, segments: r.segments })).transpose()
 }
 
+/// Whether reports about `provider_ref` came before we knew the reference (a partial index keeps
+/// this one look-up per send cheap: such reports are rare).
+pub async fn has_orphan_events(
+    conn: &mut PgConnection,
+    provider: &str,
+    provider_ref: &str,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM message_events
+                          WHERE provider = $1 AND provider_ref = $2 AND message_id IS NULL) AS "found!""#,
+        provider,
+        provider_ref
+    )
+    .fetch_one(conn)
+    .await
+}
+
+/// Reports `provider` sent about `provider_ref` before we knew the reference (they came before
+/// the acknowledgement): now linked to message `id`. Their statuses, oldest first.
+pub async fn adopt_orphan_events(
+    conn: &mut PgConnection,
+    provider: &str,
+    provider_ref: &str,
+    id: i64,
+) -> Result<Vec<String>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"UPDATE message_events SET message_id = $3
+           WHERE provider = $1 AND provider_ref = $2 AND message_id IS NULL AND status IS NOT NULL
+           RETURNING id, status AS "status!""#,
+        provider,
+        provider_ref,
+        id
+    )
+    .fetch_all(conn)
+    .await?;
+    let mut rows: Vec<(i64, String)> = rows.into_iter().map(|r| (r.id, r.status)).collect();
+    rows.sort();
+    Ok(rows.into_iter().map(|(_, s)| s).collect())
+}
+
 /// Whether `provider`'s event `dedup_key` is stored already.
 pub async fn event_exists(conn: &mut PgConnection, provider: &str, dedup_key: &str) -> Result<bool, sqlx::Error> {
     let found = sqlx::query_scalar!(

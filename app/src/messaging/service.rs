@@ -439,6 +439,8 @@ async fn deliver(
         Ok(accepted) => {
             let cost = accepted.cost_centimes.unwrap_or_else(|| tariff(&message, settings));
             db::update_sent(&mut conn, message.id, owner, provider, &accepted.provider_ref, cost).await?;
+            drop(conn);
+            adopt_early_reports(pool, provider, &accepted.provider_ref, message.id).await?;
             Outcome::Sent
         }
         Err(SendFailure::Transient(error)) if message.tries < domain::MAX_TRIES => {
@@ -510,6 +512,32 @@ pub async fn apply_report(pool: &PgPool, provider: &str, report: &Report) -> Res
     };
     tx.commit().await?;
     Ok(changed)
+}
+
+/// Reports about a reference that came before we acknowledged the send (so were kept without a
+/// message) are linked to it now, and the furthest status they reached is applied.
+async fn adopt_early_reports(pool: &PgPool, provider: &str, provider_ref: &str, id: i64) -> Result<(), AppError> {
+    {
+        let mut conn = pool.acquire().await?;
+        if !db::has_orphan_events(&mut conn, provider, provider_ref).await? {
+            return Ok(());
+        }
+    }
+    let mut tx = pool.begin().await?;
+    let statuses = db::adopt_orphan_events(&mut tx, provider, provider_ref, id).await?;
+    if !statuses.is_empty() {
+        if let Some(found) = db::find_by_provider_ref(&mut tx, provider, provider_ref).await? {
+            let mut current = found.status;
+            for status in statuses.iter().filter_map(|s| MessageStatus::parse(s).ok()) {
+                if domain::advances(current, status) {
+                    db::update_status(&mut tx, id, status, domain::is_final(status), None, None).await?;
+                    current = status;
+                }
+            }
+        }
+    }
+    tx.commit().await?;
+    Ok(())
 }
 
 /// What a provider's callback did.
