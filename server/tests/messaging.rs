@@ -145,6 +145,51 @@ async fn two_workers_on_one_outbox_send_each_message_once(pool: PgPool) {
 }
 
 #[sqlx::test(migrations = "../migrations")]
+async fn a_batch_slower_than_its_lease_keeps_its_lease_renewed_and_no_other_worker_takes_it(pool: PgPool) {
+    never_quiet(&pool).await;
+    let w = world(pool.clone(), &[]).await;
+    let order = w.order("SHOP-SMS-LEASE", "0555 22 22 22").await;
+    queue_messages(&pool, customer_of(&pool, order).await, order, 6).await;
+    // One send at a time, 400 ms each: the batch takes about 2.4 s, more than twice its 1 s lease.
+    let config = MessagingConfig {
+        provider: Provider::Mock { delivery_delay: Duration::from_secs(3600), latency: Duration::from_millis(400) },
+        batch: 6,
+        concurrency: 1,
+        lease: time::Duration::seconds(1),
+        ..MessagingConfig::default()
+    };
+    let lease = || async {
+        let until: Option<OffsetDateTime> =
+            sqlx::query_scalar("SELECT max(lease_until) FROM messages WHERE status = 'sending'")
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+        until
+    };
+    let slow = send_due(&pool, &config, OffsetDateTime::now_utc());
+    let watcher = async {
+        tokio::time::sleep(Duration::from_millis(1300)).await;
+        let first = lease().await;
+        // Past the original lease: a second worker would take any message whose lease lapsed.
+        let other = send_due(&pool, &config, OffsetDateTime::now_utc()).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        (first, lease().await, other)
+    };
+    let (slow, (first, later, other)) = tokio::join!(slow, watcher);
+    let slow = slow.unwrap();
+    assert_eq!(slow.sent, 6, "{slow:?}");
+    assert_eq!(other, Default::default(), "nothing was free to take over: {other:?}");
+    let (first, later) = (first.expect("still sending at 1.3 s"), later.expect("still sending at 1.8 s"));
+    assert!(later > first, "the renewer kept renewing: {first} then {later}");
+    let resent: i64 = sqlx::query_scalar("SELECT count(*) FROM mock_provider_messages WHERE sends > 1")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(resent, 0);
+    w.app.stop().await;
+}
+
+#[sqlx::test(migrations = "../migrations")]
 async fn an_interrupted_send_is_looked_up_at_the_provider_never_sent_twice(pool: PgPool) {
     never_quiet(&pool).await;
     let w = world(pool.clone(), &[]).await;
