@@ -161,9 +161,14 @@ pub async fn enqueue_order_step(
     now: OffsetDateTime,
 ) -> Result<Option<i64>, AppError> {
     let mut first = None;
+    let mut settings = None;
     for channel in [Channel::Sms, Channel::Whatsapp] {
-        if let Some((true, _)) = db::find_step(conn, step, channel).await? {
-            let id = enqueue(conn, step, channel, order, now).await?.flatten();
+        if let Some((true, templates)) = db::find_step(conn, step, channel).await? {
+            let settings = match &settings {
+                Some(settings) => settings,
+                None => settings.insert(db::get_settings(conn).await?),
+            };
+            let id = enqueue(conn, step, channel, &templates, settings, order, now).await?.flatten();
             first = first.or(id);
         }
     }
@@ -180,10 +185,10 @@ pub async fn enqueue_manual(
     order: &OrderMessage<'_>,
     now: OffsetDateTime,
 ) -> Result<Option<i64>, AppError> {
-    match enqueue(conn, step, Channel::Sms, order, now).await? {
-        Some(id) => Ok(id),
-        None => Err(AppError::field(ErrorCode::StepUnknown, "step")),
-    }
+    let unknown = || AppError::field(ErrorCode::StepUnknown, "step");
+    let (_, templates) = db::find_step(conn, step, Channel::Sms).await?.ok_or_else(unknown)?;
+    let settings = db::get_settings(conn).await?;
+    enqueue(conn, step, Channel::Sms, &templates, &settings, order, now).await?.ok_or_else(unknown)
 }
 
 /// The text `step` would send for this order, with its language and cost (the panel shows it
@@ -194,53 +199,47 @@ pub async fn preview_order_step(
     order: &OrderMessage<'_>,
     now: OffsetDateTime,
 ) -> Result<StepPreview, AppError> {
+    let unknown = || AppError::field(ErrorCode::StepUnknown, "step");
+    let (_, templates) = db::find_step(conn, step, Channel::Sms).await?.ok_or_else(unknown)?;
     let settings = db::get_settings(conn).await?;
-    let (body, language, fallback) = rendered(conn, step, Channel::Sms, order, &settings, now)
-        .await?
-        .ok_or(AppError::field(ErrorCode::StepUnknown, "step"))?;
+    let (body, language, fallback) = rendered(step, &templates, order, &settings, now).ok_or_else(unknown)?;
     Ok(StepPreview { preview: preview_text(&body, &settings), text: body, language, language_fallback: fallback })
 }
 
 /// The step's text for the order in the customer's language (or the shop's, recorded as a
-/// fallback); None when the step has no template. A stored template that does not render is
-/// logged and taken as missing rather than failing the caller.
-async fn rendered(
-    conn: &mut PgConnection,
+/// fallback), from the step's templates; None when none fits. A stored template that does not
+/// render is logged and taken as missing rather than failing the caller.
+fn rendered(
     step: &str,
-    channel: Channel,
+    templates: &[(UiLocale, String)],
     order: &OrderMessage<'_>,
     settings: &MessagingSettings,
     now: OffsetDateTime,
-) -> Result<Option<(String, UiLocale, bool)>, AppError> {
-    let Some((_, templates)) = db::find_step(conn, step, channel).await? else {
-        return Ok(None);
-    };
+) -> Option<(String, UiLocale, bool)> {
     let wanted = domain::customer_language(order.language, order.customer_name, settings.default_language);
-    let Some((language, source, fallback)) = domain::pick_template(&templates, wanted, settings.default_language)
-    else {
-        return Ok(None);
-    };
+    let (language, source, fallback) = domain::pick_template(templates, wanted, settings.default_language)?;
     let facts = order.facts(settings, now);
     match sms::Template::parse(source).and_then(|t| domain::render(&t, &facts, language)) {
-        Ok(body) => Ok(Some((body, language, fallback))),
+        Ok(body) => Some((body, language, fallback)),
         Err(error) => {
             tracing::error!(step, language = language.tag(), %error, "stored template does not render");
-            Ok(None)
+            None
         }
     }
 }
 
-/// Renders and inserts; None when the step has no template, Some(None) when this occurrence was
-/// queued before.
+/// Renders and inserts; None when no template fits, Some(None) when this occurrence was queued
+/// before.
 async fn enqueue(
     conn: &mut PgConnection,
     step: &str,
     channel: Channel,
+    templates: &[(UiLocale, String)],
+    settings: &MessagingSettings,
     order: &OrderMessage<'_>,
     now: OffsetDateTime,
 ) -> Result<Option<Option<i64>>, AppError> {
-    let settings = db::get_settings(conn).await?;
-    let Some((body, language, fallback)) = rendered(conn, step, channel, order, &settings, now).await? else {
+    let Some((body, language, fallback)) = rendered(step, templates, order, settings, now) else {
         return Ok(None);
     };
     let count = sms::count(&body);
@@ -258,7 +257,7 @@ async fn enqueue(
             body: &body,
             encoding: count.encoding.as_str(),
             segments: i32::try_from(count.segments).unwrap_or(i32::MAX),
-            next_try_at: domain::next_open(now, &settings),
+            next_try_at: domain::next_open(now, settings),
             created_by: order.created_by,
         },
     )
