@@ -217,6 +217,13 @@ fn messaging(
             client: provider::http_client(),
         }),
     };
+    let email = match lookup("SMTP_URL") {
+        None => None,
+        Some(url) => Some(
+            provider::email::Smtp::new(url.trim(), &need("SMTP_FROM")?)
+                .map_err(|e| ConfigError { name: e.variable, problem: e.why })?,
+        ),
+    };
     Ok(app::messaging::service::MessagingConfig {
         provider,
         sender_id,
@@ -224,6 +231,7 @@ fn messaging(
         concurrency: parse(lookup, "SMS_CONCURRENCY", 8usize)?.clamp(1, 64),
         rate_limit: std::num::NonZeroU32::new(rate).map(RateLimit::per_second),
         whatsapp,
+        email,
         ..Default::default()
     })
 }

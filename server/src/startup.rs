@@ -48,7 +48,10 @@ pub fn router(pool: PgPool, settings: &Settings, leptos_options: LeptosOptions) 
         messaging: Arc::new(settings.messaging.clone()),
         public_url: settings.public_url.clone(),
     };
-    let channels = app::messaging::Channels { whatsapp: settings.messaging.whatsapp.is_some() };
+    let channels = app::messaging::Channels {
+        whatsapp: settings.messaging.whatsapp.is_some(),
+        email: settings.messaging.email.is_some(),
+    };
     let context = {
         let pool = pool.clone();
         move || {

@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used)] // a test crate: a panic is the failure report
 mod common;
 
+use app::jobs::domain::Trigger;
 use app::messaging::service::send_due;
 use common::fakes::{self, Fake};
 use common::messaging::{message_reaches, never_quiet, world, World};
@@ -461,4 +462,158 @@ async fn whatsapp_sends_the_template_with_reply_buttons_and_a_tap_brings_the_ord
     );
     assert_eq!(audited(&pool, "order.customer_reply").await, 1);
     w.app.stop().await;
+}
+
+async fn email_message(pool: &PgPool, order: i64) -> (i64, String, Option<String>, Option<String>, i32, String) {
+    sqlx::query_as(
+        "SELECT id, status, provider_ref, error, tries, recipient FROM messages
+         WHERE order_id = $1 AND channel = 'email'",
+    )
+    .bind(order)
+    .fetch_one(pool)
+    .await
+    .unwrap()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn email_goes_over_smtp_in_the_customers_language_a_full_mailbox_waits_and_a_bad_one_fails(pool: PgPool) {
+    use common::smtp::{self, FakeSmtp};
+    never_quiet(&pool).await;
+    sqlx::query("UPDATE message_steps SET enabled = true WHERE step = 'confirmed' AND channel = 'email'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE messaging_settings SET shop_name = 'Vitrine'").execute(&pool).await.unwrap();
+    let server = FakeSmtp::start().await;
+    let vars = vec![("SMTP_URL", server.url()), ("SMTP_FROM", "Vitrine <commandes@vitrine.dz>".into())];
+    let w = world_with(pool.clone(), &vars).await;
+    let templates = get_json_post(&w.supervisor, w.app.url("/fn/message_templates")).await;
+    let channels: Vec<&str> =
+        templates["steps"].as_array().unwrap().iter().map(|s| s["channel"].as_str().unwrap()).collect();
+    assert!(channels.contains(&"email"), "SMTP configured: the e-mail steps are on the editor");
+
+    let order = |reference: &str, phone: &str, name: &str, language: &str, email: Option<&str>| {
+        let mut body = order_body(reference, phone);
+        body["customer"]["name"] = json!(name);
+        body["customer"]["language"] = json!(language);
+        if let Some(email) = email {
+            body["customer"]["email"] = json!(email);
+        }
+        body
+    };
+    let place = |body: Value| {
+        let w = &w;
+        async move {
+            let id = w.app.intake(&w.shop_token, &body).await;
+            w.app.assign(&w.supervisor, id, w.agent_id).await;
+            id
+        }
+    };
+    let bad = reqwest::Client::new()
+        .post(w.app.url("/api/orders"))
+        .bearer_auth(&w.shop_token)
+        .json(&order("SHOP-EM-0", "0555 00 00 01", "Lina Benali", "fr", Some("lina@gmail")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 422);
+    let problem: Value = bad.json().await.unwrap();
+    assert_eq!((problem["code"].as_str(), problem["field"].as_str()), (Some("email_invalid"), Some("customer.email")));
+
+    let french = place(order("SHOP-EM-1", "0555 12 34 56", "Lina Benali", "fr", Some(" Lina.Benali@Gmail.com "))).await;
+    let darija = place(order("SHOP-EM-2", "0661 22 33 44", "أمينة بن علي", "ar-DZ", Some("amina@hotmail.fr"))).await;
+    let full = place(order("SHOP-EM-3", "0770 11 22 33", "Karim Saadi", "fr", Some("busy@yahoo.fr"))).await;
+    let gone = place(order("SHOP-EM-4", "0550 44 55 66", "Sofiane Amrani", "fr", Some("nobody@yahoo.fr"))).await;
+    let none = place(order("SHOP-EM-5", "0551 77 88 99", "Nadia Hamdi", "fr", None)).await;
+    server.refuse("busy@", 452, Some(1));
+    server.refuse("nobody@", 550, None);
+    for id in [french, darija, full, gone, none] {
+        w.record(id, "confirmed", 2).await;
+    }
+    let report = send(&w).await;
+    assert_eq!((report.sent, report.retried, report.failed), (5 + 2, 1, 1), "{report:?}");
+    let none_emails: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM messages WHERE order_id = $1 AND channel = 'email'")
+            .bind(none)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(none_emails, 0, "no address, no e-mail: the SMS alone");
+
+    // What the mailbox gets: from the shop, to the address as the shop gave it (lower-cased),
+    // our id as its Message-ID, the subject and text in the customer's language.
+    let mails = server.mails();
+    let (ours, status, reference, _, _, recipient) = email_message(&pool, french).await;
+    assert_eq!((status.as_str(), recipient.as_str()), ("sent", "lina.benali@gmail.com"));
+    let mail = mails.iter().find(|m| m.to == ["lina.benali@gmail.com"]).expect("the French e-mail");
+    assert_eq!(mail.from, "commandes@vitrine.dz");
+    assert_eq!(mail.header("Message-ID"), Some(format!("<message-{ours}@vitrine.dz>")));
+    assert_eq!(reference, mail.header("Message-ID"));
+    let number: String =
+        sqlx::query_scalar("SELECT number FROM orders WHERE id = $1").bind(french).fetch_one(&pool).await.unwrap();
+    assert_eq!(mail.subject(), format!("Vitrine · Votre commande {number}"));
+    assert!(mail.text().starts_with("Bonjour Lina, votre commande"), "{}", mail.text());
+    assert!(mail.text().contains("est confirmée"), "{}", mail.text());
+    assert!(mail.header("Content-Type").unwrap().contains("charset=utf-8"));
+    let arabic = mails.iter().find(|m| m.to == ["amina@hotmail.fr"]).expect("the Darija e-mail");
+    assert!(arabic.subject().contains("الكوموند تاعك"), "{}", arabic.subject());
+    assert!(arabic.text().starts_with("صحة أمينة"), "{}", arabic.text());
+
+    // A full mailbox (452) waits and goes at the next try; a refused one (550) fails for good.
+    let (_, status, _, error, tries, _) = email_message(&pool, full).await;
+    assert_eq!((status.as_str(), tries), ("queued", 1));
+    assert!(error.unwrap().contains("452"));
+    let (_, status, _, error, _, _) = email_message(&pool, gone).await;
+    assert_eq!(status, "failed");
+    assert!(error.unwrap().contains("SMTP 550"));
+    sqlx::query("UPDATE messages SET next_try_at = now() WHERE order_id = $1 AND channel = 'email'")
+        .bind(full)
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert_eq!(send(&w).await.sent, 1);
+    assert_eq!(email_message(&pool, full).await.1, "sent");
+    assert_eq!(server.mails().iter().filter(|m| m.to == ["busy@yahoo.fr"]).count(), 1);
+
+    // The order's history shows the e-mail beside the SMS, free.
+    let view = get_json(&w.agent, w.app.url(&format!("/api/customer-service/orders/{french}"))).await;
+    assert_eq!(view["email"], "lina.benali@gmail.com");
+    let history = view["smsHistory"].as_array().unwrap();
+    let email = history.iter().find(|m| m["channel"] == "email").expect("the e-mail in the history");
+    assert_eq!(
+        (email["status"].as_str(), email["provider"].as_str(), email["cost"].as_f64()),
+        (Some("sent"), Some("email"), Some(0.0))
+    );
+    assert!(history.iter().any(|m| m["channel"] == "sms"));
+
+    // SMTP tells no delivery: the 72-hour sweep leaves a sent e-mail alone (an SMS becomes unknown).
+    sqlx::query("UPDATE messages SET sent_at = now() - interval '4 days' WHERE order_id = $1")
+        .bind(french)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let jobs = server::jobs::registry(&Default::default());
+    let now = OffsetDateTime::now_utc();
+    jobs.register_rows(&pool, now).await.unwrap();
+    let swept = jobs.run_now(&pool, "message_sweep", now, "test", Trigger::Manual).await.unwrap().unwrap();
+    assert_eq!(swept.detail["unknown"], 1, "the SMS only: {:?}", swept.detail);
+    assert_eq!(email_message(&pool, french).await.1, "sent");
+
+    // A wrong password (535) keeps the e-mail waiting instead of failing it.
+    let later = place(order("SHOP-EM-6", "0552 10 20 30", "Ilyes Kaci", "fr", Some("ilyes@gmail.com"))).await;
+    w.record(later, "confirmed", 2).await;
+    let locked = app::messaging::service::MessagingConfig {
+        email: Some(
+            app::messaging::provider::email::Smtp::new(
+                &server.url().replace(smtp::PASSWORD, "wrong"),
+                "commandes@vitrine.dz",
+            )
+            .unwrap(),
+        ),
+        ..Default::default()
+    };
+    send_due(&pool, &locked, OffsetDateTime::now_utc()).await.unwrap();
+    let (_, status, _, error, tries, _) = email_message(&pool, later).await;
+    assert_eq!((status.as_str(), tries), ("queued", 1));
+    assert!(error.unwrap().contains("535"));
 }

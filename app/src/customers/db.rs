@@ -19,18 +19,21 @@ pub struct CustomerUpsert<'a> {
     pub wilaya: i16,
     pub commune_id: Option<i32>,
     pub address: &'a str,
+    /// Lower-cased; an order without one keeps the address the customer had.
+    pub email: Option<&'a str>,
 }
 
 /// One customer per phone: creates it, or counts the new order on the existing one and keeps its
-/// latest address (the name stays as first typed; each order keeps its own spelling).
+/// latest address and e-mail (the name stays as first typed; each order keeps its own spelling).
 pub async fn upsert_for_order(conn: &mut PgConnection, c: &CustomerUpsert<'_>) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar!(
-        "INSERT INTO customers (phone, name, name_normalized, locale, wilaya_code, commune_id, address, orders_count,
-                                last_order_at)
-         VALUES ($1, $2, $3, coalesce($4, 'ar-DZ'), $5, $6, $7, 1, now())
+        "INSERT INTO customers (phone, name, name_normalized, locale, wilaya_code, commune_id, address, email,
+                                orders_count, last_order_at)
+         VALUES ($1, $2, $3, coalesce($4, 'ar-DZ'), $5, $6, $7, $8, 1, now())
          ON CONFLICT (phone) DO UPDATE
          SET locale = coalesce($4, customers.locale), wilaya_code = EXCLUDED.wilaya_code,
              commune_id = EXCLUDED.commune_id, address = EXCLUDED.address,
+             email = coalesce(EXCLUDED.email, customers.email),
              orders_count = customers.orders_count + 1, last_order_at = now(), updated_at = now()
          RETURNING id",
         c.phone,
@@ -40,6 +43,7 @@ pub async fn upsert_for_order(conn: &mut PgConnection, c: &CustomerUpsert<'_>) -
         c.wilaya,
         c.commune_id,
         c.address,
+        c.email,
     )
     .fetch_one(conn)
     .await
@@ -106,7 +110,7 @@ pub async fn card(
 ) -> Result<Option<CustomerCard>, sqlx::Error> {
     let arabic = locale != UiLocale::Fr;
     let Some(c) = sqlx::query!(
-        r#"SELECT c.id, c.name, c.phone, c.locale, c.wilaya_code, c.address, c.orders_count, c.confirmed_count,
+        r#"SELECT c.id, c.name, c.phone, c.email, c.locale, c.wilaya_code, c.address, c.orders_count, c.confirmed_count,
                   c.delivered_count, c.cancelled_count, c.returned_count, c.total_spent_dzd, c.last_order_at,
                   (SELECT CASE WHEN $2 THEN name_ar ELSE name_fr END FROM wilayas WHERE code = c.wilaya_code)
                       AS "wilaya_name?",
@@ -210,6 +214,7 @@ pub async fn card(
         id: c.id,
         name: c.name,
         phone: c.phone,
+        email: c.email,
         other_phones,
         language: UiLocale::parse(&c.locale).unwrap_or(UiLocale::ArDz),
         wilaya_code: c.wilaya_code,

@@ -152,6 +152,9 @@ pub struct CustomerCard {
     pub id: i64,
     pub name: String,
     pub phone: String,
+    /// The address the shop gave for e-mails, when it gave one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
     pub other_phones: Vec<String>,
     pub language: UiLocale,
     pub wilaya_code: Option<i16>,

@@ -150,6 +150,7 @@ fn CardBody(card: CustomerCard, current_order: Option<i64>) -> impl IntoView {
         <h3 id=format!("customer-title-{}", card.id)>{t!(i18n, customer.title)} ": " {card.name.clone()}</h3>
         <p>
             <span dir="ltr">{display_phone(&card.phone)}</span>
+            {card.email.clone().map(|e| view! { " · " <span dir="ltr" class="customer-email">{e}</span> })}
             " · " {t!(i18n, customer.language)} ": " {card.language.native_name()}
             {card.wilaya_name.clone().map(|w| view! { " · " {w} })}
         </p>

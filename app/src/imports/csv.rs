@@ -7,12 +7,13 @@ use crate::error::{AppError, ErrorCode};
 use crate::orders::intake::{NewCustomer, NewDelivery, NewItem, NewOrder, NumberOrText};
 
 /// The columns we read, each with the header names that mean it.
-const COLUMNS: [(Col, &[&str]); 16] = [
+const COLUMNS: [(Col, &[&str]); 17] = [
     (Col::Reference, &["reference", "ref", "référence", "order_id", "commande"]),
     (Col::Name, &["name", "customer", "customer_name", "nom", "client", "nom_client"]),
     (Col::Phone, &["phone", "telephone", "téléphone", "tel", "tél", "mobile"]),
     (Col::OtherPhone, &["other_phone", "phone2", "telephone2", "téléphone2", "tel2"]),
     (Col::Language, &["language", "langue", "lang"]),
+    (Col::Email, &["email", "e_mail", "mail", "courriel"]),
     (Col::Wilaya, &["wilaya", "wilaya_code", "state"]),
     (Col::Commune, &["commune", "city", "ville"]),
     (Col::Address, &["address", "adresse"]),
@@ -35,6 +36,7 @@ enum Col {
     Phone,
     OtherPhone,
     Language,
+    Email,
     Wilaya,
     Commune,
     Address,
@@ -206,6 +208,7 @@ pub fn parse(bytes: &[u8]) -> Result<CsvFile, AppError> {
                     phone: get(&record, Col::Phone),
                     other_phone: optional(get(&record, Col::OtherPhone)),
                     language: optional(get(&record, Col::Language)),
+                    email: optional(get(&record, Col::Email)),
                 },
                 delivery: NewDelivery {
                     wilaya: NumberOrText::Text(get(&record, Col::Wilaya)),

@@ -203,6 +203,8 @@ pub struct NewMessage<'a> {
     pub language_fallback: bool,
     pub recipient: &'a str,
     pub body: &'a str,
+    /// An e-mail's subject.
+    pub subject: Option<&'a str>,
     pub encoding: &'a str,
     pub segments: i32,
     pub next_try_at: OffsetDateTime,
@@ -214,8 +216,8 @@ pub struct NewMessage<'a> {
 pub async fn insert_message(conn: &mut PgConnection, m: &NewMessage<'_>) -> Result<Option<i64>, sqlx::Error> {
     let id = sqlx::query_scalar!(
         "INSERT INTO messages (order_id, customer_id, step, channel, occurrence, language, language_fallback,
-                               recipient, body, encoding, segments, next_try_at, created_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                               recipient, body, encoding, segments, next_try_at, created_by, subject)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
          ON CONFLICT ON CONSTRAINT messages_occurrence_key DO NOTHING
          RETURNING id",
         m.order_id,
@@ -230,7 +232,8 @@ pub async fn insert_message(conn: &mut PgConnection, m: &NewMessage<'_>) -> Resu
         m.encoding,
         m.segments,
         m.next_try_at,
-        m.created_by
+        m.created_by,
+        m.subject
     )
     .fetch_optional(&mut *conn)
     .await?;
@@ -262,6 +265,7 @@ pub struct Claimed {
     pub channel: Channel,
     pub recipient: String,
     pub body: String,
+    pub subject: Option<String>,
     pub segments: i32,
     pub encoding: String,
     pub tries: i32,
@@ -291,7 +295,7 @@ pub async fn claim_due(
            SET status = 'sending', lease_owner = $1, lease_until = $3, updated_at = now(),
                tries = CASE WHEN due.status = 'queued' THEN m.tries + 1 ELSE m.tries END
            FROM due WHERE m.id = due.id
-           RETURNING m.id, m.channel, m.recipient, m.body, m.segments, m.encoding, m.tries, m.language,
+           RETURNING m.id, m.channel, m.recipient, m.body, m.subject, m.segments, m.encoding, m.tries, m.language,
                      due.status = 'sending' AS "interrupted!""#,
         owner,
         now,
@@ -307,6 +311,7 @@ pub async fn claim_due(
             channel: channel(&r.channel)?,
             recipient: r.recipient,
             body: r.body,
+            subject: r.subject,
             segments: r.segments,
             encoding: r.encoding,
             tries: r.tries,
@@ -595,11 +600,12 @@ pub async fn insert_event(
     .await
 }
 
-/// Sent messages with no final status since `before`: they become unknown. The count.
+/// Sent messages with no final status since `before`: they become unknown (not e-mails, whose
+/// `sent` is as far as SMTP tells). The count.
 pub async fn update_stale_to_unknown(conn: &mut PgConnection, before: OffsetDateTime) -> Result<u64, sqlx::Error> {
     let done = sqlx::query!(
         "UPDATE messages SET status = 'unknown', error = 'no final status within 72 hours', updated_at = now()
-         WHERE status = 'sent' AND sent_at < $1",
+         WHERE status = 'sent' AND sent_at < $1 AND channel <> 'email'",
         before
     )
     .execute(conn)

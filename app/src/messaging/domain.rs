@@ -141,6 +141,17 @@ impl MessageFacts {
     }
 }
 
+/// An e-mail's subject in `language`: the shop and the order, so the customer's mailbox threads
+/// every message of one order together.
+pub fn email_subject(facts: &MessageFacts, language: UiLocale) -> String {
+    let order = match language {
+        UiLocale::Fr => "Votre commande",
+        UiLocale::Ar => "طلبك رقم",
+        UiLocale::ArDz => "الكوموند تاعك",
+    };
+    format!("{} · {order} {}", facts.shop_name, facts.order_number)
+}
+
 /// Renders `template` for `facts` in `language`.
 pub fn render(
     template: &sms::Template,
@@ -265,6 +276,14 @@ mod tests {
         assert_eq!(pick_template(&templates, UiLocale::Ar, UiLocale::Fr), Some((UiLocale::Ar, &"ar", false)));
         assert_eq!(pick_template(&templates, UiLocale::ArDz, UiLocale::Fr), Some((UiLocale::Fr, &"fr", true)));
         assert_eq!(pick_template(&templates[1..], UiLocale::ArDz, UiLocale::Fr), None);
+    }
+
+    #[test]
+    fn an_email_subject_names_the_shop_and_the_order_in_the_customers_language() {
+        let facts = MessageFacts::sample(datetime!(2026-12-02 10:00 UTC), "Vitrine");
+        assert_eq!(email_subject(&facts, UiLocale::Fr), "Vitrine · Votre commande BV-2026-001234");
+        assert_eq!(email_subject(&facts, UiLocale::Ar), "Vitrine · طلبك رقم BV-2026-001234");
+        assert_eq!(email_subject(&facts, UiLocale::ArDz), "Vitrine · الكوموند تاعك BV-2026-001234");
     }
 
     #[test]

@@ -52,6 +52,7 @@ text_enum!(
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Channels {
     pub whatsapp: bool,
+    pub email: bool,
 }
 
 /// Steps that are not a status: the order arrived, it leaves soon, the no-answer reminder.

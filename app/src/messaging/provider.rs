@@ -10,6 +10,7 @@
 //! Each real provider is a file of its own: how a send is asked and answered, how a callback's
 //! signature is checked and what it reports. What the HTTP layer hands over is a [`Callback`];
 //! what comes back are [`Report`]s, applied by the service.
+pub mod email;
 pub mod infobip;
 pub mod twilio;
 pub mod vonage;

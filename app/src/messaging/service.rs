@@ -11,6 +11,7 @@ use time::{Date, Duration, OffsetDateTime};
 
 use super::db::{self, NewMessage};
 use super::domain::{self, MessageFacts, SendFailure};
+use super::provider::email::Smtp;
 use super::provider::whatsapp::{ButtonReply, WhatsApp};
 use super::provider::{Accepted, Callback, CallbackError, Provider, RateLimit, Report, Target};
 use super::{
@@ -43,6 +44,8 @@ pub struct MessagingConfig {
     pub rate_limit: Option<RateLimit>,
     /// WhatsApp Cloud, when the shop configured it (messages on the WhatsApp channel).
     pub whatsapp: Option<WhatsApp>,
+    /// SMTP, when the shop configured it (messages on the e-mail channel).
+    pub email: Option<Smtp>,
 }
 
 impl Default for MessagingConfig {
@@ -55,6 +58,7 @@ impl Default for MessagingConfig {
             concurrency: 8,
             rate_limit: None,
             whatsapp: None,
+            email: None,
         }
     }
 }
@@ -84,16 +88,19 @@ impl MessagingConfig {
                 Some(whatsapp) => whatsapp.send_claimed(message).await,
                 None => Err(SendFailure::Permanent("WhatsApp is not configured on this instance".into())),
             },
-            Channel::Email => Err(SendFailure::Permanent("e-mail sending is not available yet".into())),
+            Channel::Email => match &self.email {
+                Some(smtp) => smtp.send_claimed(message).await,
+                None => Err(SendFailure::Permanent("e-mail is not configured on this instance".into())),
+            },
         }
     }
 
     async fn lookup(&self, pool: &PgPool, message: &db::Claimed) -> Result<Option<Accepted>, SendFailure> {
         match message.channel {
             Channel::Sms => self.provider.lookup(pool, message.id).await,
-            Channel::Whatsapp | Channel::Email => {
-                Err(SendFailure::Transient("the provider has no lookup by our reference".into()))
-            }
+            // Our Message-ID makes a second copy the same message to the mailbox: send again.
+            Channel::Email => Ok(None),
+            Channel::Whatsapp => Err(SendFailure::Transient("the provider has no lookup by our reference".into())),
         }
     }
 }
@@ -127,6 +134,8 @@ pub struct OrderMessage<'a> {
     pub customer_name: &'a str,
     /// E.164.
     pub phone: &'a str,
+    /// The customer's e-mail address, when the shop gave one (the e-mail steps need it).
+    pub email: Option<&'a str>,
     /// The customer's saved language.
     pub language: Option<UiLocale>,
     pub order_number: &'a str,
@@ -152,8 +161,9 @@ impl OrderMessage<'_> {
     }
 }
 
-/// Queues the SMS of `step` for an order, in the caller's transaction: nothing when the step has
-/// no template or is switched off, once per occurrence. Held until quiet hours end. The id.
+/// Queues the messages of `step` for an order, in the caller's transaction: on each channel whose
+/// step is switched on and has a template (e-mail only to a customer with an address), once per
+/// occurrence. Held until quiet hours end. The id of the first.
 pub async fn enqueue_order_step(
     conn: &mut PgConnection,
     step: &str,
@@ -162,7 +172,11 @@ pub async fn enqueue_order_step(
 ) -> Result<Option<i64>, AppError> {
     let mut first = None;
     let mut settings = None;
-    for channel in [Channel::Sms, Channel::Whatsapp] {
+    let channels: &[Channel] = match order.email {
+        Some(_) => &[Channel::Sms, Channel::Whatsapp, Channel::Email],
+        None => &[Channel::Sms, Channel::Whatsapp],
+    };
+    for &channel in channels {
         if let Some((true, templates)) = db::find_step(conn, step, channel).await? {
             let settings = match &settings {
                 Some(settings) => settings,
@@ -242,7 +256,16 @@ async fn enqueue(
     let Some((body, language, fallback)) = rendered(step, templates, order, settings, now) else {
         return Ok(None);
     };
-    let count = sms::count(&body);
+    let (recipient, subject, encoding, segments) = match (channel, order.email) {
+        (Channel::Email, Some(email)) => {
+            (email, Some(domain::email_subject(&order.facts(settings, now), language)), "text", 1)
+        }
+        (Channel::Email, None) => return Ok(None),
+        _ => {
+            let count = sms::count(&body);
+            (order.phone, None, count.encoding.as_str(), i32::try_from(count.segments).unwrap_or(i32::MAX))
+        }
+    };
     let id = db::insert_message(
         conn,
         &NewMessage {
@@ -253,10 +276,11 @@ async fn enqueue(
             occurrence: order.occurrence,
             language,
             language_fallback: fallback,
-            recipient: order.phone,
+            recipient,
             body: &body,
-            encoding: count.encoding.as_str(),
-            segments: i32::try_from(count.segments).unwrap_or(i32::MAX),
+            subject: subject.as_deref(),
+            encoding,
+            segments,
             next_try_at: domain::next_open(now, settings),
             created_by: order.created_by,
         },
@@ -659,8 +683,9 @@ fn sha_hex(body: &[u8], query: &str) -> String {
     hex::encode(hash.finalize())
 }
 
-/// The template editor's load (supervisors): the SMS steps, and the WhatsApp ones when this
-/// instance can send WhatsApp (a step switched on with nothing to send it would only fail).
+/// The template editor's load (supervisors): the SMS steps, and the WhatsApp and e-mail ones
+/// when this instance can send on them (a step switched on with nothing to send it would only
+/// fail).
 pub async fn templates_page(pool: &PgPool, user: &CurrentUser, channels: Channels) -> Result<TemplatesPage, AppError> {
     user.require(Role::Supervisor)?;
     let mut conn = pool.acquire().await?;
@@ -668,7 +693,7 @@ pub async fn templates_page(pool: &PgPool, user: &CurrentUser, channels: Channel
     steps.retain(|s| match s.channel {
         Channel::Sms => true,
         Channel::Whatsapp => channels.whatsapp,
-        Channel::Email => false,
+        Channel::Email => channels.email,
     });
     Ok(TemplatesPage { steps, settings: db::get_settings(&mut conn).await?, sample_at: OffsetDateTime::now_utc() })
 }

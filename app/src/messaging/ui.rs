@@ -78,7 +78,11 @@ pub fn MessageList(messages: Vec<SmsEntry>, #[prop(into)] labelled_by: String) -
                         <span class="muted">{short_algiers(at)}</span> " "
                         <StepName step=m.step.clone()/> " · "
                         <strong class="message-status">{move || message_status_text(i18n, status)}</strong>
-                        {(m.channel == Channel::Whatsapp).then_some(" · WhatsApp")}
+                        {match m.channel {
+                            Channel::Sms => None,
+                            Channel::Whatsapp => Some(" · WhatsApp"),
+                            Channel::Email => Some(" · E-mail"),
+                        }}
                         {cost}
                         {m.reply.clone().map(|reply| {
                             let attribute = reply.clone();
@@ -326,7 +330,7 @@ fn TemplateEditor(
                             </p>
                         }.into_any()
                     }
-                    // Parts and their price are an SMS matter; WhatsApp shows the text alone.
+                    // Parts and their price are an SMS matter; WhatsApp and e-mail show the text alone.
                     Live::Counted(p) if channel != Channel::Sms => {
                         view! { <p class="rendered" dir=dir lang=lang>{p.text}</p> }.into_any()
                     }

@@ -285,7 +285,7 @@ pub async fn view(conn: &mut PgConnection, id: i64, locale: UiLocale) -> Result<
                   o.delivery_type, o.source, o.status, s.category, o.priority, o.assigned_agent_id,
                   (SELECT name FROM users WHERE id = o.assigned_agent_id) AS "agent_name?", o.next_contact_at, o.callback_scope, o.closed_at, o.is_duplicate,
                   o.original_order_id, o.duplicate_score, o.detection_method, o.created_at, o.version,
-                  cu.locale, o.routing_reason
+                  cu.locale, cu.email, o.routing_reason
            FROM orders o
            JOIN customers cu ON cu.id = o.customer_id
            JOIN confirmation_statuses s ON s.code = o.status
@@ -314,6 +314,7 @@ pub async fn view(conn: &mut PgConnection, id: i64, locale: UiLocale) -> Result<
         customer_id: o.customer_id,
         customer_name: o.customer_name,
         phone: o.phone,
+        email: o.email,
         language: known("locale", &o.locale, UiLocale::parse(&o.locale))?,
         total: o.total_dzd,
         items,
@@ -648,6 +649,7 @@ pub struct ReminderCandidate {
     pub customer_id: i64,
     pub customer_name: String,
     pub phone: String,
+    pub email: Option<String>,
     pub locale: UiLocale,
     pub number: String,
     pub total: i64,
@@ -664,7 +666,8 @@ pub async fn list_reminder_candidates(
     limit: i64,
 ) -> Result<Vec<ReminderCandidate>, sqlx::Error> {
     let rows = sqlx::query!(
-        r#"SELECT o.id, o.customer_id, o.customer_name, o.phone, cu.locale, o.number, o.total_dzd, o.attempts_count,
+        r#"SELECT o.id, o.customer_id, o.customer_name, o.phone, cu.locale, cu.email, o.number, o.total_dzd,
+                  o.attempts_count,
                   o.next_contact_at
            FROM orders o
            JOIN confirmation_statuses s ON s.code = o.status
@@ -687,6 +690,7 @@ pub async fn list_reminder_candidates(
             customer_id: r.customer_id,
             customer_name: r.customer_name,
             phone: r.phone,
+            email: r.email,
             number: r.number,
             total: r.total_dzd,
             attempts: r.attempts_count,

@@ -32,6 +32,9 @@ pub struct NewCustomer {
     /// `fr`, `ar`, `ar-DZ` (or `dz`).
     #[serde(default)]
     pub language: Option<String>,
+    /// For the e-mails of each step, when the shop sends e-mail.
+    #[serde(default)]
+    pub email: Option<String>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -92,6 +95,10 @@ pub struct ValidOrder {
     pub phone: PhoneNumber,
     pub other_phone: Option<PhoneNumber>,
     pub locale: Option<UiLocale>,
+    /// Lower-cased. Left out of the fingerprint when absent, so orders stored before e-mail
+    /// existed replay as before.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
     pub wilaya: i16,
     pub commune: Option<CommuneRef>,
     pub address: String,
@@ -116,6 +123,33 @@ fn text(raw: &str, max_chars: usize, field: &str) -> Result<String, AppError> {
     Ok(clean)
 }
 
+/// An e-mail address as a mail server takes it: one `@`, a local part of 1 to 64 characters
+/// without spaces, quotes or brackets, and a domain of two or more dot-separated labels of
+/// letters, digits and inner hyphens (letters of any script: internationalised domains). At most
+/// 254 characters. Lower-cased.
+pub fn email_address(raw: &str) -> Option<String> {
+    let email = raw.trim().to_lowercase();
+    if email.chars().count() > 254 {
+        return None;
+    }
+    let (local, domain) = email.rsplit_once('@')?;
+    let local_ok = (1..=64).contains(&local.chars().count())
+        && !local.starts_with('.')
+        && !local.ends_with('.')
+        && !local.contains("..")
+        && local.chars().all(|c| !c.is_whitespace() && !c.is_control() && !"@<>()[],;:\\\"".contains(c));
+    let labels: Vec<&str> = domain.split('.').collect();
+    let domain_ok = labels.len() >= 2
+        && labels.iter().all(|label| {
+            (1..=63).contains(&label.chars().count())
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label.chars().all(|c| c.is_alphanumeric() || c == '-')
+        })
+        && labels.last().is_some_and(|tld| tld.chars().count() >= 2 && !tld.chars().all(|c| c.is_ascii_digit()));
+    (local_ok && domain_ok).then_some(email)
+}
+
 fn optional(raw: Option<&str>) -> Option<&str> {
     raw.map(str::trim).filter(|s| !s.is_empty())
 }
@@ -134,6 +168,9 @@ pub fn validate(input: &NewOrder) -> Result<ValidOrder, AppError> {
         .filter(|p| *p != phone);
     let locale = optional(input.customer.language.as_deref())
         .map(|l| UiLocale::parse(l).map_err(|_| AppError::field(ErrorCode::LocaleUnknown, "customer.language")))
+        .transpose()?;
+    let email = optional(input.customer.email.as_deref())
+        .map(|e| email_address(e).ok_or_else(|| AppError::field(ErrorCode::EmailInvalid, "customer.email")))
         .transpose()?;
     let wilaya = match &input.delivery.wilaya {
         NumberOrText::Number(n) => Some(*n),
@@ -195,6 +232,7 @@ pub fn validate(input: &NewOrder) -> Result<ValidOrder, AppError> {
         phone,
         other_phone,
         locale,
+        email,
         wilaya,
         commune,
         address,
@@ -215,7 +253,8 @@ mod tests {
     fn body() -> serde_json::Value {
         serde_json::json!({
             "reference": "SHOP-1",
-            "customer": {"name": "  Yacine   Benali ", "phone": "٠٥٥٥ ١٢ ٣٤ ٥٦", "otherPhone": null, "language": "dz"},
+            "customer": {"name": "  Yacine   Benali ", "phone": "٠٥٥٥ ١٢ ٣٤ ٥٦", "otherPhone": null, "language": "dz",
+                         "email": null},
             "delivery": {"wilaya": "16", "commune": "Bab El Oued", "address": "Rue 1", "type": "stop_desk"},
             "items": [{"sku": "BB-1", "name": "Poussette", "quantity": 2, "unitPrice": 4500},
                       {"name": "Biberon", "quantity": 1, "unitPrice": 900}],
@@ -247,6 +286,48 @@ mod tests {
     }
 
     #[test]
+    fn an_email_is_lower_cased_or_refused() {
+        let good = [
+            ("  Lina.Benali@Gmail.COM ", "lina.benali@gmail.com"),
+            ("a+tag@sub.domain.dz", "a+tag@sub.domain.dz"),
+            ("ilyes_88@hotmail.fr", "ilyes_88@hotmail.fr"),
+            ("user@xn--ngbrx.dz", "user@xn--ngbrx.dz"),
+            ("محمد@مثال.الجزائر", "محمد@مثال.الجزائر"),
+        ];
+        for (raw, clean) in good {
+            assert_eq!(email_address(raw).as_deref(), Some(clean), "{raw}");
+        }
+        let bad = [
+            "lina",
+            "lina@",
+            "@gmail.com",
+            "lina@gmail",
+            "lina@gmail.",
+            "lina@.com",
+            "lina@gmail..com",
+            "li na@gmail.com",
+            "lina@gm ail.com",
+            "<lina@gmail.com>",
+            "lina@-gmail.com",
+            "lina@gmail.c",
+            ".lina@gmail.com",
+            "li..na@gmail.com",
+            "lina@127.0.0.1",
+            "lina@@gmail.com",
+        ];
+        for raw in bad {
+            assert_eq!(email_address(raw), None, "{raw}");
+        }
+        assert_eq!(email_address(&format!("{}@gmail.com", "a".repeat(65))), None);
+        let mut b = body();
+        b["customer"]["email"] = serde_json::json!("Lina@Gmail.com");
+        assert_eq!(check(b).unwrap().email.as_deref(), Some("lina@gmail.com"));
+        let mut b = body();
+        b["customer"]["email"] = serde_json::json!("  ");
+        assert_eq!(check(b).unwrap().email, None);
+    }
+
+    #[test]
     fn numbers_or_texts_are_accepted_for_places() {
         let mut b = body();
         b["delivery"]["wilaya"] = serde_json::json!(31);
@@ -260,6 +341,7 @@ mod tests {
         let cases: Vec<(&str, serde_json::Value, ErrorCode, &str)> = vec![
             ("/customer/phone", "0123".into(), ErrorCode::PhoneInvalid, "customer.phone"),
             ("/customer/otherPhone", "abc".into(), ErrorCode::PhoneInvalid, "customer.otherPhone"),
+            ("/customer/email", "lina@".into(), ErrorCode::EmailInvalid, "customer.email"),
             ("/customer/name", " ".into(), ErrorCode::NameRequired, "customer.name"),
             ("/customer/language", "en".into(), ErrorCode::LocaleUnknown, "customer.language"),
             ("/delivery/wilaya", 70.into(), ErrorCode::WilayaUnknown, "delivery.wilaya"),

@@ -155,6 +155,9 @@ pub struct OrderView {
     pub customer_id: i64,
     pub customer_name: String,
     pub phone: String,
+    /// The customer's e-mail address, when the shop gave one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
     /// The customer's language (for messages to them).
     pub language: crate::locale::UiLocale,
     pub total: i64,

@@ -186,6 +186,7 @@ pub fn generate(seed: u64, count: usize, communes: &[(i16, i32)]) -> Vec<DemoOrd
                 phone: spell_phone(&p.national, rng.gen()),
                 other_phone: None,
                 language: Some(p.language.to_string()),
+                email: demo_email(p),
             },
             delivery: NewDelivery {
                 wilaya: NumberOrText::Number(p.wilaya.into()),
@@ -209,6 +210,18 @@ fn person_name(p: &Person, arabic: bool) -> String {
     } else {
         format!("{} {}", FIRST_NAMES[p.first].0, LAST_NAMES[p.last].0)
     }
+}
+
+/// About three people in ten gave the shop an e-mail address (derived from the person, so the
+/// demo stays the same for a seed).
+fn demo_email(p: &Person) -> Option<String> {
+    let last_digit = p.national.bytes().last()? - b'0';
+    if ![0, 3, 7].contains(&last_digit) {
+        return None;
+    }
+    let ascii = |s: &str| s.to_lowercase().chars().filter(char::is_ascii_alphanumeric).collect::<String>();
+    let domain = ["gmail.com", "hotmail.fr", "yahoo.fr"][usize::from(last_digit) % 3];
+    Some(format!("{}.{}{}@{domain}", ascii(FIRST_NAMES[p.first].0), ascii(LAST_NAMES[p.last].0), &p.national[8..]))
 }
 
 fn new_person(rng: &mut StdRng, index: usize, communes: &[(i16, i32)]) -> Person {

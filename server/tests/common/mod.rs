@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 pub mod fakes;
 pub mod messaging;
+pub mod smtp;
 
 use std::net::SocketAddr;
 use std::time::Duration;
