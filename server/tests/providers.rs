@@ -460,6 +460,14 @@ async fn whatsapp_sends_the_template_with_reply_buttons_and_a_tap_brings_the_ord
         (entry["channel"].as_str(), entry["reply"].as_str(), entry["cost"].as_f64()),
         (Some("whatsapp"), Some("confirm"), Some(12.0))
     );
+    // In the trail, once, as the customer's own answer: no agent, the status unchanged.
+    let trail = order["confirmation"]["attempts"].as_array().unwrap();
+    assert_eq!(trail.len(), 1, "{trail:?}");
+    assert_eq!(
+        (trail[0]["method"].as_str(), trail[0]["agentId"].as_i64(), trail[0]["notes"].as_str()),
+        (Some("whatsapp"), None, Some("WhatsApp: confirm"))
+    );
+    assert_eq!(trail[0]["result"], order["confirmation"]["statusCode"]);
     assert_eq!(audited(&pool, "order.customer_reply").await, 1);
     w.app.stop().await;
 }

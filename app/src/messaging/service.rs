@@ -636,11 +636,10 @@ pub async fn receive_callback(
     Ok(outcome)
 }
 
-/// Stores a button tap once (by WhatsApp's id of the reply), against the message it answers
 /// A button tap not seen before (by WhatsApp's id of the reply), with the order it is about
-/// when it answers one of our messages about an order. Nothing is stored yet: the caller first
-/// puts the order in front of its agent, then [`record_reply`], so a failure in between is
-/// retried by Meta rather than lost.
+/// when it answers one of our messages about an order. Nothing is stored yet: the orders feature
+/// stores it with [`record_reply`] in the transaction that puts the order in front of its agent,
+/// so a tap is taken whole, once.
 async fn new_reply(pool: &PgPool, reply: &ButtonReply) -> Result<Option<CustomerReply>, AppError> {
     let mut conn = pool.acquire().await?;
     let key = format!("reply:{}", reply.reply_id);
@@ -661,12 +660,13 @@ async fn new_reply(pool: &PgPool, reply: &ButtonReply) -> Result<Option<Customer
     }))
 }
 
-/// Stores a customer's tap once, against its message when it is ours (shown in the history).
-pub async fn record_reply(pool: &PgPool, reply: &CustomerReply) -> Result<(), AppError> {
-    let mut conn = pool.acquire().await?;
+/// Stores a customer's tap once, against its message when it is ours (shown in the history), in
+/// the caller's transaction. False when it was stored before (a repeated webhook).
+pub async fn record_reply(conn: &mut PgConnection, reply: &CustomerReply) -> Result<bool, AppError> {
     let status = format!("reply:{}", reply.reply);
-    db::insert_event(&mut conn, "whatsapp", &reply.key, reply.message_id, None, Some(&status), &reply.raw).await?;
-    Ok(())
+    let stored =
+        db::insert_event(conn, "whatsapp", &reply.key, reply.message_id, None, Some(&status), &reply.raw).await?;
+    Ok(stored.is_some())
 }
 
 /// Meta's webhook check (a GET): the challenge to echo, when WhatsApp is configured and the

@@ -350,10 +350,10 @@ pub async fn view(conn: &mut PgConnection, id: i64, locale: UiLocale) -> Result<
 
 pub async fn attempts(conn: &mut PgConnection, order_id: i64) -> Result<Vec<Attempt>, sqlx::Error> {
     let rows = sqlx::query!(
-        "SELECT a.id, a.agent_id, u.name AS agent_name, a.method, a.status_before, a.result_status, a.status_after,
+        r#"SELECT a.id, a.agent_id, u.name AS "agent_name?", a.method, a.status_before, a.result_status, a.status_after,
                 a.notes, a.ended_at, a.duration_ms, a.callback_at, a.callback_scope
-         FROM confirmation_attempts a JOIN users u ON u.id = a.agent_id
-         WHERE a.order_id = $1 ORDER BY a.created_at, a.id",
+         FROM confirmation_attempts a LEFT JOIN users u ON u.id = a.agent_id
+         WHERE a.order_id = $1 ORDER BY a.created_at, a.id"#,
         order_id
     )
     .fetch_all(conn)
@@ -446,6 +446,28 @@ pub async fn insert_attempt(
         plan.callback_scope.map(|s| s.as_str()),
     )
     .fetch_one(conn)
+    .await
+}
+
+/// A customer's own answer (a WhatsApp button) in an open order's trail: no agent, no time on
+/// the phone, the order's status before, as result and after. None when the order is closed.
+pub async fn insert_customer_answer(
+    conn: &mut PgConnection,
+    order_id: i64,
+    method: super::Method,
+    notes: &str,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar!(
+        "INSERT INTO confirmation_attempts (order_id, agent_id, method, status_before, result_status, status_after,
+                                            notes, started_at, ended_at)
+         SELECT id, NULL, $2, status, status, status, $3, now(), now() FROM orders
+         WHERE id = $1 AND closed_at IS NULL
+         RETURNING id",
+        order_id,
+        method.as_str(),
+        notes
+    )
+    .fetch_optional(conn)
     .await
 }
 

@@ -105,8 +105,9 @@ pub struct DuplicateInfo {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Attempt {
     pub id: i64,
-    pub agent_id: i64,
-    pub agent_name: String,
+    /// None for the customer's own answer (a WhatsApp button), which no agent recorded.
+    pub agent_id: Option<i64>,
+    pub agent_name: Option<String>,
     pub method: Method,
     pub status_before: String,
     pub result: String,

@@ -9,7 +9,7 @@ use super::db;
 use super::domain::OrderAccess;
 use super::domain::{self, AttemptRequest};
 use super::intake::{self, NewOrder};
-use super::{AttemptInput, IntakeResult, OrderRow, OrderView, PageCursor, PendingFilter};
+use super::{AttemptInput, IntakeResult, Method, OrderRow, OrderView, PageCursor, PendingFilter};
 use crate::audit::db::{insert_audit, insert_audits, AuditEntry};
 use crate::auth::{CurrentUser, Role};
 use crate::customers::domain::normalize_name;
@@ -234,28 +234,38 @@ pub async fn preview_message(
     messaging::preview_for_order(&mut conn, template_id, &message, now).await
 }
 
-/// A customer answered a message about the order with a WhatsApp button: the order comes to
-/// the head of its agent's queue (due now), and the answer is in its message history for the
-/// agent to act on. Audited; nothing when the order is closed.
-pub async fn customer_replied(pool: &PgPool, order_id: i64, reply: &str) -> Result<bool, AppError> {
+/// A customer answered one of our messages with a WhatsApp button: stored once (a repeated
+/// webhook changes nothing), and when it is about an open order, the order comes to the head of
+/// its agent's queue (due now) with the answer in its trail, an entry without an agent that
+/// moves nothing: the agent acts on it. Audited. False for a repeat.
+pub async fn customer_replied(
+    pool: &PgPool,
+    reply: &crate::messaging::service::CustomerReply,
+) -> Result<bool, AppError> {
     let mut tx = pool.begin().await?;
-    let moved = db::update_due_now(&mut tx, order_id).await?;
-    if moved {
-        insert_audit(
-            &mut tx,
-            AuditEntry {
-                actor_id: None,
-                action: "order.customer_reply",
-                entity: "order",
-                entity_id: order_id,
-                before: None,
-                after: Some(json!({"reply": reply, "channel": "whatsapp"})),
-            },
-        )
-        .await?;
+    if !messaging::record_reply(&mut tx, reply).await? {
+        return Ok(false);
+    }
+    if let Some(order_id) = reply.order_id {
+        let notes = format!("WhatsApp: {}", reply.reply);
+        if db::insert_customer_answer(&mut tx, order_id, Method::Whatsapp, &notes).await?.is_some() {
+            db::update_due_now(&mut tx, order_id).await?;
+            insert_audit(
+                &mut tx,
+                AuditEntry {
+                    actor_id: None,
+                    action: "order.customer_reply",
+                    entity: "order",
+                    entity_id: order_id,
+                    before: None,
+                    after: Some(json!({"reply": reply.reply, "channel": "whatsapp"})),
+                },
+            )
+            .await?;
+        }
     }
     tx.commit().await?;
-    Ok(moved)
+    Ok(true)
 }
 
 /// How many open orders have a callback due now (supervisors: the board lists them with `due`).
@@ -383,7 +393,9 @@ pub async fn record_attempt(
     if plan.status_after != order.state.status {
         // Entering a status: its message goes out with the attempt, or not at all.
         let view = db::view(&mut tx, id, user.locale).await?.ok_or(AppError::new(ErrorCode::NotFound))?;
-        let occurrence = i32::try_from(view.confirmation.attempts.len()).unwrap_or(i32::MAX);
+        // the attempt's ordinal among the agents' (a customer's own answer is not one)
+        let made = view.confirmation.attempts.iter().filter(|a| a.agent_id.is_some()).count();
+        let occurrence = i32::try_from(made).unwrap_or(i32::MAX);
         let reschedule = plan.callback_at.or(plan.next_contact_at);
         let message = order_message(&view, order.customer_id, reschedule, occurrence, user.id);
         messaging::enqueue_order_step(&mut tx, &plan.status_after, &message, now).await?;

@@ -73,14 +73,14 @@ pub async fn callback(
     let callback = Callback { url: &url, headers: &headers, query, body: &body };
     let outcome =
         app::messaging::service::receive_callback(&state.pool, &state.messaging, &provider, &callback).await?;
-    // A customer's button tap puts the order in front of its agent (the orders feature's call),
-    // then is stored: a failure in between leaves it for Meta's retry, never lost.
+    // A customer's button tap is stored with its effect on the order (the orders feature's call),
+    // in one transaction: a failure leaves it whole for Meta's retry, never lost or doubled.
+    let mut replies = 0;
     for reply in &outcome.replies {
-        if let Some(order_id) = reply.order_id {
-            app::orders::service::customer_replied(&state.pool, order_id, &reply.reply).await?;
+        if app::orders::service::customer_replied(&state.pool, reply).await? {
+            replies += 1;
         }
-        app::messaging::service::record_reply(&state.pool, reply).await?;
     }
-    let answer = json!({"reports": outcome.reports, "applied": outcome.applied, "replies": outcome.replies.len()});
+    let answer = json!({"reports": outcome.reports, "applied": outcome.applied, "replies": replies});
     Ok(Json(answer).into_response())
 }

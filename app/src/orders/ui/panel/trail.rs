@@ -23,7 +23,11 @@ pub fn AttemptTrail(attempts: Vec<Attempt>, config: StoredValue<StatusConfig>) -
                                 <span class="muted">{short_algiers(a.timestamp)}</span>
                                 " "
                                 <StatusChip config=config code=a.result.clone()/>
-                                " " {a.agent_name.clone()} " · " {stopwatch(i64::from(a.duration))}
+                                " "
+                                {match a.agent_name.clone() {
+                                    Some(agent) => view! { {agent} " · " {stopwatch(i64::from(a.duration))} }.into_any(),
+                                    None => view! { <em class="customer-answer">{t!(i18n, queue.customer_answer)}</em> }.into_any(),
+                                }}
                                 {(!a.notes.is_empty()).then(|| view! { <p class="note">{a.notes.clone()}</p> })}
                             </li>
                         }).collect_view()}
