@@ -624,4 +624,32 @@ async fn email_goes_over_smtp_in_the_customers_language_a_full_mailbox_waits_and
     let (_, status, _, error, tries, _) = email_message(&pool, later).await;
     assert_eq!((status.as_str(), tries), ("queued", 1));
     assert!(error.unwrap().contains("535"));
+
+    // A next order that gives no address is written to at the one on file.
+    sqlx::query("UPDATE message_steps SET enabled = true WHERE step = 'order_received' AND channel = 'email'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    // (her first order two months back, so this one is a new order, not a suspected copy)
+    sqlx::query("UPDATE orders SET created_at = now() - interval '60 days' WHERE id = $1")
+        .bind(french)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let mut again = order("SHOP-EM-7", "0555 12 34 56", "Lina Benali", "fr", None);
+    again["items"] = json!([{"sku": "CCH-3", "name": "Couches taille 3", "quantity": 2, "unitPrice": 1800}]);
+    again["total"] = json!(3600);
+    let next = w.app.intake(&w.shop_token, &again).await;
+    let held: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM duplicate_pairs WHERE order_id = $1)")
+        .bind(next)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let steps: Vec<(String, String)> = sqlx::query_as("SELECT step, channel FROM messages WHERE order_id = $1")
+        .bind(next)
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert!(!held, "{steps:?}");
+    assert_eq!(email_message(&pool, next).await.5, "lina.benali@gmail.com");
 }

@@ -23,10 +23,18 @@ pub struct CustomerUpsert<'a> {
     pub email: Option<&'a str>,
 }
 
+/// The customer an order landed on: its id, and the e-mail address it has now (this order's, or
+/// the one on file).
+pub struct Upserted {
+    pub id: i64,
+    pub email: Option<String>,
+}
+
 /// One customer per phone: creates it, or counts the new order on the existing one and keeps its
 /// latest address and e-mail (the name stays as first typed; each order keeps its own spelling).
-pub async fn upsert_for_order(conn: &mut PgConnection, c: &CustomerUpsert<'_>) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar!(
+pub async fn upsert_for_order(conn: &mut PgConnection, c: &CustomerUpsert<'_>) -> Result<Upserted, sqlx::Error> {
+    sqlx::query_as!(
+        Upserted,
         "INSERT INTO customers (phone, name, name_normalized, locale, wilaya_code, commune_id, address, email,
                                 orders_count, last_order_at)
          VALUES ($1, $2, $3, coalesce($4, 'ar-DZ'), $5, $6, $7, $8, 1, now())
@@ -35,7 +43,7 @@ pub async fn upsert_for_order(conn: &mut PgConnection, c: &CustomerUpsert<'_>) -
              commune_id = EXCLUDED.commune_id, address = EXCLUDED.address,
              email = coalesce(EXCLUDED.email, customers.email),
              orders_count = customers.orders_count + 1, last_order_at = now(), updated_at = now()
-         RETURNING id",
+         RETURNING id, email",
         c.phone,
         c.name,
         c.name_normalized,

@@ -24,7 +24,7 @@ async fn check_visible(conn: &mut sqlx::PgConnection, user: &CurrentUser, id: i6
     }
 }
 
-pub use super::db::CustomerUpsert;
+pub use super::db::{CustomerUpsert, Upserted};
 
 /// The customer of a new order: found by phone (the order is counted on it) or created, its other
 /// phone kept as a contact. Joins the intake's transaction.
@@ -32,12 +32,12 @@ pub async fn upsert_for_order(
     conn: &mut PgConnection,
     customer: &CustomerUpsert<'_>,
     other_phone: Option<&str>,
-) -> Result<i64, AppError> {
-    let id = db::upsert_for_order(conn, customer).await?;
+) -> Result<Upserted, AppError> {
+    let upserted = db::upsert_for_order(conn, customer).await?;
     if let Some(phone) = other_phone {
-        db::add_contact(conn, id, phone).await?;
+        db::add_contact(conn, upserted.id, phone).await?;
     }
-    Ok(id)
+    Ok(upserted)
 }
 
 /// Counts an order's outcome on its customer (in the attempt's transaction).

@@ -48,7 +48,7 @@ pub async fn create_order(pool: &PgPool, actor: &CurrentUser, input: &NewOrder) 
         tracing::error!("no active initial status: orders cannot be taken in");
         AppError::new(ErrorCode::Internal)
     })?;
-    let customer_id = customers::upsert_for_order(
+    let customer = customers::upsert_for_order(
         &mut tx,
         &CustomerUpsert {
             phone: order.phone.e164(),
@@ -63,6 +63,7 @@ pub async fn create_order(pool: &PgPool, actor: &CurrentUser, input: &NewOrder) 
         order.other_phone.as_ref().map(|p| p.e164()),
     )
     .await?;
+    let customer_id = customer.id;
     let Some((id, number)) = db::insert_order(&mut tx, &order, customer_id, commune_id, &status, &hash).await? else {
         // Another request stored this reference between our read and our insert: undo the
         // customer update and answer with that order.
@@ -94,7 +95,8 @@ pub async fn create_order(pool: &PgPool, actor: &CurrentUser, input: &NewOrder) 
         customer_id,
         customer_name: &order.name,
         phone: order.phone.e164(),
-        email: order.email.as_deref(),
+        // this order's address, or the one the customer gave before
+        email: customer.email.as_deref(),
         language: order.locale,
         order_number: &number,
         total: order.total,
