@@ -12,6 +12,7 @@ use crate::auth::ui::{HomePage, LoginPage, UsersPage};
 use crate::components::session::Me;
 use crate::components::ErrorAlert;
 use crate::customers::ui::CustomerPage;
+use crate::dashboard::ui::{DashboardPage, DrillDownPage, MyFigures};
 use crate::duplicates::ui::DuplicatesPage;
 use crate::error::{AppError, ErrorCode};
 use crate::i18n::*;
@@ -59,8 +60,10 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=|| view! { <NotFound/> }>
                     <Route path=path!("/login") view=LoginPage/>
                     <ParentRoute path=path!("") view=LoggedInLayout>
-                        <Route path=path!("") view=HomePage/>
-                        <Route path=path!("queue") view=QueuePage/>
+                        <Route path=path!("") view=Landing/>
+                        <Route path=path!("dashboard") view=DashboardPage/>
+                        <Route path=path!("dashboard/orders") view=DrillDownPage/>
+                        <Route path=path!("queue") view=|| view! { <MyFigures/><QueuePage/> }/>
                         <Route path=path!("orders") view=OrdersPage/>
                         <Route path=path!("orders/:id") view=OrderPage/>
                         <Route path=path!("customers/:id") view=CustomerPage/>
@@ -90,6 +93,7 @@ type CookieOptions = leptos_i18n::context::CookieOptions<Locale>;
 fn LoggedInLayout() -> impl IntoView {
     let i18n = use_i18n();
     let me = use_context::<Me>().map(|Me(r)| r);
+    crate::components::live::provide_live();
     view! {
         <Suspense fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
@@ -122,6 +126,19 @@ fn LoggedInLayout() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// Supervisors and admins land on the dashboard; agents on the welcome and their own figures.
+#[component]
+fn Landing() -> impl IntoView {
+    let user = crate::components::session::use_current_user();
+    move || {
+        if user.get().is_some_and(|u| u.role.at_least(crate::auth::Role::Supervisor)) {
+            view! { <DashboardPage/> }.into_any()
+        } else {
+            view! { <HomePage/><MyFigures/> }.into_any()
+        }
     }
 }
 

@@ -14,6 +14,7 @@ pub mod audit;
 pub mod auth;
 pub mod components;
 pub mod customers;
+pub mod dashboard;
 pub mod duplicates;
 pub mod error;
 pub mod imports;

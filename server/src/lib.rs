@@ -2,6 +2,7 @@
 //! functions, REST), sessions and start-up. Business rules live in the `app` crate.
 pub mod config;
 pub mod jobs;
+pub mod live;
 pub mod pgcluster;
 pub mod rest;
 pub mod seed;

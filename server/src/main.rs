@@ -89,10 +89,15 @@ async fn serve(settings: Settings, leptos_options: leptos::config::LeptosOptions
     let cleanup = startup::spawn_session_cleanup(pool.clone());
     let runner = settings.scheduler.then(|| server::jobs::spawn(pool.clone(), &settings));
     let addr = leptos_options.site_addr;
-    let router = startup::router(pool.clone(), &settings, leptos_options);
+    let live = server::live::Hub::start(pool.clone());
+    let router = startup::router(pool.clone(), &settings, leptos_options, live.clone());
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!("listening on http://{}", listener.local_addr()?);
-    startup::serve(listener, router, startup::shutdown_signal(), settings.shutdown_grace).await?;
+    let stop = async move {
+        startup::shutdown_signal().await;
+        live.close();
+    };
+    startup::serve(listener, router, stop, settings.shutdown_grace).await?;
     cleanup.abort();
     drop(runner);
     pool.close().await;

@@ -37,7 +37,9 @@ pub async fn connect_pool(url: &str, max_connections: u32) -> Result<PgPool, sql
 }
 
 /// The whole application as one router.
-pub fn router(pool: PgPool, settings: &Settings, leptos_options: LeptosOptions) -> Router {
+/// `live` is this instance's fan-out ([`crate::live::Hub::start`]); close it when shutting down
+/// so the open streams end.
+pub fn router(pool: PgPool, settings: &Settings, leptos_options: LeptosOptions, live: crate::live::Hub) -> Router {
     let auth = settings.auth;
     let jobs = Arc::new(crate::jobs::registry(&settings.messaging));
     let state = AppState {
@@ -47,6 +49,7 @@ pub fn router(pool: PgPool, settings: &Settings, leptos_options: LeptosOptions) 
         jobs: jobs.clone(),
         messaging: Arc::new(settings.messaging.clone()),
         public_url: settings.public_url.clone(),
+        live,
     };
     let channels = app::messaging::Channels {
         whatsapp: settings.messaging.whatsapp.is_some(),

@@ -21,6 +21,8 @@ pub struct AppState {
     pub messaging: Arc<MessagingConfig>,
     /// This app's public URL (`SMS_PUBLIC_URL`): providers sign the URL they called.
     pub public_url: Option<String>,
+    /// This instance's live fan-out (the SSE streams subscribe to it).
+    pub live: crate::live::Hub,
 }
 
 impl FromRef<AppState> for LeptosOptions {

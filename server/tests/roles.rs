@@ -58,6 +58,8 @@ const TABLE: &[(&str, &str, Least)] = &[
     ("get", "/api/customer-service/duplicates", Supervisor),
     ("get", "/api/customer-service/duplicates/accuracy", Supervisor),
     ("post", "/api/customer-service/duplicates/{pairId}/decision", Supervisor),
+    ("get", "/api/customer-service/dashboard", Agent),
+    ("get", "/api/customer-service/dashboard/orders", Agent),
     ("get", "/api/customer-service/orders/pending", Agent),
     ("get", "/api/customer-service/orders/mine", Agent),
     ("post", "/api/customer-service/orders/assign", Supervisor),

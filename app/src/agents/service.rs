@@ -441,6 +441,18 @@ pub async fn performance(
     Ok(rows)
 }
 
+/// One's own figures over [from, to) (an agent's dashboard); None for a user who is no agent.
+pub async fn own_performance(
+    pool: &PgPool,
+    user: &CurrentUser,
+    from: OffsetDateTime,
+    to: OffsetDateTime,
+) -> Result<Option<AgentPerformance>, AppError> {
+    check_period(from, to)?;
+    let mut conn = pool.acquire().await?;
+    Ok(db::performance(&mut conn, from, to, OffsetDateTime::now_utc(), Some(user.id)).await?.into_iter().next())
+}
+
 fn check_period(from: OffsetDateTime, to: OffsetDateTime) -> Result<(), AppError> {
     if from >= to || to - from > Duration::days(366) {
         return Err(AppError::field(ErrorCode::PeriodInvalid, "from"));

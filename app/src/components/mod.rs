@@ -3,6 +3,7 @@
 //! feature (only `auth`'s types, `error` and `locale`).
 pub mod clock;
 mod field;
+pub mod live;
 mod loaded;
 mod locale_switcher;
 pub mod session;

@@ -25,6 +25,11 @@ fn model() -> dedup::Model {
     dedup::Model::default()
 }
 
+/// The score from which a pair is held for review (the dashboard counts flags from it).
+pub fn review_threshold() -> u8 {
+    model().review_threshold
+}
+
 /// How a pair was recognised, for the brief's `detectionMethod`.
 fn method_of(evidence: &dedup::Evidence) -> &'static str {
     match evidence.phone {

@@ -31,6 +31,7 @@ pub fn Header(user: CurrentUser) -> impl IntoView {
                 <A href="/" exact=true>{t!(i18n, nav.home)}</A>
                 <A href="/queue">{t!(i18n, nav.queue)}</A>
                 <Show when=move || is_supervisor>
+                    <A href="/dashboard">{t!(i18n, nav.dashboard)}</A>
                     <A href="/orders">{t!(i18n, nav.orders)}</A>
                     <A href="/imports">{t!(i18n, nav.imports)}</A>
                     <A href="/duplicates">{t!(i18n, nav.duplicates)}</A>

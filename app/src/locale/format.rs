@@ -55,6 +55,16 @@ pub fn date_algiers(at: OffsetDateTime) -> String {
     format!("{:02}/{:02}/{}", local.day(), u8::from(local.month()), local.year())
 }
 
+/// A duration as a figure reads: `42 s`, `12 min`, `3.5 h`; `—` when there is none.
+pub fn seconds(v: Option<f64>) -> String {
+    match v {
+        None => "—".into(),
+        Some(s) if s < 60.0 => format!("{s:.0} s"),
+        Some(s) if s < 3600.0 => format!("{:.0} min", s / 60.0),
+        Some(s) => format!("{:.1} h", s / 3600.0),
+    }
+}
+
 /// `mm:ss` (or `h:mm:ss`) of a duration in seconds.
 pub fn stopwatch(seconds: i64) -> String {
     let (h, m, s) = (seconds / 3600, seconds / 60 % 60, seconds % 60);

@@ -6,6 +6,7 @@
 //! between machines and `cargo sqlx prepare --check` fail at random. Optional lookups are scalar
 //! subqueries with an explicit `?` override instead.
 use sqlx::PgConnection;
+use time::OffsetDateTime;
 
 use super::domain::{AttemptPlan, OrderAccess, OrderState};
 use super::intake::{CommuneRef, ValidOrder};
@@ -385,18 +386,20 @@ pub async fn apply_attempt(
     order: &OrderAccess,
     agent_id: i64,
     plan: &AttemptPlan,
+    now: OffsetDateTime,
 ) -> Result<Option<i32>, sqlx::Error> {
     sqlx::query_scalar!(
         "UPDATE orders
          SET status = $3,
              attempts_count = attempts_count + 1,
              unanswered_count = unanswered_count + CASE WHEN $4 THEN 1 ELSE 0 END,
-             last_attempt_at = now(),
+             last_attempt_at = $9,
+             first_attempt_at = coalesce(first_attempt_at, $9),
              next_contact_at = $5,
              callback_scope = $6,
-             closed_at = CASE WHEN $7 THEN now() END,
+             closed_at = CASE WHEN $7 THEN $9 END,
              assigned_agent_id = coalesce(assigned_agent_id, $8),
-             assigned_at = coalesce(assigned_at, now()),
+             assigned_at = coalesce(assigned_at, $9),
              version = version + 1,
              updated_at = now()
          WHERE id = $1 AND version = $2
@@ -409,14 +412,20 @@ pub async fn apply_attempt(
         plan.callback_scope.map(|s| s.as_str()),
         plan.closes,
         agent_id,
+        now,
     )
     .fetch_optional(conn)
     .await
 }
 
 /// An "anyone" callback taken by another agent becomes theirs.
-pub async fn take_over(conn: &mut PgConnection, order_id: i64, agent_id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query!("UPDATE orders SET assigned_agent_id = $2, assigned_at = now() WHERE id = $1", order_id, agent_id)
+pub async fn take_over(
+    conn: &mut PgConnection,
+    order_id: i64,
+    agent_id: i64,
+    now: OffsetDateTime,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!("UPDATE orders SET assigned_agent_id = $2, assigned_at = $3 WHERE id = $1", order_id, agent_id, now)
         .execute(conn)
         .await?;
     Ok(())
@@ -427,12 +436,13 @@ pub async fn insert_attempt(
     order: &OrderAccess,
     agent_id: i64,
     plan: &AttemptPlan,
+    now: OffsetDateTime,
 ) -> Result<i64, sqlx::Error> {
     let duration_ms = plan.duration.whole_milliseconds() as i64;
     sqlx::query_scalar!(
         "INSERT INTO confirmation_attempts (order_id, agent_id, method, status_before, result_status, status_after,
-                                            notes, started_at, ended_at, callback_at, callback_scope)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, now() - make_interval(secs => $8::int8 / 1000.0), now(), $9, $10)
+                                            notes, started_at, ended_at, callback_at, callback_scope, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $11::timestamptz - make_interval(secs => $8::int8 / 1000.0), $11, $9, $10, $11)
          RETURNING id",
         order.id,
         agent_id,
@@ -444,6 +454,7 @@ pub async fn insert_attempt(
         duration_ms,
         plan.callback_at,
         plan.callback_scope.map(|s| s.as_str()),
+        now,
     )
     .fetch_one(conn)
     .await

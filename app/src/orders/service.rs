@@ -369,7 +369,18 @@ pub async fn record_attempt(
     id: i64,
     input: &AttemptInput,
 ) -> Result<OrderView, AppError> {
-    let now = OffsetDateTime::now_utc();
+    record_attempt_at(pool, user, id, input, OffsetDateTime::now_utc()).await
+}
+
+/// [`record_attempt`] as of `now`: the attempt ends then (the demo's history and tests of the
+/// figures built on a timeline use it; the doors use the clock).
+pub async fn record_attempt_at(
+    pool: &PgPool,
+    user: &CurrentUser,
+    id: i64,
+    input: &AttemptInput,
+    now: OffsetDateTime,
+) -> Result<OrderView, AppError> {
     let mut tx = pool.begin().await?;
     let order = authorised(&mut tx, user, id, now).await?;
     if order.version != input.version {
@@ -385,13 +396,13 @@ pub async fn record_attempt(
         callback_scope: input.callback_scope.as_deref(),
     };
     let plan = domain::plan_attempt(&config, &order.state, &request, user.role, now)?;
-    let Some(version) = db::apply_attempt(&mut tx, &order, user.id, &plan).await? else {
+    let Some(version) = db::apply_attempt(&mut tx, &order, user.id, &plan, now).await? else {
         return Err(AppError::new(ErrorCode::Conflict));
     };
     if order.assigned_agent_id.is_some_and(|a| a != user.id) && !user.role.at_least(Role::Supervisor) {
-        db::take_over(&mut tx, order.id, user.id).await?;
+        db::take_over(&mut tx, order.id, user.id, now).await?;
     }
-    let attempt_id = db::insert_attempt(&mut tx, &order, user.id, &plan).await?;
+    let attempt_id = db::insert_attempt(&mut tx, &order, user.id, &plan, now).await?;
     if plan.status_after != order.state.status {
         // Entering a status: its message goes out with the attempt, or not at all.
         let view = db::view(&mut tx, id, user.locale).await?.ok_or(AppError::new(ErrorCode::NotFound))?;
@@ -405,7 +416,7 @@ pub async fn record_attempt(
     if plan.closes {
         customers::count_outcome(&mut tx, order.customer_id, plan.counts_as_confirmed, plan.failed).await?;
         // the class follows the outcome in the same transaction
-        customers::reclassify(&mut tx, order.customer_id, OffsetDateTime::now_utc()).await?;
+        customers::reclassify(&mut tx, order.customer_id, now).await?;
     }
     insert_audit(
         &mut tx,

@@ -3,8 +3,9 @@
 //! `{"code": "..."}` with the code's HTTP status.
 mod agents;
 mod auth;
-mod caller;
+pub mod caller;
 mod customers;
+mod dashboard;
 mod duplicates;
 mod health;
 mod imports;
@@ -59,6 +60,9 @@ pub fn router() -> Router<AppState> {
         .route("/api/customer-service/duplicates", get(duplicates::queue))
         .route("/api/customer-service/duplicates/accuracy", get(duplicates::accuracy))
         .route("/api/customer-service/duplicates/{pairId}/decision", post(duplicates::decide))
+        .route("/api/customer-service/events", get(crate::live::events))
+        .route("/api/customer-service/dashboard", get(dashboard::dashboard))
+        .route("/api/customer-service/dashboard/orders", get(dashboard::orders))
         .route("/api/customer-service/orders/pending", get(orders::pending))
         .route("/api/customer-service/orders/mine", get(orders::my_queue))
         .route("/api/customer-service/orders/assign", post(orders::bulk_assign))

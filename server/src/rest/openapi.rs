@@ -60,6 +60,8 @@ use utoipa::{Modify, OpenApi};
         super::jobs::run_job,
         super::messaging::preview,
         super::messaging::callback,
+        super::dashboard::dashboard,
+        super::dashboard::orders,
     ),
     modifiers(&Security),
     security(("session" = []), ("bearer" = []))

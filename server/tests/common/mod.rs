@@ -45,7 +45,8 @@ impl TestApp {
             .expect("settings");
         let options = LeptosOptions::builder().output_name("ecomanager-cs").build();
         let runner = settings.scheduler.then(|| server::jobs::spawn(pool.clone(), &settings));
-        let router = startup::router(pool.clone(), &settings, options);
+        let live = server::live::Hub::start(pool.clone());
+        let router = startup::router(pool.clone(), &settings, options, live.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -54,6 +55,7 @@ impl TestApp {
             router,
             async move {
                 let _ = stopped.await;
+                live.close();
             },
             Duration::from_secs(5),
         ));

@@ -5,13 +5,12 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
-use super::text::*;
 use crate::agents::api::{get_agent_attempts, get_rankings};
 use crate::agents::AgentPerformance;
 use crate::auth::Role;
 use crate::components::{ErrorAlert, Loaded, RoleGate};
 use crate::i18n::*;
-use crate::locale::format::{percent, short_algiers};
+use crate::locale::format::{percent, seconds, short_algiers};
 
 fn sort_rows(rows: &mut [AgentPerformance], by: &str) {
     let f = |v: Option<f64>| v.unwrap_or(f64::NEG_INFINITY);

@@ -99,15 +99,6 @@ pub fn routing_note_text(i18n: I18n, note: &RoutingNote, agent_name: Option<&str
     text
 }
 
-pub fn seconds(v: Option<f64>) -> String {
-    match v {
-        None => "—".into(),
-        Some(s) if s < 60.0 => format!("{s:.0} s"),
-        Some(s) if s < 3600.0 => format!("{:.0} min", s / 60.0),
-        Some(s) => format!("{:.1} h", s / 3600.0),
-    }
-}
-
 pub fn skills_text(i18n: I18n, languages: &[LanguageSkill]) -> String {
     languages
         .iter()

@@ -19,9 +19,11 @@ use crate::statuses::StatusConfig;
 pub fn QueuePage() -> impl IntoView {
     let i18n = use_i18n();
     let reload = RwSignal::new(0_u32);
-    let queue = Resource::new(move || reload.get(), |_| my_queue());
-    // Re-read with the queue: configuration changes reach the agent at their next save or reload.
-    let config = Resource::new(move || reload.get(), |_| get_status_config());
+    // Live: an order assigned to me or taken from me, a callback coming due (the minute's tick),
+    // a status edited elsewhere (new buttons) refresh the list without a reload.
+    let live = crate::components::live::use_live();
+    let queue = Resource::new(move || (reload.get(), live.orders.get(), live.tick.get()), |_| my_queue());
+    let config = Resource::new(move || (reload.get(), live.statuses.get()), |_| get_status_config());
     let selected = RwSignal::new(None::<i64>);
     let ids = move || queue.get().and_then(|r| r.ok()).map(|rows| rows.iter().map(|r| r.id).collect::<Vec<_>>());
     // The chosen order, else the first of the queue.

@@ -1,0 +1,323 @@
+//! The dashboard's counting SQL. A read model: it reads the orders, the attempts, presence, pairs
+//! and messages of every feature, and writes nothing but its own settings. Every query takes the
+//! optional agent the figures are scoped to (an agent sees their own orders only).
+use sqlx::PgConnection;
+use time::{Date, OffsetDateTime};
+
+use super::{DrillList, DrillOrder, MessagingCost, Pending, ReasonCount};
+use crate::locale::UiLocale;
+
+pub struct Settings {
+    pub speed_to_call_minutes: i32,
+    pub ranking_min_volume: i32,
+}
+
+pub async fn get_settings(conn: &mut PgConnection) -> Result<Settings, sqlx::Error> {
+    sqlx::query_as!(Settings, "SELECT speed_to_call_minutes, ranking_min_volume FROM dashboard_settings WHERE id")
+        .fetch_one(conn)
+        .await
+}
+
+pub async fn update_settings(conn: &mut PgConnection, s: &Settings) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE dashboard_settings SET speed_to_call_minutes = $1, ranking_min_volume = $2, updated_at = now() WHERE id",
+        s.speed_to_call_minutes,
+        s.ranking_min_volume
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Open orders by where they stand (each in exactly one of the first five counts), except
+/// `past_deadline`, which the service computes in business time from [`list_uncalled`].
+pub async fn count_pending(
+    conn: &mut PgConnection,
+    agent: Option<i64>,
+    now: OffsetDateTime,
+) -> Result<Pending, sqlx::Error> {
+    let r = sqlx::query!(
+        r#"SELECT count(*) FILTER (WHERE is_duplicate) AS "held!",
+                  count(*) FILTER (WHERE NOT is_duplicate AND next_contact_at <= $2) AS "due!",
+                  count(*) FILTER (WHERE NOT is_duplicate AND NOT coalesce(next_contact_at <= $2, false)
+                                     AND assigned_agent_id IS NULL) AS "unassigned!",
+                  count(*) FILTER (WHERE NOT is_duplicate AND NOT coalesce(next_contact_at <= $2, false)
+                                     AND assigned_agent_id IS NOT NULL AND attempts_count = 0) AS "not_started!",
+                  count(*) FILTER (WHERE NOT is_duplicate AND NOT coalesce(next_contact_at <= $2, false)
+                                     AND assigned_agent_id IS NOT NULL AND attempts_count > 0) AS "in_progress!",
+                  count(*) AS "open!"
+           FROM orders
+           WHERE closed_at IS NULL AND ($1::int8 IS NULL OR assigned_agent_id = $1)"#,
+        agent,
+        now,
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok(Pending {
+        unassigned: r.unassigned,
+        assigned_not_started: r.not_started,
+        in_progress: r.in_progress,
+        callbacks_due: r.due,
+        held_duplicates: r.held,
+        past_deadline: 0,
+        open: r.open,
+    })
+}
+
+/// Creation times of open orders never called and not held, created before `before` (the
+/// deadline in wall time, which business time can only shorten), oldest first.
+pub async fn list_uncalled(
+    conn: &mut PgConnection,
+    agent: Option<i64>,
+    before: OffsetDateTime,
+) -> Result<Vec<(i64, OffsetDateTime)>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT id, created_at FROM orders
+           WHERE closed_at IS NULL AND attempts_count = 0 AND NOT is_duplicate AND created_at < $2
+             AND ($1::int8 IS NULL OR assigned_agent_id = $1)
+           ORDER BY created_at, id"#,
+        agent,
+        before,
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.id, r.created_at)).collect())
+}
+
+/// Orders received per Algiers day over [from, to).
+pub async fn count_received_by_day(
+    conn: &mut PgConnection,
+    agent: Option<i64>,
+    from: OffsetDateTime,
+    to: OffsetDateTime,
+) -> Result<Vec<(Date, i64)>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT (created_at AT TIME ZONE 'Africa/Algiers')::date AS "day!", count(*) AS "n!"
+           FROM orders
+           WHERE created_at >= $2 AND created_at < $3 AND ($1::int8 IS NULL OR assigned_agent_id = $1)
+           GROUP BY 1"#,
+        agent,
+        from,
+        to,
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.day, r.n)).collect())
+}
+
+/// Orders closed per Algiers day and status category over [from, to).
+pub async fn count_closed_by_day(
+    conn: &mut PgConnection,
+    agent: Option<i64>,
+    from: OffsetDateTime,
+    to: OffsetDateTime,
+) -> Result<Vec<(Date, String, i64)>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT (o.closed_at AT TIME ZONE 'Africa/Algiers')::date AS "day!", s.category AS "category!",
+                  count(*) AS "n!"
+           FROM orders o JOIN confirmation_statuses s ON s.code = o.status
+           WHERE o.closed_at >= $2 AND o.closed_at < $3 AND ($1::int8 IS NULL OR o.assigned_agent_id = $1)
+           GROUP BY 1, 2"#,
+        agent,
+        from,
+        to,
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.day, r.category, r.n)).collect())
+}
+
+/// Failed orders closed over [from, to), by final status, most frequent first.
+pub async fn count_failed_by_status(
+    conn: &mut PgConnection,
+    agent: Option<i64>,
+    from: OffsetDateTime,
+    to: OffsetDateTime,
+    locale: UiLocale,
+) -> Result<Vec<ReasonCount>, sqlx::Error> {
+    sqlx::query_as!(
+        ReasonCount,
+        r#"SELECT s.code AS "status!",
+                  CASE $4 WHEN 'fr' THEN s.label_fr WHEN 'ar' THEN s.label_ar ELSE s.label_ar_dz END AS "label!",
+                  s.color AS "color!", count(*) AS "count!"
+           FROM orders o JOIN confirmation_statuses s ON s.code = o.status
+           WHERE o.closed_at >= $2 AND o.closed_at < $3 AND s.category = 'failed'
+             AND ($1::int8 IS NULL OR o.assigned_agent_id = $1)
+           GROUP BY s.code ORDER BY 4 DESC, s.sort_order"#,
+        agent,
+        from,
+        to,
+        locale.tag(),
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// Each order created in [from, to): its creation and its first agent attempt.
+pub async fn list_first_contacts(
+    conn: &mut PgConnection,
+    agent: Option<i64>,
+    from: OffsetDateTime,
+    to: OffsetDateTime,
+) -> Result<Vec<(OffsetDateTime, Option<OffsetDateTime>)>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT created_at, first_attempt_at FROM orders
+           WHERE created_at >= $2 AND created_at < $3 AND ($1::int8 IS NULL OR assigned_agent_id = $1)"#,
+        agent,
+        from,
+        to,
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.created_at, r.first_attempt_at)).collect())
+}
+
+/// Open orders held by each agent available now (zero included), for the workload's spread.
+pub async fn list_available_loads(conn: &mut PgConnection) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT (SELECT count(*) FROM orders o WHERE o.assigned_agent_id = p.user_id AND o.closed_at IS NULL) AS "n!"
+           FROM agent_presence p JOIN users u ON u.id = p.user_id
+           WHERE p.state = 'available' AND u.active AND u.role = 'agent'"#
+    )
+    .fetch_all(conn)
+    .await
+}
+
+pub struct Answers {
+    pub confirmed: i64,
+    pub cancelled: i64,
+    pub all: i64,
+}
+
+/// Customers' own answers (WhatsApp buttons) received over [from, to).
+pub async fn count_answers(
+    conn: &mut PgConnection,
+    agent: Option<i64>,
+    from: OffsetDateTime,
+    to: OffsetDateTime,
+) -> Result<Answers, sqlx::Error> {
+    sqlx::query_as!(
+        Answers,
+        r#"SELECT count(*) FILTER (WHERE e.status = 'reply:confirm') AS "confirmed!",
+                  count(*) FILTER (WHERE e.status = 'reply:cancel') AS "cancelled!",
+                  count(*) AS "all!"
+           FROM message_events e
+           WHERE e.status LIKE 'reply:%' AND e.received_at >= $2 AND e.received_at < $3
+             AND ($1::int8 IS NULL OR EXISTS (SELECT 1 FROM messages m JOIN orders o ON o.id = m.order_id
+                                              WHERE m.id = e.message_id AND o.assigned_agent_id = $1))"#,
+        agent,
+        from,
+        to,
+    )
+    .fetch_one(conn)
+    .await
+}
+
+/// Customers flagged over [from, to) for a refused delivery or a fake order.
+pub async fn count_refusal_flags(
+    conn: &mut PgConnection,
+    from: OffsetDateTime,
+    to: OffsetDateTime,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT count(*) AS "n!" FROM customer_flags
+           WHERE created_at >= $1 AND created_at < $2 AND flag_type IN ('refused_delivery', 'fake_order')"#,
+        from,
+        to,
+    )
+    .fetch_one(conn)
+    .await
+}
+
+/// Pairs flagged at or above the review threshold over [from, to).
+pub async fn count_flagged(
+    conn: &mut PgConnection,
+    from: OffsetDateTime,
+    to: OffsetDateTime,
+    review: i16,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT count(*) AS "n!" FROM duplicate_pairs WHERE created_at >= $1 AND created_at < $2 AND score >= $3"#,
+        from,
+        to,
+        review,
+    )
+    .fetch_one(conn)
+    .await
+}
+
+/// Messages created over [from, to) and their reported cost.
+pub async fn count_messages(
+    conn: &mut PgConnection,
+    from: OffsetDateTime,
+    to: OffsetDateTime,
+) -> Result<MessagingCost, sqlx::Error> {
+    sqlx::query_as!(
+        MessagingCost,
+        r#"SELECT count(*) AS "messages!",
+                  count(*) FILTER (WHERE status = 'delivered') AS "delivered!",
+                  count(*) FILTER (WHERE status IN ('failed', 'undelivered', 'expired')) AS "failed!",
+                  coalesce(sum(segments), 0)::int8 AS "segments!",
+                  coalesce(sum(cost_centimes), 0)::int8 AS "cost_centimes!"
+           FROM messages WHERE created_at >= $1 AND created_at < $2"#,
+        from,
+        to,
+    )
+    .fetch_one(conn)
+    .await
+}
+
+/// The orders behind a number, oldest first, at most `limit` (and how many there are).
+/// `past_deadline` lists the uncalled candidates; the service keeps those past in business time.
+#[allow(clippy::too_many_arguments)]
+pub async fn list_orders(
+    conn: &mut PgConnection,
+    list: DrillList,
+    agent: Option<i64>,
+    from: OffsetDateTime,
+    to: OffsetDateTime,
+    status: Option<&str>,
+    now: OffsetDateTime,
+    locale: UiLocale,
+    limit: i64,
+    deadline_minutes: i32,
+) -> Result<Vec<DrillOrder>, sqlx::Error> {
+    sqlx::query_as!(
+        DrillOrder,
+        r#"SELECT o.id AS "id!", o.number AS "number!", o.customer_name AS "customer_name!", o.phone AS "phone!",
+                  o.delivery_wilaya AS "wilaya!", o.total_dzd AS "total_dzd!", o.status AS "status!",
+                  CASE $7 WHEN 'fr' THEN s.label_fr WHEN 'ar' THEN s.label_ar ELSE s.label_ar_dz END AS "status_label!",
+                  u.name AS "agent_name?", o.attempts_count AS "attempts!", o.created_at AS "created_at!",
+                  o.first_attempt_at AS "first_attempt_at?", o.closed_at AS "closed_at?"
+           FROM orders o
+           JOIN confirmation_statuses s ON s.code = o.status
+           LEFT JOIN users u ON u.id = o.assigned_agent_id
+           WHERE ($2::int8 IS NULL OR o.assigned_agent_id = $2)
+             AND CASE $1
+                 WHEN 'past_deadline' THEN o.closed_at IS NULL AND o.attempts_count = 0 AND NOT o.is_duplicate
+                                           AND o.created_at < $6::timestamptz - make_interval(mins => $9::int4)
+                 WHEN 'unassigned' THEN o.closed_at IS NULL AND NOT o.is_duplicate AND o.assigned_agent_id IS NULL
+                                        AND NOT coalesce(o.next_contact_at <= $6, false)
+                 WHEN 'callbacks_due' THEN o.closed_at IS NULL AND NOT o.is_duplicate AND o.next_contact_at <= $6
+                 WHEN 'held' THEN o.closed_at IS NULL AND o.is_duplicate
+                 WHEN 'received' THEN o.created_at >= $3 AND o.created_at < $4
+                 WHEN 'confirmed' THEN o.closed_at >= $3 AND o.closed_at < $4 AND s.category = 'confirmed'
+                 WHEN 'failed' THEN o.closed_at >= $3 AND o.closed_at < $4 AND s.category = 'failed'
+                                    AND ($5::text IS NULL OR o.status = $5)
+                 WHEN 'abandoned' THEN o.closed_at >= $3 AND o.closed_at < $4 AND s.category = 'abandoned'
+                 ELSE false END
+           ORDER BY o.created_at, o.id
+           LIMIT $8"#,
+        list.as_str(),
+        agent,
+        from,
+        to,
+        status,
+        now,
+        locale.tag(),
+        limit,
+        deadline_minutes,
+    )
+    .fetch_all(conn)
+    .await
+}

@@ -1,0 +1,257 @@
+//! The dashboard over HTTP on a hand-built day (orders placed at night and called at the opening,
+//! one crossing the Algiers midnight), its roles and coded errors, the drill-down and its CSV;
+//! and the live stream across two app instances on one database.
+mod common;
+
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use sqlx::PgPool;
+use time::macros::datetime;
+use time::OffsetDateTime;
+
+use app::auth::{CurrentUser, Role};
+use app::orders::AttemptInput;
+use common::{distinct_order_body, error_code, get_json, TestApp};
+
+struct Shop {
+    app: TestApp,
+    supervisor: reqwest::Client,
+    agent_a: (i64, reqwest::Client),
+    agent_b: (i64, reqwest::Client),
+    token: String,
+}
+
+async fn shop(pool: PgPool) -> Shop {
+    let app = TestApp::spawn(pool).await;
+    app.create_user("admin@test.dz", "admin").await;
+    app.create_user("sup@test.dz", "supervisor").await;
+    let a = app.create_user("a@test.dz", "agent").await;
+    let b = app.create_user("b@test.dz", "agent").await;
+    let admin = app.logged_in("admin@test.dz").await;
+    let token = app.token_for(&admin, "shop@test.dz", "supervisor").await;
+    let supervisor = app.logged_in("sup@test.dz").await;
+    let agent_a = (a, app.logged_in("a@test.dz").await);
+    let agent_b = (b, app.logged_in("b@test.dz").await);
+    Shop { app, supervisor, agent_a, agent_b, token }
+}
+
+impl Shop {
+    /// An order placed at `at` (moved there after intake), assigned to `agent` if any.
+    async fn order(&self, n: usize, at: OffsetDateTime, agent: Option<i64>) -> i64 {
+        let body = distinct_order_body(&format!("DASH-{n}"), n, &format!("0555{:06}", 100 + n));
+        let id = self.app.intake(&self.token, &body).await;
+        sqlx::query("UPDATE orders SET created_at = $2, waiting_since = $2 WHERE id = $1")
+            .bind(id)
+            .bind(at)
+            .execute(&self.app.pool)
+            .await
+            .unwrap();
+        if let Some(agent) = agent {
+            self.app.assign(&self.supervisor, id, agent).await;
+        }
+        id
+    }
+
+    /// The agent's call at `at` (the service as of that time: the demo and this test's clock).
+    async fn call(&self, agent: i64, id: i64, result: &str, at: OffsetDateTime) {
+        let user = CurrentUser {
+            id: agent,
+            email: String::new(),
+            name: String::new(),
+            role: Role::Agent,
+            locale: Default::default(),
+        };
+        let version: i32 = sqlx::query_scalar("SELECT version FROM orders WHERE id = $1")
+            .bind(id)
+            .fetch_one(&self.app.pool)
+            .await
+            .unwrap();
+        let input = AttemptInput {
+            method: "phone".into(),
+            result: result.into(),
+            notes: String::new(),
+            duration: 60,
+            callback_at: None,
+            callback_scope: None,
+            version,
+        };
+        app::orders::service::record_attempt_at(&self.app.pool, &user, id, &input, at).await.expect("attempt");
+    }
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_dashboard_counts_a_day_in_algiers_time_and_business_hours(pool: PgPool) {
+    let s = shop(pool).await;
+    let (a, b) = (s.agent_a.0, s.agent_b.0);
+    // Wednesday 25 November 2026, Algiers (UTC+1)
+    let o1 = s.order(1, datetime!(2026-11-25 09:00 UTC), Some(a)).await;
+    let o2 = s.order(2, datetime!(2026-11-25 09:00 UTC), Some(a)).await;
+    // 00:30 in Algiers on the 25th (still the 24th in UTC)
+    let o3 = s.order(3, datetime!(2026-11-24 23:30 UTC), Some(b)).await;
+    // 23:30 in Algiers on the 24th: the previous day
+    let o4 = s.order(4, datetime!(2026-11-24 22:30 UTC), None).await;
+    let o5 = s.order(5, datetime!(2026-11-25 10:00 UTC), None).await;
+    s.call(a, o1, "confirmed", datetime!(2026-11-25 09:10 UTC)).await;
+    s.call(a, o2, "cancelled", datetime!(2026-11-25 09:40 UTC)).await;
+    // called 5 minutes after the 08:00 opening
+    s.call(b, o3, "confirmed", datetime!(2026-11-25 07:05 UTC)).await;
+
+    let url = s.app.url("/api/customer-service/dashboard?from=2026-11-25&to=2026-11-25");
+    let d = get_json(&s.supervisor, &url).await;
+    assert_eq!(d["agentId"], Value::Null);
+    assert_eq!(d["range"]["previousFrom"], "2026-11-24");
+    let current = &d["confirmation"]["current"];
+    assert_eq!(
+        (current["received"].as_i64(), current["confirmed"].as_i64(), current["failed"].as_i64()),
+        (Some(4), Some(2), Some(1))
+    );
+    assert!((current["confirmationRate"].as_f64().unwrap() - 2.0 / 3.0).abs() < 1e-9);
+    assert_eq!(d["confirmation"]["previous"]["received"], 1, "o4 is on the 24th in Algiers");
+    assert_eq!(d["confirmation"]["failedByReason"][0]["status"], "cancelled");
+    let r = &d["response"];
+    assert_eq!(r["firstContacts"], 3);
+    assert_eq!(r["medianSeconds"], 2400.0);
+    assert_eq!(r["medianBusinessSeconds"], 600.0, "the night before the opening does not count");
+    // due: o1 (10 min), o2 (40 min), o3 (5 business minutes), o5 (never called): two within 15 min
+    assert_eq!((r["due"].as_i64(), r["withinDeadline"].as_i64()), (Some(4), Some(2)));
+    assert_eq!(r["speedToCall"], 0.5);
+    let p = &d["pending"];
+    assert_eq!((p["open"].as_i64(), p["unassigned"].as_i64(), p["pastDeadline"].as_i64()), (Some(2), Some(2), Some(2)));
+    assert_eq!(d["messaging"]["costCentimes"], 0);
+    assert!(d["rankings"]["top"].is_array() && d["classes"].is_array() && d["duplicates"]["open"].is_number());
+    // a day-by-day series of one bucket equals the totals
+    assert_eq!(d["confirmation"]["series"].as_array().unwrap().len(), 1);
+    assert_eq!(d["confirmation"]["series"][0]["received"], 4);
+
+    // an agent gets their own figures only
+    let mine = get_json(&s.agent_a.1, &url).await;
+    assert_eq!(mine["agentId"], a);
+    assert_eq!(mine["confirmation"]["current"]["received"], 2);
+    assert_eq!(mine["confirmation"]["current"]["confirmed"], 1);
+    assert_eq!(mine["rankings"], Value::Null);
+    assert_eq!(mine["duplicates"], Value::Null);
+
+    // the drill-down behind "past deadline", and its CSV
+    let list = get_json(&s.supervisor, s.app.url("/api/customer-service/dashboard/orders?list=past_deadline")).await;
+    let ids: Vec<i64> = list["orders"].as_array().unwrap().iter().map(|o| o["id"].as_i64().unwrap()).collect();
+    assert_eq!(ids, vec![o4, o5]);
+    let csv = s
+        .supervisor
+        .get(s.app.url("/api/customer-service/dashboard/orders?list=failed&from=2026-11-25&format=csv"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
+    let text = csv.text().await.unwrap();
+    assert!(text.starts_with("\u{FEFF}number,customer,phone"), "{text}");
+    assert_eq!(text.lines().count(), 2, "the header and o2: {text}");
+    let number: String =
+        sqlx::query_scalar("SELECT number FROM orders WHERE id = $1").bind(o2).fetch_one(&s.app.pool).await.unwrap();
+    assert!(text.contains(&number));
+
+    // the first contact kept on each order equals a recount of the trail
+    let wrong: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM orders o WHERE o.first_attempt_at IS DISTINCT FROM
+           (SELECT min(a.created_at) FROM confirmation_attempts a WHERE a.order_id = o.id AND a.agent_id IS NOT NULL)",
+    )
+    .fetch_one(&s.app.pool)
+    .await
+    .unwrap();
+    assert_eq!(wrong, 0);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn bad_ranges_get_coded_errors_naming_the_field(pool: PgPool) {
+    let s = shop(pool).await;
+    for (query, field) in [
+        ("from=2026-02-30", "from"),
+        ("from=2026-11-25&to=2026-11-20", "to"),
+        ("period=year", "period"),
+        ("from=2024-01-01&to=2026-01-01", "from"),
+    ] {
+        let response =
+            s.supervisor.get(s.app.url(&format!("/api/customer-service/dashboard?{query}"))).send().await.unwrap();
+        assert_eq!(response.status(), 422, "{query}");
+        let body: Value = response.json().await.unwrap();
+        assert_eq!((body["code"].as_str(), body["field"].as_str()), (Some("period_invalid"), Some(field)), "{query}");
+    }
+    let response =
+        s.supervisor.get(s.app.url("/api/customer-service/dashboard/orders?list=everything")).send().await.unwrap();
+    assert_eq!(response.status(), 400);
+    let anonymous = common::client().get(s.app.url("/api/customer-service/dashboard")).send().await.unwrap();
+    assert_eq!(error_code(anonymous).await, "unauthenticated");
+}
+
+/// Reads a server-sent-events stream until an event named `name` arrives; returns its data.
+async fn next_event(response: &mut reqwest::Response, buffer: &mut String, name: &str) -> Value {
+    loop {
+        while let Some(end) = buffer.find("\n\n") {
+            let block: String = buffer.drain(..end + 2).collect();
+            let mut event = "message";
+            let mut data = String::new();
+            for line in block.lines() {
+                if let Some(e) = line.strip_prefix("event:") {
+                    event = e.trim();
+                } else if let Some(d) = line.strip_prefix("data:") {
+                    data.push_str(d.trim());
+                }
+            }
+            if event == name {
+                return serde_json::from_str(&data).unwrap_or(Value::Null);
+            }
+        }
+        // a hang guard only: the stream must deliver, however long the machine takes
+        let chunk = tokio::time::timeout(Duration::from_secs(60), response.chunk())
+            .await
+            .expect("the stream went silent")
+            .expect("stream")
+            .expect("the stream ended");
+        buffer.push_str(&String::from_utf8_lossy(&chunk));
+    }
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn an_assignment_made_on_one_instance_reaches_the_agents_stream_on_another(pool: PgPool) {
+    let one = shop(pool.clone()).await;
+    // a second app instance on the same database, with its own LISTEN connection
+    let two = TestApp::spawn(pool).await;
+    let a_on_two = two.logged_in("a@test.dz").await;
+    let b_on_two = two.logged_in("b@test.dz").await;
+    let events = two.url("/api/customer-service/events");
+    let mut stream_a = a_on_two.get(&events).send().await.unwrap();
+    assert_eq!(stream_a.headers()["content-type"], "text/event-stream");
+    let mut stream_b = b_on_two.get(&events).send().await.unwrap();
+    let (mut buf_a, mut buf_b) = (String::new(), String::new());
+    next_event(&mut stream_a, &mut buf_a, "hello").await;
+    next_event(&mut stream_b, &mut buf_b, "hello").await;
+
+    // intake and assignment to A on instance one
+    let body = distinct_order_body("LIVE-1", 1, "0555000111");
+    let for_a = one.app.intake(&one.token, &body).await;
+    one.app.assign(&one.supervisor, for_a, one.agent_a.0).await;
+    let event = next_event(&mut stream_a, &mut buf_a, "orders").await;
+    assert_eq!(event, json!({"ids": [for_a]}), "A hears of the order given to them");
+
+    // B heard nothing of A's order: B's first order event is about B's own order
+    let body = distinct_order_body("LIVE-2", 2, "0555000222");
+    let for_b = one.app.intake(&one.token, &body).await;
+    one.app.assign(&one.supervisor, for_b, one.agent_b.0).await;
+    let event = next_event(&mut stream_b, &mut buf_b, "orders").await;
+    assert_eq!(event, json!({"ids": [for_b]}));
+
+    // taken from A and given to B: both hear of it
+    one.app.assign(&one.supervisor, for_a, one.agent_b.0).await;
+    assert_eq!(next_event(&mut stream_a, &mut buf_a, "orders").await, json!({"ids": [for_a]}));
+    assert_eq!(next_event(&mut stream_b, &mut buf_b, "orders").await, json!({"ids": [for_a]}));
+
+    // a status configuration change (whoever makes it) reaches the agents' screens
+    sqlx::query("UPDATE confirmation_statuses SET label_fr = 'Ligne occupée' WHERE code = 'busy'")
+        .execute(&one.app.pool)
+        .await
+        .unwrap();
+    next_event(&mut stream_a, &mut buf_a, "statuses").await;
+    drop(stream_a);
+    drop(stream_b);
+    two.stop().await;
+}
