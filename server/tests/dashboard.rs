@@ -46,7 +46,7 @@ impl Shop {
             .bind(at)
             .execute(&self.app.pool)
             .await
-            .unwrap();
+            .expect("backdate the order");
         if let Some(agent) = agent {
             self.app.assign(&self.supervisor, id, agent).await;
         }
@@ -66,7 +66,7 @@ impl Shop {
             .bind(id)
             .fetch_one(&self.app.pool)
             .await
-            .unwrap();
+            .expect("version");
         let input = AttemptInput {
             method: "phone".into(),
             result: result.into(),
