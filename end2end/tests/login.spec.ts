@@ -1,10 +1,10 @@
 import { expect, test } from "@playwright/test";
 import { ADMIN, failOnConsoleErrors, login, open } from "./helpers";
 
-test("an admin logs in and sees the home page and the users link", async ({ page }) => {
+test("an admin logs in, lands on the dashboard and sees the users link", async ({ page }) => {
   const noErrors = failOnConsoleErrors(page);
   await login(page, ADMIN.email, ADMIN.password);
-  await expect(page.getByRole("heading", { name: "Bonjour Administrateur" })).toBeVisible();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Tableau de bord");
   await expect(page.getByRole("link", { name: "Utilisateurs" })).toBeVisible();
   await expect(page.locator("html")).toHaveAttribute("lang", "fr");
   await expect(page.locator("html")).toHaveAttribute("dir", "ltr");

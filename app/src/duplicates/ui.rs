@@ -43,8 +43,10 @@ fn phone_text(i18n: I18n, relation: PhoneRelation) -> String {
 pub fn DuplicatesPage() -> impl IntoView {
     let i18n = use_i18n();
     let decide = ServerAction::<DecideDuplicate>::new();
-    let pairs = Resource::new(move || decide.version().get(), |_| get_duplicate_pairs());
-    let accuracy = Resource::new(move || decide.version().get(), |_| get_duplicate_accuracy());
+    // live: pairs found or decided elsewhere refresh the queue and its counters
+    let live = crate::components::live::use_live();
+    let pairs = Resource::new(move || (decide.version().get(), live.duplicates.get()), |_| get_duplicate_pairs());
+    let accuracy = Resource::new(move || (decide.version().get(), live.duplicates.get()), |_| get_duplicate_accuracy());
     let error = action_error(decide);
     view! {
         <Title text=move || t_string!(i18n, duplicates.title).to_string()/>

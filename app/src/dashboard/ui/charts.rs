@@ -14,7 +14,7 @@ pub struct Mark {
     /// The text the table and the tooltip show (a count, a percentage).
     pub text: String,
     pub color: String,
-    /// Where a click on the mark goes (the drill-down), if anywhere.
+    /// Where its label leads (the drill-down), if anywhere: the legend and the table link it.
     pub href: Option<String>,
 }
 
@@ -47,7 +47,10 @@ fn table(caption: String, head: (String, String), marks: &[Mark]) -> impl IntoVi
                 <thead><tr><th scope="col">{head.0}</th><th scope="col">{head.1}</th></tr></thead>
                 <tbody>
                     {marks.iter().map(|m| view! {
-                        <tr><th scope="row">{m.label.clone()}</th><td data-value=m.value.to_string()>{m.text.clone()}</td></tr>
+                        <tr>
+                            <th scope="row">{label_or_link(m)}</th>
+                            <td data-value=m.value.to_string()>{m.text.clone()}</td>
+                        </tr>
                     }).collect_view()}
                 </tbody>
             </table>
@@ -55,10 +58,12 @@ fn table(caption: String, head: (String, String), marks: &[Mark]) -> impl IntoVi
     }
 }
 
-fn linked(mark: &Mark, shape: AnyView) -> AnyView {
+/// A mark's label, as a link to its drill-down when it has one. (Links stay out of the SVG: an
+/// `<a>` made in the browser after hydration is an HTML element, and would hide what it wraps.)
+fn label_or_link(mark: &Mark) -> AnyView {
     match &mark.href {
-        Some(href) => view! { <a href=href.clone()>{shape}</a> }.into_any(),
-        None => shape,
+        Some(href) => view! { <a href=href.clone()>{mark.label.clone()}</a> }.into_any(),
+        None => mark.label.clone().into_any(),
     }
 }
 
@@ -88,7 +93,7 @@ pub fn BarChart(
                     <text x=x + slot * 0.35 y=HEIGHT - 4.0 text-anchor="middle" class="chart-axis">{m.label.clone()}</text>
                 }
             });
-            let shape = view! {
+            view! {
                 <g class="bar" data-label=m.label.clone() data-value=m.value.to_string()>
                     <rect x=x y=y width=slot * 0.7 height=h.max(0.0) fill=m.color.clone()>
                         <title>{format!("{} : {}", m.label, m.text)}</title>
@@ -96,8 +101,6 @@ pub fn BarChart(
                     {label}
                 </g>
             }
-            .into_any();
-            linked(m, shape)
         })
         .collect_view();
     view! {
@@ -129,14 +132,12 @@ pub fn StackedBar(
             let w = if total > 0.0 { m.value / total * WIDTH } else { 0.0 };
             let x = if rtl { WIDTH - offset - w } else { offset };
             offset += w;
-            let shape = view! {
+            view! {
                 <rect class="share" x=x y="0" width=w height="28" fill=m.color.clone()
                       data-label=m.label.clone() data-value=m.value.to_string()>
                     <title>{format!("{} : {}", m.label, m.text)}</title>
                 </rect>
             }
-            .into_any();
-            linked(m, shape)
         })
         .collect_view();
     view! {
@@ -147,7 +148,7 @@ pub fn StackedBar(
             </svg>
             <ul class="legend">
                 {marks.iter().map(|m| view! {
-                    <li><span class="swatch" style=format!("background:{}", m.color)></span>{m.label.clone()}" "<b>{m.text.clone()}</b></li>
+                    <li><span class="swatch" style=format!("background:{}", m.color)></span>{label_or_link(m)}" "<b>{m.text.clone()}</b></li>
                 }).collect_view()}
             </ul>
             {table(table_caption, head, &marks)}

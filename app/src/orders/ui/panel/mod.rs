@@ -78,6 +78,27 @@ pub fn OrderPanel(
     }
 }
 
+/// True once a live event says this order changed and the server's version is newer than the one
+/// on screen (a colleague or a supervisor moved it; one's own save reloads the panel first).
+fn changed_elsewhere(id: i64, version: i32) -> RwSignal<bool> {
+    let stale = RwSignal::new(false);
+    let live = crate::components::live::use_live();
+    Effect::new(move |seen: Option<u64>| {
+        let now = live.orders.get();
+        if seen.is_some_and(|s| s != now) && live.changed.get_untracked().contains(&id) {
+            leptos::task::spawn_local(async move {
+                if let Ok((fresh, _)) = get_order_work(id).await {
+                    if fresh.version > version {
+                        stale.set(true);
+                    }
+                }
+            });
+        }
+        now
+    });
+    stale
+}
+
 #[component]
 fn OrderWork(
     order: OrderView,
@@ -87,6 +108,7 @@ fn OrderWork(
     notice: RwSignal<Option<AppError>>,
     on_saved: Callback<()>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let me = use_current_user();
     let role = me.get_untracked().map(|u| u.role).unwrap_or(Role::Agent);
     let id = order.id;
@@ -130,8 +152,15 @@ fn OrderWork(
     let attempts = order.confirmation.attempts.clone();
     let messages = order.sms_history.clone();
     let on_change = Callback::new(move |_| reload.update(|n| *n += 1));
+    let stale = changed_elsewhere(id, version);
 
     view! {
+        <Show when=move || stale.get()>
+            <p class="alert warn" role="status" data-testid="changed-elsewhere">
+                {t!(i18n, queue.changed_elsewhere)}" "
+                <button type="button" on:click=move |_| reload.update(|n| *n += 1)>{t!(i18n, queue.show_new_state)}</button>
+            </p>
+        </Show>
         <article class="order-work" aria-labelledby=title_id(id) data-testid="order-panel" data-order=id data-version=version>
             <OrderHead order=order.clone() config=config/>
             <OrderDetails order=order.clone() card=card on_change=on_change/>

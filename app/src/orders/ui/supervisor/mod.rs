@@ -47,7 +47,9 @@ fn OrdersBoard() -> impl IntoView {
     let params = Memo::new(move |_| query.get());
     let filter = Memo::new(move |_| query.with(filter_from_query));
     let reload = RwSignal::new(0_u32);
-    let orders = Resource::new(move || (filter.get(), reload.get()), |(f, _)| pending_orders(f));
+    // live: orders arriving, taken or moved elsewhere refresh the board
+    let live = crate::components::live::use_live();
+    let orders = Resource::new(move || (filter.get(), reload.get(), live.orders.get()), |(f, _, _)| pending_orders(f));
     let config = Resource::new(|| (), |_| get_status_config());
     let agents = Resource::new(|| (), |_| assignable_agents());
     let wilayas = Resource::new(|| (), |_| get_wilayas());
