@@ -1,6 +1,6 @@
 # The two commands a newcomer needs: `make run` and `make test`. Both install what is missing
 # (once per machine, into ~/.cache/ecomanager-cs) and are safe to run again.
-.PHONY: run test release tools sqlx-prepare clean-data bench-confirmation bench-routing bench-intelligence bench-messaging
+.PHONY: run test release tools sqlx-prepare clean-data bench-confirmation bench-routing bench-intelligence bench-messaging bench-dashboard
 
 run:
 	scripts/run.sh
@@ -35,6 +35,11 @@ bench-messaging:
 # then the dedup crate's labelled evaluation (precision, recall, F1, calibration).
 bench-intelligence:
 	scripts/bench-intelligence.sh
+
+# The dashboard on the 1 M-order data set (today, 30 days, last month; the drill-down), and the
+# time from an attempt to the event at each of 300 connected live streams.
+bench-dashboard:
+	scripts/bench-dashboard.sh
 
 # Removes the private databases (not the tools nor the build cache).
 clean-data:

@@ -20,6 +20,7 @@ pub fn registry(messaging: &MessagingConfig) -> Jobs {
         .register(duplicates::service::jobs())
         .register(customers::service::jobs())
         .register(orders::service::jobs())
+        .register(app::dashboard::service::jobs())
         .register(messaging::service::jobs(Arc::new(messaging.clone())))
 }
 

@@ -255,3 +255,73 @@ async fn an_assignment_made_on_one_instance_reaches_the_agents_stream_on_another
     drop(stream_b);
     two.stop().await;
 }
+
+/// Runs the hourly fold now, as the scheduler would.
+async fn fold(pool: &PgPool) -> Value {
+    let jobs = server::jobs::registry(&Default::default());
+    let now = OffsetDateTime::now_utc();
+    jobs.register_rows(pool, now).await.expect("job rows");
+    let run = jobs
+        .run_now(pool, "dashboard_fold", now, "test", app::jobs::domain::Trigger::Manual)
+        .await
+        .expect("fold")
+        .expect("it ran");
+    assert_eq!(run.outcome, "succeeded", "{}", run.detail);
+    run.detail
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_folded_days_equal_a_recount_of_the_orders(pool: PgPool) {
+    use rand::{Rng, SeedableRng};
+    let s = shop(pool).await;
+    let agents = [s.agent_a.0, s.agent_b.0];
+    let mut rng = rand::rngs::StdRng::seed_from_u64(13);
+    let today = OffsetDateTime::now_utc().replace_time(time::Time::from_hms(8, 0, 0).unwrap());
+    // a random mix over the five days before today: intakes at any hour, calls minutes to hours
+    // later with every kind of result, reassignments between the agents
+    for n in 0..40 {
+        let at = today - time::Duration::days(rng.gen_range(1..=5)) + time::Duration::minutes(rng.gen_range(0..900));
+        let agent = agents[n % 2];
+        let id = s.order(100 + n, at, Some(agent)).await;
+        if rng.gen_bool(0.2) {
+            s.app.assign(&s.supervisor, id, agents[(n + 1) % 2]).await;
+            continue;
+        }
+        let mut when = at + time::Duration::minutes(rng.gen_range(1..300));
+        for result in
+            ["no_answer_1", "busy", "confirmed", "cancelled", "wrong_number"].iter().skip(rng.gen_range(0..5)).take(2)
+        {
+            s.call(agent, id, result, when).await;
+            if matches!(*result, "confirmed" | "cancelled" | "wrong_number") {
+                break;
+            }
+            when += time::Duration::minutes(rng.gen_range(10..200));
+        }
+    }
+    let from = app::locale::algiers::local_date(today - time::Duration::days(5));
+    let to = app::locale::algiers::local_date(today - time::Duration::days(1));
+    let url = s.app.url(&format!("/api/customer-service/dashboard?from={}&to={}", date(from), date(to)));
+    let live = get_json(&s.supervisor, &url).await;
+    let detail = fold(&s.app.pool).await;
+    assert!(detail["days"].as_i64().unwrap() >= 5, "{detail}");
+    let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM dashboard_days").fetch_one(&s.app.pool).await.unwrap();
+    assert!(stored >= 5);
+    let folded = get_json(&s.supervisor, &url).await;
+    assert_eq!(folded["confirmation"], live["confirmation"], "totals, previous period, series and reasons");
+    for key in ["firstContacts", "due", "withinDeadline", "speedToCall", "deadlineMinutes"] {
+        assert_eq!(folded["response"][key], live["response"][key], "{key}");
+    }
+    let mean = |v: &Value| v["response"]["meanSeconds"].as_f64().unwrap();
+    assert!((mean(&folded) - mean(&live)).abs() < 1e-6);
+    // the median from the folded histogram is within a bucket of the exact one (which may fall
+    // between two neighbouring waits)
+    let bucket = |v: &Value| app::dashboard::domain::wall_bucket(v["response"]["medianSeconds"].as_f64().unwrap());
+    assert!(bucket(&folded).abs_diff(bucket(&live)) <= 1, "{} vs {}", folded["response"], live["response"]);
+    // and a second fold changes nothing
+    fold(&s.app.pool).await;
+    assert_eq!(get_json(&s.supervisor, &url).await["confirmation"], live["confirmation"]);
+}
+
+fn date(d: time::Date) -> String {
+    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+}

@@ -4,7 +4,8 @@
 use sqlx::PgConnection;
 use time::{Date, OffsetDateTime};
 
-use super::{DrillList, DrillOrder, MessagingCost, Pending, ReasonCount};
+use super::domain::Day;
+use super::{DrillList, DrillOrder, MessagingCost, Pending};
 use crate::locale::UiLocale;
 
 pub struct Settings {
@@ -127,30 +128,101 @@ pub async fn count_closed_by_day(
     Ok(rows.into_iter().map(|r| (r.day, r.category, r.n)).collect())
 }
 
-/// Failed orders closed over [from, to), by final status, most frequent first.
-pub async fn count_failed_by_status(
+/// Failed orders closed per Algiers day and final status over [from, to).
+pub async fn count_failed_by_day(
     conn: &mut PgConnection,
     agent: Option<i64>,
     from: OffsetDateTime,
     to: OffsetDateTime,
-    locale: UiLocale,
-) -> Result<Vec<ReasonCount>, sqlx::Error> {
-    sqlx::query_as!(
-        ReasonCount,
-        r#"SELECT s.code AS "status!",
-                  CASE $4 WHEN 'fr' THEN s.label_fr WHEN 'ar' THEN s.label_ar ELSE s.label_ar_dz END AS "label!",
-                  s.color AS "color!", count(*) AS "count!"
+) -> Result<Vec<(Date, String, i64)>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT (o.closed_at AT TIME ZONE 'Africa/Algiers')::date AS "day!", o.status AS "status!", count(*) AS "n!"
            FROM orders o JOIN confirmation_statuses s ON s.code = o.status
            WHERE o.closed_at >= $2 AND o.closed_at < $3 AND s.category = 'failed'
              AND ($1::int8 IS NULL OR o.assigned_agent_id = $1)
-           GROUP BY s.code ORDER BY 4 DESC, s.sort_order"#,
+           GROUP BY 1, 2"#,
         agent,
         from,
         to,
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.day, r.status, r.n)).collect())
+}
+
+/// Every status's label in the caller's language and colour, in the configured order.
+pub async fn list_status_labels(
+    conn: &mut PgConnection,
+    locale: UiLocale,
+) -> Result<Vec<(String, String, String)>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT code, CASE $1 WHEN 'fr' THEN label_fr WHEN 'ar' THEN label_ar ELSE label_ar_dz END AS "label!", color
+           FROM confirmation_statuses ORDER BY sort_order, code"#,
         locale.tag(),
     )
     .fetch_all(conn)
-    .await
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.code, r.label, r.color)).collect())
+}
+
+/// The folded days in [from, to] (Algiers dates, both included).
+pub async fn list_days(conn: &mut PgConnection, from: Date, to: Date) -> Result<Vec<(Date, Day)>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT day, received, confirmed, failed, abandoned, reasons, first_contacts, wall_sum, wall_hist, business_hist
+           FROM dashboard_days WHERE day BETWEEN $1 AND $2"#,
+        from,
+        to,
+    )
+    .fetch_all(conn)
+    .await?;
+    let counts = |v: Vec<i32>| v.into_iter().map(i64::from).collect::<Vec<i64>>();
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let reasons = serde_json::from_value(r.reasons).unwrap_or_default();
+            (
+                r.day,
+                Day {
+                    received: r.received.into(),
+                    confirmed: r.confirmed.into(),
+                    failed: r.failed.into(),
+                    abandoned: r.abandoned.into(),
+                    reasons,
+                    first_contacts: r.first_contacts.into(),
+                    wall_sum: r.wall_sum,
+                    wall_hist: counts(r.wall_hist),
+                    business_hist: counts(r.business_hist),
+                    waits: None,
+                },
+            )
+        })
+        .collect())
+}
+
+/// Stores (or replaces) a folded day.
+pub async fn upsert_day(conn: &mut PgConnection, day: Date, d: &Day) -> Result<(), sqlx::Error> {
+    let int = |v: i64| i32::try_from(v).unwrap_or(i32::MAX);
+    let counts = |v: &[i64]| v.iter().map(|&n| int(n)).collect::<Vec<i32>>();
+    sqlx::query!(
+        "INSERT INTO dashboard_days (day, received, confirmed, failed, abandoned, reasons, first_contacts, wall_sum,
+                                     wall_hist, business_hist, folded_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, now())
+         ON CONFLICT (day) DO UPDATE SET received = $2, confirmed = $3, failed = $4, abandoned = $5, reasons = $6,
+             first_contacts = $7, wall_sum = $8, wall_hist = $9, business_hist = $10, folded_at = now()",
+        day,
+        int(d.received),
+        int(d.confirmed),
+        int(d.failed),
+        int(d.abandoned),
+        serde_json::to_value(&d.reasons).unwrap_or_default(),
+        int(d.first_contacts),
+        d.wall_sum,
+        &counts(&d.wall_hist),
+        &counts(&d.business_hist),
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 /// Each order created in [from, to): its creation and its first agent attempt.

@@ -184,31 +184,188 @@ pub fn business_seconds(from: OffsetDateTime, to: OffsetDateTime, hours: &Busine
     total
 }
 
-/// Speed to call over orders created in a period, each `(created_at, first attempt)`: an order
-/// is due once it was called or its deadline (business time) has passed uncalled; it is within
-/// when called at most `deadline` of business time after creation. Returns (due, within).
-pub fn speed_to_call(
-    orders: &[(OffsetDateTime, Option<OffsetDateTime>)],
-    now: OffsetDateTime,
-    deadline: Duration,
-    hours: &BusinessHours,
-) -> (i64, i64) {
-    let limit = deadline.whole_seconds();
-    let mut due = 0;
-    let mut within = 0;
-    for &(created, first) in orders {
-        match first {
-            Some(first) => {
-                due += 1;
-                if business_seconds(created, first, hours) <= limit {
-                    within += 1;
-                }
-            }
-            None if business_seconds(created, now, hours) > limit => due += 1,
-            None => {}
+/// The wall-clock response histogram's bucket edges, seconds: bucket `i` holds [edge i, edge
+/// i + 1), the last everything from its edge on (a day's folded figures keep counts per bucket).
+pub const WALL_EDGES: [f64; 35] = [
+    0.0, 10.0, 20.0, 30.0, 45.0, 60.0, 90.0, 120.0, 180.0, 240.0, 300.0, 420.0, 600.0, 900.0, 1200.0, 1800.0, 2700.0,
+    3600.0, 5400.0, 7200.0, 10800.0, 14400.0, 21600.0, 28800.0, 43200.0, 64800.0, 86400.0, 129600.0, 172800.0,
+    259200.0, 345600.0, 518400.0, 604800.0, 1209600.0, 2592000.0,
+];
+/// The business-time histogram counts whole minutes: bucket 0 is no wait at all, bucket `m`
+/// (1..=600) a wait in (m − 1, m] minutes, the last one longer. So "called within d minutes" is
+/// exactly the sum of buckets 0..=d.
+pub const BUSINESS_MINUTES: usize = 600;
+
+pub fn wall_bucket(seconds: f64) -> usize {
+    WALL_EDGES.iter().rposition(|&edge| seconds >= edge).unwrap_or(0)
+}
+
+pub fn business_bucket(seconds: i64) -> usize {
+    if seconds <= 0 {
+        return 0;
+    }
+    usize::try_from((seconds + 59) / 60).unwrap_or(usize::MAX).min(BUSINESS_MINUTES + 1)
+}
+
+/// The bounds in seconds of business bucket `i`.
+fn business_bounds(i: usize) -> (f64, f64) {
+    match i {
+        0 => (0.0, 0.0),
+        i if i > BUSINESS_MINUTES => (BUSINESS_MINUTES as f64 * 60.0, BUSINESS_MINUTES as f64 * 90.0),
+        i => ((i - 1) as f64 * 60.0, i as f64 * 60.0),
+    }
+}
+
+fn wall_bounds(i: usize) -> (f64, f64) {
+    let low = WALL_EDGES[i.min(WALL_EDGES.len() - 1)];
+    let high = WALL_EDGES.get(i + 1).copied().unwrap_or(low * 1.5);
+    (low, high)
+}
+
+/// The `q` quantile of values kept only as bucket counts: the rank as `percentile` places it,
+/// then linear within its bucket. Exact to the bucket's width.
+fn histogram_percentile(counts: &[i64], bounds: impl Fn(usize) -> (f64, f64), q: f64) -> Option<f64> {
+    let n: i64 = counts.iter().sum();
+    if n == 0 {
+        return None;
+    }
+    let rank = q.clamp(0.0, 1.0) * (n - 1) as f64;
+    let mut before = 0_i64;
+    for (i, &count) in counts.iter().enumerate() {
+        if count > 0 && rank < (before + count) as f64 {
+            let (low, high) = bounds(i);
+            let within = ((rank - before as f64 + 0.5) / count as f64).clamp(0.0, 1.0);
+            return Some(low + (high - low) * within);
+        }
+        before += count;
+    }
+    let (_, high) = bounds(counts.len().saturating_sub(1));
+    Some(high)
+}
+
+pub fn wall_percentile(counts: &[i64], q: f64) -> Option<f64> {
+    histogram_percentile(counts, wall_bounds, q)
+}
+
+pub fn business_percentile(counts: &[i64], q: f64) -> Option<f64> {
+    histogram_percentile(counts, business_bounds, q)
+}
+
+/// First contacts within `minutes` of business time, from the minute histogram.
+pub fn within_minutes(counts: &[i64], minutes: i32) -> i64 {
+    let last = usize::try_from(minutes.max(0)).unwrap_or(0).min(BUSINESS_MINUTES);
+    counts.iter().take(last + 1).sum()
+}
+
+/// One Algiers day's figures: counted live from the orders, or as folded into `dashboard_days`.
+/// Received and first contacts belong to the day an order was created, outcomes to the day it
+/// closed.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Day {
+    pub received: i64,
+    pub confirmed: i64,
+    pub failed: i64,
+    pub abandoned: i64,
+    /// Failed orders by final status code.
+    pub reasons: std::collections::BTreeMap<String, i64>,
+    pub first_contacts: i64,
+    pub wall_sum: f64,
+    pub wall_hist: Vec<i64>,
+    pub business_hist: Vec<i64>,
+    /// Each first contact's wait (wall seconds, business seconds) when counted live; None when
+    /// folded (then percentiles come from the histograms).
+    pub waits: Option<Vec<(f64, i64)>>,
+}
+
+impl Day {
+    /// An empty day counted live.
+    pub fn live() -> Day {
+        Day {
+            wall_hist: vec![0; WALL_EDGES.len()],
+            business_hist: vec![0; BUSINESS_MINUTES + 2],
+            waits: Some(Vec::new()),
+            ..Day::default()
         }
     }
-    (due, within)
+
+    pub fn add_wait(&mut self, wall: f64, business: i64) {
+        self.first_contacts += 1;
+        self.wall_sum += wall;
+        if let Some(slot) = self.wall_hist.get_mut(wall_bucket(wall)) {
+            *slot += 1;
+        }
+        if let Some(slot) = self.business_hist.get_mut(business_bucket(business)) {
+            *slot += 1;
+        }
+        if let Some(waits) = self.waits.as_mut() {
+            waits.push((wall, business));
+        }
+    }
+}
+
+/// The totals of some days.
+pub fn sum_days<'a>(days: impl IntoIterator<Item = &'a Day>) -> Totals {
+    let (mut r, mut c, mut f, mut a) = (0, 0, 0, 0);
+    for d in days {
+        r += d.received;
+        c += d.confirmed;
+        f += d.failed;
+        a += d.abandoned;
+    }
+    totals(r, c, f, a)
+}
+
+/// Response times over some days: exact when every day was counted live, from the histograms
+/// otherwise. `uncalled_due`: orders of those days never called and past the deadline now.
+pub fn response_of(days: &[&Day], deadline_minutes: i32, uncalled_due: i64) -> super::Response {
+    let mut wall_hist = vec![0_i64; WALL_EDGES.len()];
+    let mut business_hist = vec![0_i64; BUSINESS_MINUTES + 2];
+    let (mut n, mut sum) = (0_i64, 0.0_f64);
+    for d in days {
+        n += d.first_contacts;
+        sum += d.wall_sum;
+        for (slot, v) in wall_hist.iter_mut().zip(&d.wall_hist) {
+            *slot += v;
+        }
+        for (slot, v) in business_hist.iter_mut().zip(&d.business_hist) {
+            *slot += v;
+        }
+    }
+    let exact: Option<Vec<(f64, i64)>> = days.iter().try_fold(Vec::new(), |mut all, d| {
+        d.waits.as_ref().map(|w| {
+            all.extend_from_slice(w);
+            all
+        })
+    });
+    let within = within_minutes(&business_hist, deadline_minutes);
+    let due = n + uncalled_due;
+    let (median, p90, business_median, business_p90) = match exact {
+        Some(waits) => {
+            let mut wall: Vec<f64> = waits.iter().map(|w| w.0).collect();
+            let mut business: Vec<f64> = waits.iter().map(|w| w.1 as f64).collect();
+            wall.sort_by(f64::total_cmp);
+            business.sort_by(f64::total_cmp);
+            (percentile(&wall, 0.5), percentile(&wall, 0.9), percentile(&business, 0.5), percentile(&business, 0.9))
+        }
+        None => (
+            wall_percentile(&wall_hist, 0.5),
+            wall_percentile(&wall_hist, 0.9),
+            business_percentile(&business_hist, 0.5),
+            business_percentile(&business_hist, 0.9),
+        ),
+    };
+    super::Response {
+        first_contacts: n,
+        median_seconds: median,
+        p90_seconds: p90,
+        mean_seconds: (n > 0).then(|| sum / n as f64),
+        median_business_seconds: business_median,
+        p90_business_seconds: business_p90,
+        deadline_minutes,
+        due,
+        within_deadline: within,
+        speed_to_call: rate(within, due),
+    }
 }
 
 /// Whether an order created at `created` and never called is past the deadline at `now`.
@@ -374,26 +531,31 @@ mod tests {
     }
 
     #[test]
-    fn speed_to_call_counts_called_orders_and_uncalled_ones_past_the_deadline() {
-        let now = datetime!(2026-11-25 12:00 UTC); // Wednesday 13:00 Algiers
+    fn response_times_are_exact_from_live_days_and_bucketed_from_folded_ones() {
         let d = Duration::minutes(15);
-        let orders = [
-            // called after 10 minutes: within
-            (datetime!(2026-11-25 09:00 UTC), Some(datetime!(2026-11-25 09:10 UTC))),
-            // called after 40 minutes: due, late
-            (datetime!(2026-11-25 09:00 UTC), Some(datetime!(2026-11-25 09:40 UTC))),
-            // placed at night, called 5 minutes after opening: within
-            (datetime!(2026-11-24 22:00 UTC), Some(datetime!(2026-11-25 07:05 UTC))),
-            // uncalled for an hour: due, late
-            (datetime!(2026-11-25 11:00 UTC), None),
-            // uncalled for 5 minutes: not due yet
-            (datetime!(2026-11-25 11:55 UTC), None),
-        ];
-        assert_eq!(speed_to_call(&orders, now, d, &hours()), (4, 2));
-        assert_eq!(speed_to_call(&[], now, d, &hours()), (0, 0));
+        let now = datetime!(2026-11-25 12:00 UTC); // Wednesday 13:00 Algiers
+                                                   // an uncalled order for an hour is past the deadline; for 5 minutes it is not yet
         assert!(past_deadline(datetime!(2026-11-25 11:00 UTC), now, d, &hours()));
+        assert!(!past_deadline(datetime!(2026-11-25 11:55 UTC), now, d, &hours()));
         // placed Thursday night, Friday noon: the weekend has not started the clock
         assert!(!past_deadline(datetime!(2026-11-26 20:00 UTC), datetime!(2026-11-27 12:00 UTC), d, &hours()));
+        let mut live = Day::live();
+        // 10 minutes, 40 minutes, and a night order called 5 minutes after the opening
+        live.add_wait(600.0, 600);
+        live.add_wait(2400.0, 2400);
+        live.add_wait(27300.0, 300);
+        let r = response_of(&[&live], 15, 1);
+        assert_eq!((r.first_contacts, r.due, r.within_deadline), (3, 4, 2));
+        assert_eq!((r.median_seconds, r.median_business_seconds), (Some(2400.0), Some(600.0)));
+        assert_eq!(r.speed_to_call, Some(0.5));
+        let folded = Day { waits: None, ..live.clone() };
+        let f = response_of(&[&folded], 15, 1);
+        assert_eq!((f.first_contacts, f.due, f.within_deadline), (3, 4, 2), "counts are exact when folded");
+        assert_eq!(wall_bucket(f.median_seconds.unwrap()), wall_bucket(2400.0));
+        assert!((f.median_business_seconds.unwrap() - 600.0).abs() <= 60.0);
+        assert_eq!(f.mean_seconds, r.mean_seconds);
+        let empty = response_of(&[], 15, 0);
+        assert_eq!((empty.median_seconds, empty.speed_to_call), (None, None));
     }
 
     #[test]
@@ -414,6 +576,27 @@ mod tests {
         assert_eq!(d.false_negative_rate, Some(0.2));
         let none = duplicates(0, 0, 0, 0, 0, 0);
         assert_eq!((none.precision, none.false_negative_rate), (None, None));
+    }
+
+    #[test]
+    fn histograms_keep_the_deadline_exact_and_the_percentiles_within_a_bucket() {
+        let waits = [0_i64, 59, 60, 61, 600, 900, 901];
+        let mut business = vec![0_i64; BUSINESS_MINUTES + 2];
+        let mut wall = vec![0_i64; WALL_EDGES.len()];
+        for w in waits {
+            business[business_bucket(w)] += 1;
+            wall[wall_bucket(w as f64)] += 1;
+        }
+        // within 15 minutes: 0, 59, 60, 61, 600, 900 (901 is late)
+        assert_eq!(within_minutes(&business, 15), 6);
+        assert_eq!(within_minutes(&business, 0), 1);
+        let exact: Vec<f64> = waits.iter().map(|&w| w as f64).collect();
+        let median = percentile(&exact, 0.5).unwrap();
+        let folded = wall_percentile(&wall, 0.5).unwrap();
+        assert_eq!(wall_bucket(folded), wall_bucket(median), "{folded} lies in the bucket of {median}");
+        assert!((business_percentile(&business, 0.5).unwrap() - median).abs() <= 60.0);
+        assert_eq!(wall_percentile(&vec![0; WALL_EDGES.len()], 0.5), None);
+        assert_eq!(business_bucket(100_000), BUSINESS_MINUTES + 1);
     }
 
     fn agent(id: i64, finals: i64, success: Option<f64>) -> AgentPerformance {

@@ -1,13 +1,17 @@
 //! The dashboard's front door: supervisors and admins see the whole shop, an agent their own
 //! figures only (their orders, their attempts; no rankings, duplicates, classes or costs).
-use sqlx::PgPool;
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::json;
+use sqlx::{PgConnection, PgPool};
 use time::{Date, Duration, OffsetDateTime};
 
-use super::domain::{self, Range};
-use super::{Bucket, Confirmation, Dashboard, DrillDown, DrillList, Response, Satisfaction, Totals, Utilisation};
+use super::domain::{self, Day, Range};
+use super::{Bucket, Confirmation, Dashboard, DrillDown, DrillList, ReasonCount, Satisfaction, Utilisation};
 use crate::auth::{CurrentUser, Role};
 use crate::error::AppError;
-use crate::jobs::domain::BusinessHours;
+use crate::jobs::domain::{BusinessHours, Schedule};
+use crate::jobs::service::JobSpec;
 use crate::locale::algiers::local_date;
 
 /// What a caller asks for: Algiers dates and the bucket size, as typed (the domain parses them).
@@ -40,7 +44,6 @@ pub async fn dashboard(
     let range = query.range(now)?;
     let (start, end) = range.bounds();
     let previous = range.previous();
-    let (previous_start, _) = previous.bounds();
     let hours = crate::agents::service::business_hours(pool.clone()).await?;
     let mut conn = pool.acquire().await?;
     let settings = super::db::get_settings(&mut conn).await?;
@@ -48,18 +51,19 @@ pub async fn dashboard(
 
     let mut pending = super::db::count_pending(&mut conn, agent, now).await?;
     let uncalled = super::db::list_uncalled(&mut conn, agent, now - deadline).await?;
-    pending.past_deadline = i64::try_from(
-        uncalled.iter().filter(|(_, created)| domain::past_deadline(*created, now, deadline, &hours)).count(),
-    )
-    .unwrap_or(i64::MAX);
+    let late: Vec<OffsetDateTime> = uncalled
+        .into_iter()
+        .map(|(_, created)| created)
+        .filter(|created| domain::past_deadline(*created, now, deadline, &hours))
+        .collect();
+    pending.past_deadline = count(late.len());
+    let uncalled_due = count(late.iter().filter(|c| **c >= start && **c < end).count());
 
-    let received = super::db::count_received_by_day(&mut conn, agent, previous_start, end).await?;
-    let closed = super::db::count_closed_by_day(&mut conn, agent, previous_start, end).await?;
-    let failed_by_reason = super::db::count_failed_by_status(&mut conn, agent, start, end, user.locale).await?;
-    let confirmation = confirmation(&range, &received, &closed, failed_by_reason);
-
-    let contacts = super::db::list_first_contacts(&mut conn, agent, start, end).await?;
-    let response = response(&contacts, now, deadline, settings.speed_to_call_minutes, &hours);
+    let days = days(&mut conn, agent, previous.from, range.to, now, &hours).await?;
+    let labels = super::db::list_status_labels(&mut conn, user.locale).await?;
+    let confirmation = confirmation(&range, &days, &labels);
+    let in_range: Vec<&Day> = days.range(range.from..=range.to).map(|(_, d)| d).collect();
+    let response = domain::response_of(&in_range, settings.speed_to_call_minutes, uncalled_due);
 
     let answers = super::db::count_answers(&mut conn, agent, start, end).await?;
     let satisfaction = Satisfaction {
@@ -115,67 +119,163 @@ pub async fn dashboard(
     Ok(dashboard)
 }
 
-/// Folds per-day counts into the range's totals, the previous period's and the series.
-fn confirmation(
-    range: &Range,
-    received: &[(Date, i64)],
-    closed: &[(Date, String, i64)],
-    failed_by_reason: Vec<super::ReasonCount>,
-) -> Confirmation {
-    let totals_between = |from: Date, to: Date| -> Totals {
-        let r = received.iter().filter(|(d, _)| *d >= from && *d < to).map(|(_, n)| n).sum();
-        let of = |category: &str| -> i64 {
-            closed.iter().filter(|(d, c, _)| *d >= from && *d < to && c == category).map(|(_, _, n)| n).sum()
-        };
-        domain::totals(r, of("confirmed"), of("failed"), of("abandoned"))
-    };
-    let after = |d: Date| d.next_day().unwrap_or(d);
+fn count(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// The dates from `from` to `to`, both included.
+fn dates(from: Date, to: Date) -> Vec<Date> {
+    let mut out = Vec::new();
+    let mut day = from;
+    while day <= to {
+        out.push(day);
+        match day.next_day() {
+            Some(next) => day = next,
+            None => break,
+        }
+    }
+    out
+}
+
+/// Each day of [from, to]: the folded ones for the shop's past days, the others (today, days
+/// not folded yet, an agent's own) counted live.
+async fn days(
+    conn: &mut PgConnection,
+    agent: Option<i64>,
+    from: Date,
+    to: Date,
+    now: OffsetDateTime,
+    hours: &BusinessHours,
+) -> Result<BTreeMap<Date, Day>, AppError> {
+    let today = local_date(now);
+    let mut days: BTreeMap<Date, Day> = BTreeMap::new();
+    if agent.is_none() && from < today {
+        let last_folded = to.min(today.previous_day().unwrap_or(today));
+        days.extend(super::db::list_days(conn, from, last_folded).await?);
+    }
+    let missing: Vec<Date> = dates(from, to).into_iter().filter(|d| !days.contains_key(d)).collect();
+    if let (Some(&first), Some(&last)) = (missing.first(), missing.last()) {
+        let mut live = count_days(conn, agent, first, last, hours).await?;
+        for day in missing {
+            days.insert(day, live.remove(&day).unwrap_or_else(Day::live));
+        }
+    }
+    Ok(days)
+}
+
+/// The days [from, to] counted from the orders (every day present, empty ones too).
+async fn count_days(
+    conn: &mut PgConnection,
+    agent: Option<i64>,
+    from: Date,
+    to: Date,
+    hours: &BusinessHours,
+) -> Result<BTreeMap<Date, Day>, AppError> {
+    let (start, end) = (domain::midnight(from), domain::midnight(to) + Duration::days(1));
+    let mut days: BTreeMap<Date, Day> = dates(from, to).into_iter().map(|d| (d, Day::live())).collect();
+    for (day, n) in super::db::count_received_by_day(conn, agent, start, end).await? {
+        if let Some(d) = days.get_mut(&day) {
+            d.received = n;
+        }
+    }
+    for (day, category, n) in super::db::count_closed_by_day(conn, agent, start, end).await? {
+        if let Some(d) = days.get_mut(&day) {
+            match category.as_str() {
+                "confirmed" => d.confirmed = n,
+                "failed" => d.failed = n,
+                "abandoned" => d.abandoned = n,
+                _ => {}
+            }
+        }
+    }
+    for (day, status, n) in super::db::count_failed_by_day(conn, agent, start, end).await? {
+        if let Some(d) = days.get_mut(&day) {
+            d.reasons.insert(status, n);
+        }
+    }
+    for (created, first) in super::db::list_first_contacts(conn, agent, start, end).await? {
+        if let (Some(first), Some(d)) = (first, days.get_mut(&local_date(created))) {
+            d.add_wait((first - created).as_seconds_f64().max(0.0), domain::business_seconds(created, first, hours));
+        }
+    }
+    Ok(days)
+}
+
+/// How many past days each fold counts again (a recent order's first call may come later).
+pub const REFOLD_DAYS: i64 = 7;
+/// How far back the fold keeps days.
+pub const FOLD_HORIZON_DAYS: i64 = 400;
+
+/// The hourly fold: every past day of the horizon not folded yet, and the last [`REFOLD_DAYS`]
+/// again, counted from the orders into `dashboard_days`. Returns how many days it wrote.
+pub async fn fold(pool: &PgPool, now: OffsetDateTime) -> Result<usize, AppError> {
+    let today = local_date(now);
+    let Some(yesterday) = today.previous_day() else { return Ok(0) };
+    let horizon = today - Duration::days(FOLD_HORIZON_DAYS);
+    let recent = today - Duration::days(REFOLD_DAYS);
+    let hours = crate::agents::service::business_hours(pool.clone()).await?;
+    let mut conn = pool.acquire().await?;
+    let folded: BTreeSet<Date> =
+        super::db::list_days(&mut conn, horizon, yesterday).await?.into_iter().map(|(d, _)| d).collect();
+    let from = dates(horizon, yesterday).into_iter().find(|d| *d >= recent || !folded.contains(d)).unwrap_or(recent);
+    let counted = count_days(&mut conn, None, from, yesterday, &hours).await?;
+    drop(conn);
+    let mut tx = pool.begin().await?;
+    let mut written = 0;
+    for (day, figures) in &counted {
+        if *day >= recent || !folded.contains(day) {
+            super::db::upsert_day(&mut tx, *day, figures).await?;
+            written += 1;
+        }
+    }
+    tx.commit().await?;
+    Ok(written)
+}
+
+pub fn jobs() -> Vec<JobSpec> {
+    vec![JobSpec::new(
+        "dashboard_fold",
+        Schedule::Every { minutes: 60, business_hours_only: false },
+        |pool, now| async move { Ok(json!({"days": fold(&pool, now).await?})) },
+    )]
+}
+
+/// Folds the days into the range's totals, the previous period's, the series and the reasons.
+fn confirmation(range: &Range, days: &BTreeMap<Date, Day>, labels: &[(String, String, String)]) -> Confirmation {
+    let between = |from: Date, to: Date| domain::sum_days(days.range(from..=to).map(|(_, d)| d));
     let previous = range.previous();
     let series = range
         .buckets()
         .into_iter()
-        .map(|(day, from, to)| {
+        .map(|(day, _, to)| {
             let last = local_date(to - Duration::seconds(1));
-            Bucket { start: domain::date_key(day), totals: totals_between(local_date(from), after(last)) }
+            Bucket { start: domain::date_key(day), totals: between(day, last) }
         })
         .collect();
-    Confirmation {
-        current: totals_between(range.from, after(range.to)),
-        previous: totals_between(previous.from, after(previous.to)),
-        series,
-        failed_by_reason,
-    }
-}
-
-fn response(
-    contacts: &[(OffsetDateTime, Option<OffsetDateTime>)],
-    now: OffsetDateTime,
-    deadline: Duration,
-    deadline_minutes: i32,
-    hours: &BusinessHours,
-) -> Response {
-    let mut wall: Vec<f64> = Vec::new();
-    let mut business: Vec<f64> = Vec::new();
-    for (created, first) in contacts {
-        if let Some(first) = first {
-            wall.push((*first - *created).as_seconds_f64().max(0.0));
-            business.push(domain::business_seconds(*created, *first, hours) as f64);
+    let mut reasons: BTreeMap<&str, i64> = BTreeMap::new();
+    for (_, d) in days.range(range.from..=range.to) {
+        for (status, n) in &d.reasons {
+            *reasons.entry(status.as_str()).or_default() += n;
         }
     }
-    wall.sort_by(f64::total_cmp);
-    business.sort_by(f64::total_cmp);
-    let (due, within) = domain::speed_to_call(contacts, now, deadline, hours);
-    Response {
-        first_contacts: i64::try_from(wall.len()).unwrap_or(i64::MAX),
-        median_seconds: domain::percentile(&wall, 0.5),
-        p90_seconds: domain::percentile(&wall, 0.9),
-        mean_seconds: domain::mean(&wall),
-        median_business_seconds: domain::percentile(&business, 0.5),
-        p90_business_seconds: domain::percentile(&business, 0.9),
-        deadline_minutes,
-        due,
-        within_deadline: within,
-        speed_to_call: domain::rate(within, due),
+    let mut failed_by_reason: Vec<ReasonCount> = labels
+        .iter()
+        .filter_map(|(code, label, color)| {
+            reasons.get(code.as_str()).filter(|n| **n > 0).map(|&count| ReasonCount {
+                status: code.clone(),
+                label: label.clone(),
+                color: color.clone(),
+                count,
+            })
+        })
+        .collect();
+    // most frequent first; the configured order among equals (the sort is stable)
+    failed_by_reason.sort_by_key(|r| std::cmp::Reverse(r.count));
+    Confirmation {
+        current: between(range.from, range.to),
+        previous: between(previous.from, previous.to),
+        series,
+        failed_by_reason,
     }
 }
 

@@ -21,6 +21,7 @@ fn job_text(i18n: I18n, name: &str) -> String {
         "reminders" => t_string!(i18n, jobs.reminders).to_string(),
         "message_sender" => t_string!(i18n, jobs.message_sender).to_string(),
         "message_sweep" => t_string!(i18n, jobs.message_sweep).to_string(),
+        "dashboard_fold" => t_string!(i18n, jobs.dashboard_fold).to_string(),
         other => other.to_string(),
     }
 }
