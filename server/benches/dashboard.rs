@@ -66,19 +66,10 @@ async fn main() {
     let pool = server::startup::connect_pool(&url, 32).await.unwrap();
     server::MIGRATOR.run(&pool).await.unwrap();
     load(&pool).await;
-    // the loader writes attempts without the first contact the attempt path keeps on the order
-    let backfilled = sqlx::query(
-        "UPDATE orders SET first_attempt_at = closed_at - interval '1 minute'
-         WHERE first_attempt_at IS NULL AND closed_at IS NOT NULL",
-    )
-    .execute(&pool)
-    .await
-    .unwrap()
-    .rows_affected();
-    if backfilled > 0 {
-        sqlx::query("ANALYZE orders").execute(&pool).await.unwrap();
-        println!("data: first contacts of {backfilled} orders filled in");
-    }
+    // the past days folded, as the hourly job keeps them
+    let started = Instant::now();
+    let days = app::dashboard::service::fold(&pool, OffsetDateTime::now_utc()).await.unwrap();
+    println!("fold: {days} days in {:.2} s", started.elapsed().as_secs_f64());
 
     let settings = server::config::Settings::from_lookup(|name| {
         (name == "LOGIN_MAX_FAILURES_PER_IP").then(|| "100000".to_string())

@@ -60,6 +60,8 @@ const TABLE: &[(&str, &str, Least)] = &[
     ("post", "/api/customer-service/duplicates/{pairId}/decision", Supervisor),
     ("get", "/api/customer-service/dashboard", Agent),
     ("get", "/api/customer-service/dashboard/orders", Agent),
+    ("get", "/api/customer-service/dashboard/settings", Supervisor),
+    ("put", "/api/customer-service/dashboard/settings", Admin),
     ("get", "/api/customer-service/orders/pending", Agent),
     ("get", "/api/customer-service/orders/mine", Agent),
     ("post", "/api/customer-service/orders/assign", Supervisor),
@@ -151,6 +153,9 @@ async fn every_route_answers_every_role_as_the_table_says(pool: PgPool) {
                 json!({"class": null, "reason": ""})
             }
             ("post", "/api/customer-service/sms/preview") => json!({"text": "Bonjour"}),
+            ("put", "/api/customer-service/dashboard/settings") => {
+                json!({"speedToCallMinutes": 15, "rankingMinVolume": 10})
+            }
             _ => json!({}),
         }
     };

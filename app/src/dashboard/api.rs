@@ -2,7 +2,7 @@
 //! their own figures).
 use leptos::prelude::*;
 
-use super::{Dashboard, DrillDown};
+use super::{Dashboard, DashboardSettings, DrillDown};
 use crate::error::AppError;
 
 /// Every widget's figures; dates `YYYY-MM-DD` (Algiers), period `day`, `week` or `month`.
@@ -16,6 +16,20 @@ pub async fn get_dashboard(
         let query = super::service::Query { from, to, period };
         super::service::dashboard(&pool, &user, &query, time::OffsetDateTime::now_utc()).await
     })
+    .await
+}
+
+#[server(prefix = "/fn", endpoint = "dashboard_settings")]
+pub async fn get_dashboard_settings() -> Result<DashboardSettings, AppError> {
+    crate::server_ctx::call(None, |pool, user| async move { super::service::settings(&pool, &user).await }).await
+}
+
+#[server(prefix = "/fn", endpoint = "save_dashboard_settings")]
+pub async fn save_dashboard_settings(settings: DashboardSettings) -> Result<DashboardSettings, AppError> {
+    crate::server_ctx::call(
+        None,
+        |pool, user| async move { super::service::save_settings(&pool, &user, &settings).await },
+    )
     .await
 }
 

@@ -5,21 +5,19 @@ use sqlx::PgConnection;
 use time::{Date, OffsetDateTime};
 
 use super::domain::Day;
-use super::{DrillList, DrillOrder, MessagingCost, Pending};
+use super::{DashboardSettings, DrillList, DrillOrder, MessagingCost, Pending};
 use crate::locale::UiLocale;
 
-pub struct Settings {
-    pub speed_to_call_minutes: i32,
-    pub ranking_min_volume: i32,
+pub async fn get_settings(conn: &mut PgConnection) -> Result<DashboardSettings, sqlx::Error> {
+    sqlx::query_as!(
+        DashboardSettings,
+        "SELECT speed_to_call_minutes, ranking_min_volume FROM dashboard_settings WHERE id"
+    )
+    .fetch_one(conn)
+    .await
 }
 
-pub async fn get_settings(conn: &mut PgConnection) -> Result<Settings, sqlx::Error> {
-    sqlx::query_as!(Settings, "SELECT speed_to_call_minutes, ranking_min_volume FROM dashboard_settings WHERE id")
-        .fetch_one(conn)
-        .await
-}
-
-pub async fn update_settings(conn: &mut PgConnection, s: &Settings) -> Result<(), sqlx::Error> {
+pub async fn update_settings(conn: &mut PgConnection, s: &DashboardSettings) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "UPDATE dashboard_settings SET speed_to_call_minutes = $1, ranking_min_volume = $2, updated_at = now() WHERE id",
         s.speed_to_call_minutes,
@@ -65,24 +63,50 @@ pub async fn count_pending(
     })
 }
 
-/// Creation times of open orders never called and not held, created before `before` (the
+/// Creation times of open orders never called and not held, created in [after, before) (the
 /// deadline in wall time, which business time can only shorten), oldest first.
 pub async fn list_uncalled(
     conn: &mut PgConnection,
     agent: Option<i64>,
+    after: OffsetDateTime,
     before: OffsetDateTime,
 ) -> Result<Vec<(i64, OffsetDateTime)>, sqlx::Error> {
     let rows = sqlx::query!(
         r#"SELECT id, created_at FROM orders
-           WHERE closed_at IS NULL AND attempts_count = 0 AND NOT is_duplicate AND created_at < $2
+           WHERE closed_at IS NULL AND attempts_count = 0 AND NOT is_duplicate AND created_at >= $2 AND created_at < $3
              AND ($1::int8 IS NULL OR assigned_agent_id = $1)
            ORDER BY created_at, id"#,
         agent,
+        after,
         before,
     )
     .fetch_all(conn)
     .await?;
     Ok(rows.into_iter().map(|r| (r.id, r.created_at)).collect())
+}
+
+/// Open orders never called and not held created before `before`: all of them, and those
+/// created in [from, to).
+pub async fn count_uncalled(
+    conn: &mut PgConnection,
+    agent: Option<i64>,
+    before: OffsetDateTime,
+    from: OffsetDateTime,
+    to: OffsetDateTime,
+) -> Result<(i64, i64), sqlx::Error> {
+    let r = sqlx::query!(
+        r#"SELECT count(*) AS "all!", count(*) FILTER (WHERE created_at >= $3 AND created_at < $4) AS "in_range!"
+           FROM orders
+           WHERE closed_at IS NULL AND attempts_count = 0 AND NOT is_duplicate AND created_at < $2
+             AND ($1::int8 IS NULL OR assigned_agent_id = $1)"#,
+        agent,
+        before,
+        from,
+        to,
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok((r.all, r.in_range))
 }
 
 /// Orders received per Algiers day over [from, to).
@@ -225,23 +249,24 @@ pub async fn upsert_day(conn: &mut PgConnection, day: Date, d: &Day) -> Result<(
     Ok(())
 }
 
-/// Each order created in [from, to): its creation and its first agent attempt.
+/// Each order created in [from, to) and called: its creation and its first agent attempt.
 pub async fn list_first_contacts(
     conn: &mut PgConnection,
     agent: Option<i64>,
     from: OffsetDateTime,
     to: OffsetDateTime,
-) -> Result<Vec<(OffsetDateTime, Option<OffsetDateTime>)>, sqlx::Error> {
+) -> Result<Vec<(OffsetDateTime, OffsetDateTime)>, sqlx::Error> {
     let rows = sqlx::query!(
-        r#"SELECT created_at, first_attempt_at FROM orders
-           WHERE created_at >= $2 AND created_at < $3 AND ($1::int8 IS NULL OR assigned_agent_id = $1)"#,
+        r#"SELECT created_at, first_attempt_at AS "first!" FROM orders
+           WHERE created_at >= $2 AND created_at < $3 AND first_attempt_at IS NOT NULL
+             AND ($1::int8 IS NULL OR assigned_agent_id = $1)"#,
         agent,
         from,
         to,
     )
     .fetch_all(conn)
     .await?;
-    Ok(rows.into_iter().map(|r| (r.created_at, r.first_attempt_at)).collect())
+    Ok(rows.into_iter().map(|r| (r.created_at, r.first)).collect())
 }
 
 /// Open orders held by each agent available now (zero included), for the workload's spread.

@@ -132,6 +132,18 @@ fn first_of_next_month(d: Date) -> Option<Date> {
     Date::from_calendar_date(year, month, 1).ok()
 }
 
+/// Validates the settings: the deadline within the business-minute histogram (1..=600), a
+/// ranking volume of 1..=100 000; `limit_invalid` names the field.
+pub fn validate_settings(s: &super::DashboardSettings) -> Result<(), AppError> {
+    if !(1..=BUSINESS_MINUTES as i32).contains(&s.speed_to_call_minutes) {
+        return Err(AppError::field(ErrorCode::LimitInvalid, "speedToCallMinutes"));
+    }
+    if !(1..=100_000).contains(&s.ranking_min_volume) {
+        return Err(AppError::field(ErrorCode::LimitInvalid, "rankingMinVolume"));
+    }
+    Ok(())
+}
+
 /// `n / d`, None when `d` is 0.
 pub fn rate(n: i64, d: i64) -> Option<f64> {
     (d > 0).then(|| n as f64 / d as f64)
@@ -373,6 +385,19 @@ pub fn past_deadline(created: OffsetDateTime, now: OffsetDateTime, deadline: Dur
     business_seconds(created, now, hours) > deadline.whole_seconds()
 }
 
+/// An instant before which every order is past `deadline` of business time at `now` (so it is
+/// counted without checking the hours one by one): whole days back until the business time in
+/// between exceeds the deadline, or `now − 400 days` when the week has no business hours.
+pub fn surely_past(now: OffsetDateTime, deadline: Duration, hours: &BusinessHours) -> OffsetDateTime {
+    for days in 1..=400 {
+        let t = now - Duration::days(days);
+        if business_seconds(t, now, hours) > deadline.whole_seconds() {
+            return t;
+        }
+    }
+    now - Duration::days(400)
+}
+
 /// The Gini coefficient of a workload (0: all equal, towards 1: all on one); None for nobody.
 /// All zero is an even spread (0).
 pub fn gini(loads: &[i64]) -> Option<f64> {
@@ -500,6 +525,16 @@ mod tests {
     }
 
     #[test]
+    fn settings_outside_their_bounds_name_the_field() {
+        let ok = super::super::DashboardSettings { speed_to_call_minutes: 15, ranking_min_volume: 10 };
+        assert!(validate_settings(&ok).is_ok());
+        let late = super::super::DashboardSettings { speed_to_call_minutes: 601, ..ok.clone() };
+        assert_eq!(validate_settings(&late).unwrap_err().field.as_deref(), Some("speedToCallMinutes"));
+        let none = super::super::DashboardSettings { ranking_min_volume: 0, ..ok };
+        assert_eq!(validate_settings(&none).unwrap_err().field.as_deref(), Some("rankingMinVolume"));
+    }
+
+    #[test]
     fn the_confirmation_rate_is_confirmed_over_closed_and_empty_periods_have_none() {
         let t = totals(10, 6, 3, 1);
         assert_eq!(t.closed, 10);
@@ -556,6 +591,18 @@ mod tests {
         assert_eq!(f.mean_seconds, r.mean_seconds);
         let empty = response_of(&[], 15, 0);
         assert_eq!((empty.median_seconds, empty.speed_to_call), (None, None));
+    }
+
+    #[test]
+    fn orders_before_the_cut_off_are_past_the_deadline_whatever_the_hours() {
+        for now in [datetime!(2026-11-29 07:05 UTC), datetime!(2026-11-27 12:00 UTC), datetime!(2026-11-25 12:00 UTC)] {
+            for minutes in [15, 120, 1440] {
+                let d = Duration::minutes(minutes);
+                let cut = surely_past(now, d, &hours());
+                assert!(past_deadline(cut - Duration::seconds(1), now, d, &hours()), "{now} {minutes}");
+                assert!(now - cut <= Duration::days(8));
+            }
+        }
     }
 
     #[test]

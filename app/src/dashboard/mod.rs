@@ -26,6 +26,17 @@ text_enum!(
     }
 );
 
+/// What an admin sets for the dashboard.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct DashboardSettings {
+    /// The speed-to-call deadline, minutes of business time (1..=600).
+    pub speed_to_call_minutes: i32,
+    /// Final outcomes an agent needs in a period to be ranked (1..=100 000).
+    pub ranking_min_volume: i32,
+}
+
 /// The dates asked for, as the server understood them (Algiers dates, `to` included), and the
 /// previous period of the same length the figures are compared with.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -7,7 +7,10 @@ use sqlx::{PgConnection, PgPool};
 use time::{Date, Duration, OffsetDateTime};
 
 use super::domain::{self, Day, Range};
-use super::{Bucket, Confirmation, Dashboard, DrillDown, DrillList, ReasonCount, Satisfaction, Utilisation};
+use super::{
+    Bucket, Confirmation, Dashboard, DashboardSettings, DrillDown, DrillList, ReasonCount, Satisfaction, Utilisation,
+};
+use crate::audit::db::{insert_audit, AuditEntry};
 use crate::auth::{CurrentUser, Role};
 use crate::error::AppError;
 use crate::jobs::domain::{BusinessHours, Schedule};
@@ -50,14 +53,18 @@ pub async fn dashboard(
     let deadline = Duration::minutes(i64::from(settings.speed_to_call_minutes));
 
     let mut pending = super::db::count_pending(&mut conn, agent, now).await?;
-    let uncalled = super::db::list_uncalled(&mut conn, agent, now - deadline).await?;
-    let late: Vec<OffsetDateTime> = uncalled
+    // orders older than the cut-off are past the deadline whatever the hours; the younger ones
+    // are checked in business time
+    let cutoff = domain::surely_past(now, deadline, &hours);
+    let (old, old_in_range) = super::db::count_uncalled(&mut conn, agent, cutoff, start, end).await?;
+    let late: Vec<OffsetDateTime> = super::db::list_uncalled(&mut conn, agent, cutoff, now - deadline)
+        .await?
         .into_iter()
         .map(|(_, created)| created)
         .filter(|created| domain::past_deadline(*created, now, deadline, &hours))
         .collect();
-    pending.past_deadline = count(late.len());
-    let uncalled_due = count(late.iter().filter(|c| **c >= start && **c < end).count());
+    pending.past_deadline = old + count(late.len());
+    let uncalled_due = old_in_range + count(late.iter().filter(|c| **c >= start && **c < end).count());
 
     let days = days(&mut conn, agent, previous.from, range.to, now, &hours).await?;
     let labels = super::db::list_status_labels(&mut conn, user.locale).await?;
@@ -95,28 +102,79 @@ pub async fn dashboard(
         dashboard.utilisation = utilisation(own.as_slice(), &[]);
         return Ok(dashboard);
     }
+    let slow = slow_figures(pool, user, start, end).await?;
+    dashboard.utilisation = utilisation(&slow.ranked, &loads);
+    dashboard.rankings = Some(domain::rankings(&slow.ranked, i64::from(settings.ranking_min_volume)));
+    let a = &slow.accuracy;
+    dashboard.duplicates = Some(domain::duplicates(
+        slow.flagged,
+        a.open,
+        a.confirmed_duplicates,
+        a.not_duplicates,
+        a.same_customer,
+        a.missed,
+    ));
+    dashboard.messaging = Some(slow.messaging.clone());
+    dashboard.classes = Some(slow.classes.clone());
+    Ok(dashboard)
+}
+
+/// The shop-wide figures that move slowly and cost most (every agent's performance over the
+/// range, duplicate accuracy over all decisions, costs, the class distribution): computed at most
+/// once per [`SLOW_TTL`] per range on each instance, then shared by every supervisor's refresh.
+/// The pending counts, today's outcomes and the response times are never cached.
+struct Slow {
+    ranked: Vec<crate::agents::AgentPerformance>,
+    accuracy: crate::duplicates::Accuracy,
+    flagged: i64,
+    messaging: super::MessagingCost,
+    classes: Vec<super::ClassCount>,
+}
+
+/// How long the slow figures are reused.
+pub const SLOW_TTL: std::time::Duration = std::time::Duration::from_secs(30);
+
+type SlowKey = (String, OffsetDateTime, OffsetDateTime);
+type SlowCache = std::sync::Mutex<std::collections::HashMap<SlowKey, (std::time::Instant, std::sync::Arc<Slow>)>>;
+
+fn slow_cache() -> &'static SlowCache {
+    static CACHE: std::sync::OnceLock<SlowCache> = std::sync::OnceLock::new();
+    CACHE.get_or_init(Default::default)
+}
+
+async fn slow_figures(
+    pool: &PgPool,
+    user: &CurrentUser,
+    start: OffsetDateTime,
+    end: OffsetDateTime,
+) -> Result<std::sync::Arc<Slow>, AppError> {
+    // the database is part of the key: one process may serve several (the tests do)
+    let key = (pool.connect_options().get_database().unwrap_or_default().to_string(), start, end);
+    if let Ok(cache) = slow_cache().lock() {
+        if let Some((at, slow)) = cache.get(&key) {
+            if at.elapsed() < SLOW_TTL {
+                return Ok(slow.clone());
+            }
+        }
+    }
     let ranked = crate::agents::service::performance(pool, user, start, end).await?;
-    dashboard.utilisation = utilisation(&ranked, &loads);
-    dashboard.rankings = Some(domain::rankings(&ranked, i64::from(settings.ranking_min_volume)));
     let accuracy = crate::duplicates::service::accuracy(pool, user).await?;
     let mut conn = pool.acquire().await?;
-    let flagged =
-        super::db::count_flagged(&mut conn, start, end, i16::from(crate::duplicates::service::review_threshold()))
-            .await?;
-    dashboard.duplicates = Some(domain::duplicates(
-        flagged,
-        accuracy.open,
-        accuracy.confirmed_duplicates,
-        accuracy.not_duplicates,
-        accuracy.same_customer,
-        accuracy.missed,
-    ));
-    dashboard.messaging = Some(super::db::count_messages(&mut conn, start, end).await?);
+    let review = i16::from(crate::duplicates::service::review_threshold());
+    let flagged = super::db::count_flagged(&mut conn, start, end, review).await?;
+    let messaging = super::db::count_messages(&mut conn, start, end).await?;
     drop(conn);
-    let classes = crate::customers::service::class_distribution(pool, user).await?;
-    dashboard.classes =
-        Some(classes.into_iter().map(|(class, customers)| super::ClassCount { class, customers }).collect());
-    Ok(dashboard)
+    let classes = crate::customers::service::class_distribution(pool, user)
+        .await?
+        .into_iter()
+        .map(|(class, customers)| super::ClassCount { class, customers })
+        .collect();
+    let slow = std::sync::Arc::new(Slow { ranked, accuracy, flagged, messaging, classes });
+    if let Ok(mut cache) = slow_cache().lock() {
+        cache.retain(|_, (at, _)| at.elapsed() < SLOW_TTL);
+        cache.insert(key, (std::time::Instant::now(), slow.clone()));
+    }
+    Ok(slow)
 }
 
 fn count(n: usize) -> i64 {
@@ -194,7 +252,7 @@ async fn count_days(
         }
     }
     for (created, first) in super::db::list_first_contacts(conn, agent, start, end).await? {
-        if let (Some(first), Some(d)) = (first, days.get_mut(&local_date(created))) {
+        if let Some(d) = days.get_mut(&local_date(created)) {
             d.add_wait((first - created).as_seconds_f64().max(0.0), domain::business_seconds(created, first, hours));
         }
     }
@@ -289,6 +347,40 @@ fn utilisation(rows: &[crate::agents::AgentPerformance], loads: &[i64]) -> Utili
         available_agents: i64::try_from(loads.len()).unwrap_or(i64::MAX),
         workload_gini: domain::gini(loads),
     }
+}
+
+/// The dashboard settings (supervisors read them).
+pub async fn settings(pool: &PgPool, user: &CurrentUser) -> Result<DashboardSettings, AppError> {
+    user.require(Role::Supervisor)?;
+    let mut conn = pool.acquire().await?;
+    Ok(super::db::get_settings(&mut conn).await?)
+}
+
+/// Changes the speed-to-call deadline and the rankings' minimum volume (admins), audited.
+pub async fn save_settings(
+    pool: &PgPool,
+    user: &CurrentUser,
+    input: &DashboardSettings,
+) -> Result<DashboardSettings, AppError> {
+    user.require(Role::Admin)?;
+    domain::validate_settings(input)?;
+    let mut tx = pool.begin().await?;
+    let before = super::db::get_settings(&mut tx).await?;
+    super::db::update_settings(&mut tx, input).await?;
+    insert_audit(
+        &mut tx,
+        AuditEntry {
+            actor_id: Some(user.id),
+            action: "dashboard.settings",
+            entity: "dashboard_settings",
+            entity_id: 1,
+            before: serde_json::to_value(&before).ok(),
+            after: serde_json::to_value(input).ok(),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(input.clone())
 }
 
 /// The most a drill-down lists (the CSV export too).

@@ -103,13 +103,18 @@ pub async fn load(pool: &PgPool) {
         .unwrap();
     sqlx::query(
         "INSERT INTO confirmation_attempts (order_id, agent_id, method, status_before, result_status, status_after,
-                                            started_at, ended_at)
-         SELECT id, assigned_agent_id, 'phone', 'new', status, status, closed_at - interval '1 minute', closed_at
+                                            started_at, ended_at, created_at)
+         SELECT id, assigned_agent_id, 'phone', 'new', status, status, closed_at - interval '1 minute', closed_at, closed_at
          FROM orders WHERE closed_at IS NOT NULL",
     )
     .execute(pool)
     .await
     .unwrap();
+    // the first contact the attempt path keeps on the order
+    sqlx::query("UPDATE orders SET first_attempt_at = closed_at WHERE closed_at IS NOT NULL")
+        .execute(pool)
+        .await
+        .unwrap();
     sqlx::query("ANALYZE").execute(pool).await.unwrap();
     println!("data: loaded in {:.1} s", started.elapsed().as_secs_f64());
 }

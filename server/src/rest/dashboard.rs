@@ -7,12 +7,12 @@ use axum::Json;
 use serde::Deserialize;
 use time::OffsetDateTime;
 
-use app::dashboard::{service, Dashboard, DrillDown, DrillList};
+use app::dashboard::{service, Dashboard, DashboardSettings, DrillDown, DrillList};
 use app::error::AppError;
 
 use super::caller::Caller;
-use super::responses::{Invalid, Unauthenticated};
-use super::ApiQuery;
+use super::responses::{Denied, Invalid, Unauthenticated};
+use super::{ApiJson, ApiQuery};
 use crate::state::AppState;
 
 /// Algiers dates (`YYYY-MM-DD`, both default to today) and the bucket size.
@@ -93,4 +93,29 @@ pub async fn orders(
             .into_response());
     }
     Ok(Json(found).into_response())
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/customer-service/dashboard/settings",
+    tag = "dashboard",
+    responses((status = 200, description = "The speed-to-call deadline and the rankings' minimum volume", body = DashboardSettings), Denied),
+)]
+pub async fn settings(State(state): State<AppState>, caller: Caller) -> Result<Json<DashboardSettings>, AppError> {
+    Ok(Json(service::settings(&state.pool, &caller.0).await?))
+}
+
+#[utoipa::path(
+    put,
+    path = "/api/customer-service/dashboard/settings",
+    tag = "dashboard",
+    request_body = DashboardSettings,
+    responses((status = 200, description = "Saved", body = DashboardSettings), Invalid, Denied),
+)]
+pub async fn update_settings(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(input): ApiJson<DashboardSettings>,
+) -> Result<Json<DashboardSettings>, AppError> {
+    Ok(Json(service::save_settings(&state.pool, &caller.0, &input).await?))
 }

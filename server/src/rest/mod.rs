@@ -63,6 +63,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/customer-service/events", get(crate::live::events))
         .route("/api/customer-service/dashboard", get(dashboard::dashboard))
         .route("/api/customer-service/dashboard/orders", get(dashboard::orders))
+        .route("/api/customer-service/dashboard/settings", get(dashboard::settings).put(dashboard::update_settings))
         .route("/api/customer-service/orders/pending", get(orders::pending))
         .route("/api/customer-service/orders/mine", get(orders::my_queue))
         .route("/api/customer-service/orders/assign", post(orders::bulk_assign))

@@ -62,6 +62,8 @@ use utoipa::{Modify, OpenApi};
         super::messaging::callback,
         super::dashboard::dashboard,
         super::dashboard::orders,
+        super::dashboard::settings,
+        super::dashboard::update_settings,
     ),
     modifiers(&Security),
     security(("session" = []), ("bearer" = []))

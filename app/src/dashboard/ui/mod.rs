@@ -10,11 +10,12 @@ use leptos_router::hooks::use_query_map;
 use time::{Date, Duration};
 
 use self::charts::{BarChart, LineChart, Mark, StackedBar};
-use super::api::{get_dashboard, get_drill_down};
+use super::api::{get_dashboard, get_dashboard_settings, get_drill_down, SaveDashboardSettings};
 use super::{Bucket, Dashboard, Period};
+use crate::auth::Role;
 use crate::components::live::use_live;
-use crate::components::ErrorAlert;
-use crate::components::Loaded;
+use crate::components::session::use_current_user;
+use crate::components::{action_error, ErrorAlert, Field, Loaded};
 use crate::i18n::*;
 use crate::locale::format::{dzd, group_thousands, percent, seconds, short_algiers};
 use crate::locale::UiLocale;
@@ -90,8 +91,11 @@ pub fn DashboardPage() -> impl IntoView {
     let param = move |key: &'static str| query.with(|q| q.get(key)).filter(|v| !v.is_empty());
     let live = use_live();
     let figures = Resource::new(
-        move || (param("from"), param("to"), param("period"), live.orders.get(), live.duplicates.get()),
-        |(from, to, period, _, _)| get_dashboard(from, to, period),
+        // orders and pairs changing elsewhere, and the minute's tick (orders crossing the deadline)
+        move || {
+            (param("from"), param("to"), param("period"), live.orders.get(), live.duplicates.get(), live.tick.get())
+        },
+        |(from, to, period, _, _, _)| get_dashboard(from, to, period),
     );
     view! {
         <Title text=move || t_string!(i18n, dashboard.title).to_string()/>
@@ -99,6 +103,47 @@ pub fn DashboardPage() -> impl IntoView {
         <Loaded load=move || async move { figures.await } let:d>
             <DashboardView d=d/>
         </Loaded>
+        <Show when=move || use_current_user().get().is_some_and(|u| u.role.at_least(Role::Admin))>
+            <SettingsForm/>
+        </Show>
+    }
+}
+
+/// The speed-to-call deadline and the rankings' minimum volume (admins).
+#[component]
+fn SettingsForm() -> impl IntoView {
+    let i18n = use_i18n();
+    let save = ServerAction::<SaveDashboardSettings>::new();
+    let settings = Resource::new(move || save.version().get(), |_| get_dashboard_settings());
+    let error = action_error(save);
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                settings.await.ok().map(|s| {
+                    let draft = RwSignal::new(s);
+                    view! {
+                        <form class="card" on:submit=move |ev: leptos::ev::SubmitEvent| {
+                            ev.prevent_default();
+                            save.dispatch(SaveDashboardSettings { settings: draft.get_untracked() });
+                        }>
+                            <h2>{t!(i18n, dashboard.settings)}</h2>
+                            <ErrorAlert error=error/>
+                            <Field for_id="ds-deadline" label=move || t!(i18n, dashboard.deadline_minutes) inline=true>
+                                <input id="ds-deadline" type="number" min="1" max="600"
+                                    prop:value=move || draft.with(|d| d.speed_to_call_minutes.to_string())
+                                    on:input=move |ev| if let Ok(m) = event_target_value(&ev).trim().parse() { draft.update(|d| d.speed_to_call_minutes = m) }/>
+                            </Field>
+                            <Field for_id="ds-volume" label=move || t!(i18n, dashboard.ranking_volume) inline=true>
+                                <input id="ds-volume" type="number" min="1"
+                                    prop:value=move || draft.with(|d| d.ranking_min_volume.to_string())
+                                    on:input=move |ev| if let Ok(m) = event_target_value(&ev).trim().parse() { draft.update(|d| d.ranking_min_volume = m) }/>
+                            </Field>
+                            <button type="submit" class="primary" disabled=move || save.pending().get()>{t!(i18n, dashboard.save)}</button>
+                        </form>
+                    }
+                })
+            })}
+        </Transition>
     }
 }
 
