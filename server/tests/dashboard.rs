@@ -181,6 +181,23 @@ async fn bad_ranges_get_coded_errors_naming_the_field(pool: PgPool) {
     assert_eq!(response.status(), 400);
     let anonymous = common::client().get(s.app.url("/api/customer-service/dashboard")).send().await.unwrap();
     assert_eq!(error_code(anonymous).await, "unauthenticated");
+
+    // the deadline is an admin's setting: out of bounds names the field, a saved one is used
+    let admin = s.app.logged_in("admin@test.dz").await;
+    let settings = s.app.url("/api/customer-service/dashboard/settings");
+    let bad = admin.put(&settings).json(&json!({"speedToCallMinutes": 601, "rankingMinVolume": 10})).send().await.unwrap();
+    assert_eq!(bad.status(), 422);
+    let body: Value = bad.json().await.unwrap();
+    assert_eq!((body["code"].as_str(), body["field"].as_str()), (Some("limit_invalid"), Some("speedToCallMinutes")));
+    let by_supervisor =
+        s.supervisor.put(&settings).json(&json!({"speedToCallMinutes": 30, "rankingMinVolume": 5})).send().await.unwrap();
+    assert_eq!(by_supervisor.status(), 403);
+    let saved = admin.put(&settings).json(&json!({"speedToCallMinutes": 30, "rankingMinVolume": 5})).send().await.unwrap();
+    assert_eq!(saved.status(), 200);
+    let d = get_json(&s.supervisor, s.app.url("/api/customer-service/dashboard")).await;
+    assert_eq!(d["response"]["deadlineMinutes"], 30);
+    assert_eq!(d["rankings"]["minVolume"], 5);
+    assert_eq!(common::audited(&s.app.pool, "dashboard.settings").await, 1);
 }
 
 /// Reads a server-sent-events stream until an event named `name` arrives; returns its data.
