@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 use sqlx::PgPool;
 
 mod common;
-use common::{load, report, PASSWORD};
+use common::{load, login, report, timed};
 
 /// The keyset cursor of the `n`-th row of the unfiltered pending list.
 async fn cursor_after(pool: &PgPool, n: i64) -> String {
@@ -25,27 +25,6 @@ async fn cursor_after(pool: &PgPool, n: i64) -> String {
     .await
     .unwrap();
     app::orders::PageCursor { priority_order: order, created_at: created, id }.encode()
-}
-
-async fn login(base: &str, email: &str) -> reqwest::Client {
-    let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
-    let r = client
-        .post(format!("{base}/api/auth/login"))
-        .json(&json!({"email": email, "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200, "login {email}");
-    client
-}
-
-async fn timed(request: reqwest::RequestBuilder, expect: u16) -> Duration {
-    let started = Instant::now();
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    let _ = response.bytes().await.unwrap();
-    assert_eq!(status, expect);
-    started.elapsed()
 }
 
 #[tokio::main]

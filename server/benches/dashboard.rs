@@ -12,28 +12,7 @@ use serde_json::json;
 use time::OffsetDateTime;
 
 mod common;
-use common::{load, report, PASSWORD};
-
-async fn login(base: &str, email: &str) -> reqwest::Client {
-    let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
-    let r = client
-        .post(format!("{base}/api/auth/login"))
-        .json(&json!({"email": email, "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200, "login {email}");
-    client
-}
-
-async fn timed(request: reqwest::RequestBuilder) -> Duration {
-    let started = Instant::now();
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    let _ = response.bytes().await.unwrap();
-    assert_eq!(status, 200);
-    started.elapsed()
-}
+use common::{load, login, report, timed};
 
 fn date(d: time::Date) -> String {
     format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
@@ -102,17 +81,18 @@ async fn main() {
         ),
     ] {
         let url = format!("{base}/api/customer-service/dashboard{query}");
-        timed(supervisor.get(&url)).await;
+        timed(supervisor.get(&url), 200).await;
         let mut samples = Vec::new();
         for _ in 0..30 {
-            samples.push(timed(supervisor.get(&url)).await);
+            samples.push(timed(supervisor.get(&url), 200).await);
         }
         report(&name, &mut samples);
     }
     let mut samples = Vec::new();
     for _ in 0..20 {
         samples.push(
-            timed(supervisor.get(format!("{base}/api/customer-service/dashboard/orders?list=past_deadline"))).await,
+            timed(supervisor.get(format!("{base}/api/customer-service/dashboard/orders?list=past_deadline")), 200)
+                .await,
         );
     }
     report("GET drill-down, past deadline", &mut samples);

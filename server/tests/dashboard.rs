@@ -185,14 +185,21 @@ async fn bad_ranges_get_coded_errors_naming_the_field(pool: PgPool) {
     // the deadline is an admin's setting: out of bounds names the field, a saved one is used
     let admin = s.app.logged_in("admin@test.dz").await;
     let settings = s.app.url("/api/customer-service/dashboard/settings");
-    let bad = admin.put(&settings).json(&json!({"speedToCallMinutes": 601, "rankingMinVolume": 10})).send().await.unwrap();
+    let bad =
+        admin.put(&settings).json(&json!({"speedToCallMinutes": 601, "rankingMinVolume": 10})).send().await.unwrap();
     assert_eq!(bad.status(), 422);
     let body: Value = bad.json().await.unwrap();
     assert_eq!((body["code"].as_str(), body["field"].as_str()), (Some("limit_invalid"), Some("speedToCallMinutes")));
-    let by_supervisor =
-        s.supervisor.put(&settings).json(&json!({"speedToCallMinutes": 30, "rankingMinVolume": 5})).send().await.unwrap();
+    let by_supervisor = s
+        .supervisor
+        .put(&settings)
+        .json(&json!({"speedToCallMinutes": 30, "rankingMinVolume": 5}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(by_supervisor.status(), 403);
-    let saved = admin.put(&settings).json(&json!({"speedToCallMinutes": 30, "rankingMinVolume": 5})).send().await.unwrap();
+    let saved =
+        admin.put(&settings).json(&json!({"speedToCallMinutes": 30, "rankingMinVolume": 5})).send().await.unwrap();
     assert_eq!(saved.status(), 200);
     let d = get_json(&s.supervisor, s.app.url("/api/customer-service/dashboard")).await;
     assert_eq!(d["response"]["deadlineMinutes"], 30);

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 use std::time::{Duration, Instant};
 
+use serde_json::json;
 use sqlx::PgPool;
 
 pub const ORDERS: i64 = 1_000_000;
@@ -27,6 +28,29 @@ pub fn report(name: &str, samples: &mut [Duration]) {
         p99.as_secs_f64() * 1e3,
         max.as_secs_f64() * 1e3
     );
+}
+
+/// A client logged in (session cookie) as `email` with the bench password.
+pub async fn login(base: &str, email: &str) -> reqwest::Client {
+    let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
+    let r = client
+        .post(format!("{base}/api/auth/login"))
+        .json(&json!({"email": email, "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "login {email}");
+    client
+}
+
+/// The time one request takes to answer, body read; the status must be `expect`.
+pub async fn timed(request: reqwest::RequestBuilder, expect: u16) -> Duration {
+    let started = Instant::now();
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    let _ = response.bytes().await.unwrap();
+    assert_eq!(status, expect);
+    started.elapsed()
 }
 
 /// Loads the data set unless it is there.
