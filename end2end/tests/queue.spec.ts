@@ -46,6 +46,8 @@ test("the agent screen in Arabic is right-to-left and works from the keyboard", 
   const noErrors = failOnConsoleErrors(page);
   const admin = await apiAs(request, baseURL!, ADMIN.email, ADMIN.password);
   const order = await orderFor(admin, NOUR);
+  // a second order after it, so that N has somewhere to go whatever the demo left in the queue
+  await orderFor(admin, NOUR);
 
   await login(page, NOUR, DEMO_PASSWORD);
   // Nour's saved language is Algerian Arabic.

@@ -1,0 +1,66 @@
+import { expect, request, test } from "@playwright/test";
+import { ChildProcess, execFileSync, spawn } from "node:child_process";
+import path from "node:path";
+import { ADMIN, DEMO_PASSWORD, apiAs, failOnConsoleErrors, orderFor, queueRow } from "./helpers";
+
+// A second app instance: another server process on the same database as the one the other specs
+// use (its URL asked of the private cluster that process started).
+const root = path.resolve(__dirname, "../..");
+const serverBin = process.env.SERVER_BIN ?? path.join(root, "target/debug/server");
+const dataDir = path.join(root, ".data/e2e");
+const SECOND_PORT = Number(process.env.E2E_SECOND_PORT ?? 3101);
+const second = `http://127.0.0.1:${SECOND_PORT}`;
+
+async function startSecondInstance(): Promise<ChildProcess> {
+  const url = execFileSync(serverBin, ["db", "start", dataDir]).toString().trim();
+  const child = spawn(serverBin, [], {
+    env: {
+      ...process.env,
+      DATABASE_URL: url,
+      SCHEDULER: "false",
+      SEED_DEMO: "false",
+      LOGIN_MAX_FAILURES_PER_IP: "1000",
+      LEPTOS_SITE_ADDR: `127.0.0.1:${SECOND_PORT}`,
+      LEPTOS_SITE_ROOT: path.join(root, "target/site"),
+      LEPTOS_SITE_PKG_DIR: "pkg",
+      LEPTOS_OUTPUT_NAME: "ecomanager-cs",
+      RUST_LOG: "warn",
+    },
+    stdio: "ignore",
+  });
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await fetch(`${second}/ready`)).ok) return child;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  child.kill("SIGTERM");
+  throw new Error("the second instance did not start");
+}
+
+test("an order assigned through one app instance appears in the queue of an agent connected to another", async ({ page, baseURL }) => {
+  const noErrors = failOnConsoleErrors(page);
+  const child = await startSecondInstance();
+  try {
+    // the agent works on the second instance
+    await page.goto(`${second}/login`);
+    await page.locator("body[data-hydrated]").waitFor();
+    await page.getByLabel("Adresse e-mail").fill("abdelkader.saidi@demo.ecomanager.dz");
+    await page.getByLabel("Mot de passe", { exact: true }).fill(DEMO_PASSWORD);
+    await page.getByRole("button", { name: "Se connecter" }).click();
+    await page.waitForURL(`${second}/`);
+    await page.goto(`${second}/queue`);
+    await page.locator("body[data-hydrated]").waitFor();
+    await expect(page.getByTestId("my-open")).toBeVisible();
+
+    // the order comes in and is assigned through the first instance
+    const admin = await apiAs(request, baseURL!, ADMIN.email, ADMIN.password);
+    const order = await orderFor(admin, "abdelkader.saidi@demo.ecomanager.dz");
+    await expect(queueRow(page, order.number)).toBeVisible();
+    noErrors();
+  } finally {
+    child.kill("SIGTERM");
+  }
+});
