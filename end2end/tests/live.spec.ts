@@ -6,7 +6,7 @@ import path from "node:path";
 import { ADMIN, DEMO_PASSWORD, apiAs, failOnConsoleErrors, orderFor, queueRow } from "./helpers";
 
 // A second app instance: another server process on the same database as the one the other specs
-// use (its URL asked of the private cluster that process started).
+// use.
 const root = path.resolve(__dirname, "../..");
 const serverBin = process.env.SERVER_BIN ?? path.join(root, "target/debug/server");
 const dataDir = path.join(root, ".data/e2e");
@@ -14,7 +14,9 @@ const SECOND_PORT = Number(process.env.E2E_SECOND_PORT ?? 3101);
 const second = `http://127.0.0.1:${SECOND_PORT}`;
 
 async function startSecondInstance(): Promise<ChildProcess> {
-  const url = execFileSync(serverBin, ["db", "start", dataDir]).toString().trim();
+  // the database the first instance uses: DATABASE_URL when the test run sets one, else the
+  // private cluster under DATA_DIR (as `server` itself chooses)
+  const url = process.env.DATABASE_URL ?? execFileSync(serverBin, ["db", "start", dataDir]).toString().trim();
   const child = spawn(serverBin, [], {
     env: {
       ...process.env,
