@@ -349,3 +349,48 @@ async fn the_folded_days_equal_a_recount_of_the_orders(pool: PgPool) {
 fn date(d: time::Date) -> String {
     format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
 }
+
+/// The pids of the connections whose last statement was a LISTEN (this instance's live hub).
+async fn listening(pool: &PgPool) -> Vec<i32> {
+    sqlx::query_scalar(
+        "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%' ORDER BY pid",
+    )
+    .fetch_all(pool)
+    .await
+    .expect("pg_stat_activity")
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_live_listener_comes_back_after_its_connection_is_cut_and_keeps_delivering(pool: PgPool) {
+    let s = shop(pool).await;
+    let events = s.app.url("/api/customer-service/events");
+    let mut stream = s.agent_a.1.get(&events).send().await.unwrap();
+    let mut buf = String::new();
+    next_event(&mut stream, &mut buf, "hello").await;
+    let first = distinct_order_body("CUT-1", 1, "0555000301");
+    let id = s.app.intake(&s.token, &first).await;
+    s.app.assign(&s.supervisor, id, s.agent_a.0).await;
+    assert_eq!(next_event(&mut stream, &mut buf, "orders").await, json!({"ids": [id]}));
+
+    // the database drops the hub's LISTEN connection (a failover, a restart)
+    let before = listening(&s.app.pool).await;
+    assert_eq!(before.len(), 1, "one LISTEN connection per instance");
+    sqlx::query("SELECT pg_terminate_backend($1)").bind(before[0]).execute(&s.app.pool).await.unwrap();
+    // the stream is told to reload what it may have missed
+    next_event(&mut stream, &mut buf, "resync").await;
+    // and the hub listens again on a new connection (polled: reconnecting is the hub's own pace)
+    let mut after = Vec::new();
+    for _ in 0..600 {
+        after = listening(&s.app.pool).await;
+        if after.len() == 1 && after != before {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(after.len() == 1 && after != before, "the hub listens again: {before:?} → {after:?}");
+    // events committed after that still reach the same stream
+    let second = distinct_order_body("CUT-2", 2, "0555000302");
+    let id = s.app.intake(&s.token, &second).await;
+    s.app.assign(&s.supervisor, id, s.agent_a.0).await;
+    assert_eq!(next_event(&mut stream, &mut buf, "orders").await, json!({"ids": [id]}));
+}
