@@ -1,10 +1,11 @@
 //! The dashboard's counting SQL. A read model: it reads the orders, the attempts, presence, pairs
-//! and messages of every feature, and writes nothing but its own settings. Every query takes the
-//! optional agent the figures are scoped to (an agent sees their own orders only).
+//! and messages of every feature, and writes nothing but its own settings and the folding of the
+//! tallies the database keeps (migration 15). Every query on orders takes the optional agent the
+//! figures are scoped to (an agent sees their own orders only).
 use sqlx::PgConnection;
 use time::{Date, OffsetDateTime};
 
-use super::domain::Day;
+use super::domain::Tally;
 use super::{DashboardSettings, DrillList, DrillOrder, MessagingCost, Pending};
 use crate::locale::UiLocale;
 
@@ -189,75 +190,56 @@ pub async fn list_status_labels(
     Ok(rows.into_iter().map(|r| (r.code, r.label, r.color)).collect())
 }
 
-/// The folded days in [from, to] (Algiers dates, both included).
-pub async fn list_days(conn: &mut PgConnection, from: Date, to: Date) -> Result<Vec<(Date, Day)>, sqlx::Error> {
-    let rows = sqlx::query!(
-        r#"SELECT day, received, confirmed, failed, abandoned, reasons, first_contacts, wall_sum, wall_hist, business_hist
-           FROM dashboard_days WHERE day BETWEEN $1 AND $2"#,
+/// The shop's tallies of the days in [from, to] (Algiers dates, both included).
+pub async fn list_tallies(conn: &mut PgConnection, from: Date, to: Date) -> Result<Vec<Tally>, sqlx::Error> {
+    sqlx::query_as!(
+        Tally,
+        r#"SELECT t.day AS "day!", t.metric AS "metric!", t.key AS "key!", s.category AS "category?",
+                  sum(t.n)::int8 AS "n!", sum(t.total)::int8 AS "total!"
+           FROM dashboard_tallies t
+           LEFT JOIN confirmation_statuses s ON t.metric = 'closed' AND s.code = t.key
+           WHERE t.day BETWEEN $1 AND $2
+           GROUP BY t.day, t.metric, t.key, s.category
+           HAVING sum(t.n) <> 0 OR sum(t.total) <> 0"#,
         from,
         to,
     )
     .fetch_all(conn)
-    .await?;
-    let counts = |v: Vec<i32>| v.into_iter().map(i64::from).collect::<Vec<i64>>();
-    Ok(rows
-        .into_iter()
-        .map(|r| {
-            let reasons = serde_json::from_value(r.reasons).unwrap_or_default();
-            (
-                r.day,
-                Day {
-                    received: r.received.into(),
-                    confirmed: r.confirmed.into(),
-                    failed: r.failed.into(),
-                    abandoned: r.abandoned.into(),
-                    reasons,
-                    first_contacts: r.first_contacts.into(),
-                    wall_sum: r.wall_sum,
-                    wall_hist: counts(r.wall_hist),
-                    business_hist: counts(r.business_hist),
-                    waits: None,
-                },
-            )
-        })
-        .collect())
+    .await
 }
 
-/// Stores (or replaces) a folded day.
-pub async fn upsert_day(conn: &mut PgConnection, day: Date, d: &Day) -> Result<(), sqlx::Error> {
-    let int = |v: i64| i32::try_from(v).unwrap_or(i32::MAX);
-    let counts = |v: &[i64]| v.iter().map(|&n| int(n)).collect::<Vec<i32>>();
-    sqlx::query!(
-        "INSERT INTO dashboard_days (day, received, confirmed, failed, abandoned, reasons, first_contacts, wall_sum,
-                                     wall_hist, business_hist, folded_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, now())
-         ON CONFLICT (day) DO UPDATE SET received = $2, confirmed = $3, failed = $4, abandoned = $5, reasons = $6,
-             first_contacts = $7, wall_sum = $8, wall_hist = $9, business_hist = $10, folded_at = now()",
-        day,
-        int(d.received),
-        int(d.confirmed),
-        int(d.failed),
-        int(d.abandoned),
-        serde_json::to_value(&d.reasons).unwrap_or_default(),
-        int(d.first_contacts),
-        d.wall_sum,
-        &counts(&d.wall_hist),
-        &counts(&d.business_hist),
+/// Folds the slots of the days before `before` into slot 0 and drops the rows that sum to
+/// nothing. Safe beside the triggers that write them and beside another fold: each moved row is
+/// deleted once, and every write adds. Returns the rows moved.
+pub async fn fold_tallies(conn: &mut PgConnection, before: Date) -> Result<u64, sqlx::Error> {
+    let moved = sqlx::query!(
+        "WITH moved AS (
+             DELETE FROM dashboard_tallies WHERE day < $1 AND slot <> 0 RETURNING day, metric, key, n, total
+         )
+         INSERT INTO dashboard_tallies AS t (day, metric, key, slot, n, total)
+         SELECT day, metric, key, 0, sum(n), sum(total) FROM moved GROUP BY day, metric, key
+         ON CONFLICT (day, metric, key, slot) DO UPDATE SET n = t.n + excluded.n, total = t.total + excluded.total",
+        before,
     )
-    .execute(conn)
-    .await?;
-    Ok(())
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    sqlx::query!("DELETE FROM dashboard_tallies WHERE day < $1 AND n = 0 AND total = 0", before)
+        .execute(&mut *conn)
+        .await?;
+    Ok(moved)
 }
 
-/// Each order created in [from, to) and called: its creation and its first agent attempt.
+/// Each order created in [from, to) and called: its creation, its first agent attempt and the
+/// business seconds between them (as fixed when the call was made).
 pub async fn list_first_contacts(
     conn: &mut PgConnection,
     agent: Option<i64>,
     from: OffsetDateTime,
     to: OffsetDateTime,
-) -> Result<Vec<(OffsetDateTime, OffsetDateTime)>, sqlx::Error> {
+) -> Result<Vec<(OffsetDateTime, OffsetDateTime, i64)>, sqlx::Error> {
     let rows = sqlx::query!(
-        r#"SELECT created_at, first_attempt_at AS "first!" FROM orders
+        r#"SELECT created_at, first_attempt_at AS "first!", first_wait_business_s AS "business!" FROM orders
            WHERE created_at >= $2 AND created_at < $3 AND first_attempt_at IS NOT NULL
              AND ($1::int8 IS NULL OR assigned_agent_id = $1)"#,
         agent,
@@ -266,7 +248,7 @@ pub async fn list_first_contacts(
     )
     .fetch_all(conn)
     .await?;
-    Ok(rows.into_iter().map(|r| (r.created_at, r.first)).collect())
+    Ok(rows.into_iter().map(|r| (r.created_at, r.first, i64::from(r.business))).collect())
 }
 
 /// Open orders held by each agent available now (zero included), for the workload's spread.

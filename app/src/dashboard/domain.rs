@@ -2,6 +2,8 @@
 //! buckets, percentiles, business time between two instants, speed to call, the Gini coefficient
 //! of the workload, rates, the duplicate detection rates and the rankings' cut. No I/O; `now` is
 //! always an argument. The README's "Dashboard" section says the same in words.
+use std::collections::BTreeMap;
+
 use time::{Date, Duration, OffsetDateTime, Time};
 
 use super::{Duplicates, Period, RangeDto, Rankings, Totals};
@@ -269,7 +271,7 @@ pub fn within_minutes(counts: &[i64], minutes: i32) -> i64 {
     counts.iter().take(last + 1).sum()
 }
 
-/// One Algiers day's figures: counted live from the orders, or as folded into `dashboard_days`.
+/// One Algiers day's figures: counted from the orders, or read from the tallies the database keeps.
 /// Received and first contacts belong to the day an order was created, outcomes to the day it
 /// closed.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -279,7 +281,7 @@ pub struct Day {
     pub failed: i64,
     pub abandoned: i64,
     /// Failed orders by final status code.
-    pub reasons: std::collections::BTreeMap<String, i64>,
+    pub reasons: BTreeMap<String, i64>,
     pub first_contacts: i64,
     pub wall_sum: f64,
     pub wall_hist: Vec<i64>,
@@ -313,6 +315,65 @@ impl Day {
             waits.push((wall, business));
         }
     }
+}
+
+/// One row of the tallies the database keeps per day (migration 15), its slots summed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Tally {
+    pub day: Date,
+    /// received | closed | wall | business
+    pub metric: String,
+    /// closed: the final status; wall, business: the bucket.
+    pub key: String,
+    /// closed: the status's category.
+    pub category: Option<String>,
+    pub n: i64,
+    /// wall: the waits summed, microseconds.
+    pub total: i64,
+}
+
+/// The days [from, to] from their tallies (every day present, empty ones too; percentiles then
+/// come from the histograms).
+pub fn days_from_tallies(from: Date, to: Date, tallies: &[Tally]) -> BTreeMap<Date, Day> {
+    let mut days: BTreeMap<Date, Day> = BTreeMap::new();
+    let mut day = from;
+    while day <= to {
+        days.insert(day, Day { waits: None, ..Day::live() });
+        match day.next_day() {
+            Some(next) => day = next,
+            None => break,
+        }
+    }
+    for t in tallies {
+        let Some(d) = days.get_mut(&t.day) else { continue };
+        let bucket = t.key.parse::<usize>().ok();
+        match t.metric.as_str() {
+            "received" => d.received += t.n,
+            "closed" => match t.category.as_deref() {
+                Some("confirmed") => d.confirmed += t.n,
+                Some("failed") => {
+                    d.failed += t.n;
+                    *d.reasons.entry(t.key.clone()).or_default() += t.n;
+                }
+                Some("abandoned") => d.abandoned += t.n,
+                _ => {}
+            },
+            "wall" => {
+                d.first_contacts += t.n;
+                d.wall_sum += t.total as f64 / 1e6;
+                if let Some(slot) = bucket.and_then(|b| d.wall_hist.get_mut(b)) {
+                    *slot += t.n;
+                }
+            }
+            "business" => {
+                if let Some(slot) = bucket.and_then(|b| d.business_hist.get_mut(b)) {
+                    *slot += t.n;
+                }
+            }
+            _ => {}
+        }
+    }
+    days
 }
 
 /// The totals of some days.
@@ -623,6 +684,37 @@ mod tests {
         assert_eq!(d.false_negative_rate, Some(0.2));
         let none = duplicates(0, 0, 0, 0, 0, 0);
         assert_eq!((none.precision, none.false_negative_rate), (None, None));
+    }
+
+    #[test]
+    fn tallies_make_every_day_of_the_range_with_outcomes_by_category_and_the_waits() {
+        let t = |day, metric: &str, key: &str, category: Option<&str>, n, total| Tally {
+            day,
+            metric: metric.into(),
+            key: key.into(),
+            category: category.map(Into::into),
+            n,
+            total,
+        };
+        let tallies = [
+            t(date!(2026 - 11 - 25), "received", "", None, 4, 0),
+            t(date!(2026 - 11 - 25), "closed", "confirmed", Some("confirmed"), 2, 0),
+            t(date!(2026 - 11 - 25), "closed", "cancelled", Some("failed"), 1, 0),
+            t(date!(2026 - 11 - 25), "closed", "wrong_number", Some("failed"), 2, 0),
+            t(date!(2026 - 11 - 25), "closed", "abandoned", Some("abandoned"), 1, 0),
+            t(date!(2026 - 11 - 25), "wall", "12", None, 2, 1_500_000_000),
+            t(date!(2026 - 11 - 25), "business", "10", None, 2, 0),
+            // outside the range: ignored
+            t(date!(2026 - 11 - 28), "received", "", None, 9, 0),
+        ];
+        let days = days_from_tallies(date!(2026 - 11 - 24), date!(2026 - 11 - 26), &tallies);
+        assert_eq!(days.len(), 3, "the empty days too");
+        assert_eq!(days[&date!(2026 - 11 - 24)].received, 0);
+        let d = &days[&date!(2026 - 11 - 25)];
+        assert_eq!((d.received, d.confirmed, d.failed, d.abandoned), (4, 2, 3, 1));
+        assert_eq!(d.reasons.get("wrong_number"), Some(&2));
+        assert_eq!((d.first_contacts, d.wall_sum, d.wall_hist[12], d.business_hist[10]), (2, 1500.0, 2, 2));
+        assert_eq!(d.waits, None, "percentiles from the histograms");
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The dashboard's front door: supervisors and admins see the whole shop, an agent their own
 //! figures only (their orders, their attempts; no rankings, duplicates, classes or costs).
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use serde_json::json;
 use sqlx::{PgConnection, PgPool};
@@ -13,7 +13,7 @@ use super::{
 use crate::audit::db::{insert_audit, AuditEntry};
 use crate::auth::{CurrentUser, Role};
 use crate::error::AppError;
-use crate::jobs::domain::{BusinessHours, Schedule};
+use crate::jobs::domain::Schedule;
 use crate::jobs::service::JobSpec;
 use crate::locale::algiers::local_date;
 
@@ -66,7 +66,7 @@ pub async fn dashboard(
     pending.past_deadline = old + count(late.len());
     let uncalled_due = old_in_range + count(late.iter().filter(|c| **c >= start && **c < end).count());
 
-    let days = days(&mut conn, agent, previous.from, range.to, now, &hours).await?;
+    let days = days(&mut conn, agent, previous.from, range.to).await?;
     let labels = super::db::list_status_labels(&mut conn, user.locale).await?;
     let confirmation = confirmation(&range, &days, &labels);
     let in_range: Vec<&Day> = days.range(range.from..=range.to).map(|(_, d)| d).collect();
@@ -195,30 +195,31 @@ fn dates(from: Date, to: Date) -> Vec<Date> {
     out
 }
 
-/// Each day of [from, to]: the folded ones for the shop's past days, the others (today, days
-/// not folded yet, an agent's own) counted live.
+/// Each day of [from, to]: the shop's from the tallies the database keeps, an agent's own
+/// counted from their orders.
 async fn days(
     conn: &mut PgConnection,
     agent: Option<i64>,
     from: Date,
     to: Date,
-    now: OffsetDateTime,
-    hours: &BusinessHours,
 ) -> Result<BTreeMap<Date, Day>, AppError> {
-    let today = local_date(now);
-    let mut days: BTreeMap<Date, Day> = BTreeMap::new();
-    if agent.is_none() && from < today {
-        let last_folded = to.min(today.previous_day().unwrap_or(today));
-        days.extend(super::db::list_days(conn, from, last_folded).await?);
+    match agent {
+        None => Ok(domain::days_from_tallies(from, to, &super::db::list_tallies(conn, from, to).await?)),
+        Some(_) => count_days(conn, agent, from, to).await,
     }
-    let missing: Vec<Date> = dates(from, to).into_iter().filter(|d| !days.contains_key(d)).collect();
-    if let (Some(&first), Some(&last)) = (missing.first(), missing.last()) {
-        let mut live = count_days(conn, agent, first, last, hours).await?;
-        for day in missing {
-            days.insert(day, live.remove(&day).unwrap_or_else(Day::live));
-        }
-    }
-    Ok(days)
+}
+
+/// The shop's days [from, to] counted from the orders, as the tallies should hold them (the
+/// tests compare the two).
+pub async fn recount(pool: &PgPool, from: Date, to: Date) -> Result<BTreeMap<Date, Day>, AppError> {
+    let mut conn = pool.acquire().await?;
+    count_days(&mut conn, None, from, to).await
+}
+
+/// The shop's days [from, to] as the tallies hold them.
+pub async fn tallied(pool: &PgPool, from: Date, to: Date) -> Result<BTreeMap<Date, Day>, AppError> {
+    let mut conn = pool.acquire().await?;
+    days(&mut conn, None, from, to).await
 }
 
 /// The days [from, to] counted from the orders (every day present, empty ones too).
@@ -227,7 +228,6 @@ async fn count_days(
     agent: Option<i64>,
     from: Date,
     to: Date,
-    hours: &BusinessHours,
 ) -> Result<BTreeMap<Date, Day>, AppError> {
     let (start, end) = (domain::midnight(from), domain::midnight(to) + Duration::days(1));
     let mut days: BTreeMap<Date, Day> = dates(from, to).into_iter().map(|d| (d, Day::live())).collect();
@@ -251,50 +251,29 @@ async fn count_days(
             d.reasons.insert(status, n);
         }
     }
-    for (created, first) in super::db::list_first_contacts(conn, agent, start, end).await? {
+    for (created, first, business) in super::db::list_first_contacts(conn, agent, start, end).await? {
         if let Some(d) = days.get_mut(&local_date(created)) {
-            d.add_wait((first - created).as_seconds_f64().max(0.0), domain::business_seconds(created, first, hours));
+            d.add_wait((first - created).as_seconds_f64().max(0.0), business);
         }
     }
     Ok(days)
 }
 
-/// How many past days each fold counts again (a recent order's first call may come later).
-pub const REFOLD_DAYS: i64 = 7;
-/// How far back the fold keeps days.
-pub const FOLD_HORIZON_DAYS: i64 = 400;
-
-/// The hourly fold: every past day of the horizon not folded yet, and the last [`REFOLD_DAYS`]
-/// again, counted from the orders into `dashboard_days`. Returns how many days it wrote.
-pub async fn fold(pool: &PgPool, now: OffsetDateTime) -> Result<usize, AppError> {
-    let today = local_date(now);
-    let Some(yesterday) = today.previous_day() else { return Ok(0) };
-    let horizon = today - Duration::days(FOLD_HORIZON_DAYS);
-    let recent = today - Duration::days(REFOLD_DAYS);
-    let hours = crate::agents::service::business_hours(pool.clone()).await?;
-    let mut conn = pool.acquire().await?;
-    let folded: BTreeSet<Date> =
-        super::db::list_days(&mut conn, horizon, yesterday).await?.into_iter().map(|(d, _)| d).collect();
-    let from = dates(horizon, yesterday).into_iter().find(|d| *d >= recent || !folded.contains(d)).unwrap_or(recent);
-    let counted = count_days(&mut conn, None, from, yesterday, &hours).await?;
-    drop(conn);
+/// The hourly fold: the slots of every day before today folded into one row per figure, so a
+/// past day reads a few hundred rows whatever the number of connections that wrote it. Returns
+/// how many rows it folded.
+pub async fn fold(pool: &PgPool, now: OffsetDateTime) -> Result<u64, AppError> {
     let mut tx = pool.begin().await?;
-    let mut written = 0;
-    for (day, figures) in &counted {
-        if *day >= recent || !folded.contains(day) {
-            super::db::upsert_day(&mut tx, *day, figures).await?;
-            written += 1;
-        }
-    }
+    let moved = super::db::fold_tallies(&mut tx, local_date(now)).await?;
     tx.commit().await?;
-    Ok(written)
+    Ok(moved)
 }
 
 pub fn jobs() -> Vec<JobSpec> {
     vec![JobSpec::new(
         "dashboard_fold",
         Schedule::Every { minutes: 60, business_hours_only: false },
-        |pool, now| async move { Ok(json!({"days": fold(&pool, now).await?})) },
+        |pool, now| async move { Ok(json!({"folded": fold(&pool, now).await?})) },
     )]
 }
 
