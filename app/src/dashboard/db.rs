@@ -208,23 +208,24 @@ pub async fn list_tallies(conn: &mut PgConnection, from: Date, to: Date) -> Resu
     .await
 }
 
-/// Folds the slots of the days before `before` into slot 0 and drops the rows that sum to
+/// Folds the slots of the days up to `through` into slot 0 and drops the rows that sum to
 /// nothing. Safe beside the triggers that write them and beside another fold: each moved row is
-/// deleted once, and every write adds. Returns the rows moved.
-pub async fn fold_tallies(conn: &mut PgConnection, before: Date) -> Result<u64, sqlx::Error> {
+/// deleted once (a row an open transaction holds is moved once it commits), and every write
+/// adds. Returns the rows moved.
+pub async fn fold_tallies(conn: &mut PgConnection, through: Date) -> Result<u64, sqlx::Error> {
     let moved = sqlx::query!(
         "WITH moved AS (
-             DELETE FROM dashboard_tallies WHERE day < $1 AND slot <> 0 RETURNING day, metric, key, n, total
+             DELETE FROM dashboard_tallies WHERE day <= $1 AND slot <> 0 RETURNING day, metric, key, n, total
          )
          INSERT INTO dashboard_tallies AS t (day, metric, key, slot, n, total)
          SELECT day, metric, key, 0, sum(n), sum(total) FROM moved GROUP BY day, metric, key
          ON CONFLICT (day, metric, key, slot) DO UPDATE SET n = t.n + excluded.n, total = t.total + excluded.total",
-        before,
+        through,
     )
     .execute(&mut *conn)
     .await?
     .rows_affected();
-    sqlx::query!("DELETE FROM dashboard_tallies WHERE day < $1 AND n = 0 AND total = 0", before)
+    sqlx::query!("DELETE FROM dashboard_tallies WHERE day <= $1 AND n = 0 AND total = 0", through)
         .execute(&mut *conn)
         .await?;
     Ok(moved)
