@@ -51,6 +51,8 @@ error_codes! {
     RoleUnknown => "role_unknown", 422;
     LocaleUnknown => "locale_unknown", 422;
     PhoneInvalid => "phone_invalid", 422;
+    /// Well formed, but in no allocated range of the numbering plan (a typo or a fake).
+    PhoneUnallocated => "phone_unallocated", 422;
     /// A text is longer than the field takes.
     TextTooLong => "text_too_long", 422;
     WilayaUnknown => "wilaya_unknown", 422;

@@ -36,6 +36,7 @@ pub fn error_text(i18n: I18nContext<Locale>, code: ErrorCode) -> String {
         ErrorCode::RoleUnknown => t_string!(i18n, errors.role_unknown).to_string(),
         ErrorCode::LocaleUnknown => t_string!(i18n, errors.locale_unknown).to_string(),
         ErrorCode::PhoneInvalid => t_string!(i18n, errors.phone_invalid).to_string(),
+        ErrorCode::PhoneUnallocated => t_string!(i18n, errors.phone_unallocated).to_string(),
         ErrorCode::TextTooLong => t_string!(i18n, errors.text_too_long).to_string(),
         ErrorCode::WilayaUnknown => t_string!(i18n, errors.wilaya_unknown).to_string(),
         ErrorCode::CommuneUnknown => t_string!(i18n, errors.commune_unknown).to_string(),

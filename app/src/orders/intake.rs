@@ -160,10 +160,9 @@ pub fn validate(input: &NewOrder) -> Result<ValidOrder, AppError> {
     if name.is_empty() {
         return Err(AppError::field(ErrorCode::NameRequired, "customer.name"));
     }
-    let phone = PhoneNumber::parse(&input.customer.phone)
-        .map_err(|_| AppError::field(ErrorCode::PhoneInvalid, "customer.phone"))?;
+    let phone = PhoneNumber::parse(&input.customer.phone).map_err(|e| AppError::field(e.code, "customer.phone"))?;
     let other_phone = optional(input.customer.other_phone.as_deref())
-        .map(|p| PhoneNumber::parse(p).map_err(|_| AppError::field(ErrorCode::PhoneInvalid, "customer.otherPhone")))
+        .map(|p| PhoneNumber::parse(p).map_err(|e| AppError::field(e.code, "customer.otherPhone")))
         .transpose()?
         .filter(|p| *p != phone);
     let locale = optional(input.customer.language.as_deref())

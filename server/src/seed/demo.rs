@@ -229,9 +229,10 @@ fn new_person(rng: &mut StdRng, index: usize, communes: &[(i16, i32)]) -> Person
         if rng.gen_bool(0.5) { BIG_WILAYAS[rng.gen_range(0..BIG_WILAYAS.len())] } else { rng.gen_range(1..=69) };
     let in_wilaya: Vec<i32> = communes.iter().filter(|(w, _)| *w == wilaya).map(|(_, c)| *c).collect();
     let commune = (!in_wilaya.is_empty()).then(|| in_wilaya[rng.gen_range(0..in_wilaya.len())]);
-    let prefix = ["55", "56", "66", "67", "69", "77", "79", "54"][rng.gen_range(0..8)];
+    // allocated blocks of the three operators (Ooredoo 540–542, 549–564; Mobilis 6xx; Djezzy 77x–79x)
+    let prefix = ["555", "550", "560", "541", "661", "671", "699", "770", "779", "796"][rng.gen_range(0..10)];
     // Distinct people get distinct numbers: the index is folded into the last digits.
-    let national = format!("0{prefix}{:07}", (index as u64 * 7_919 + rng.gen_range(0..7_919)) % 10_000_000);
+    let national = format!("0{prefix}{:06}", (index as u64 * 7_919 + rng.gen_range(0..7_919)) % 1_000_000);
     let arabic = rng.gen_bool(0.45);
     let language = match rng.gen_range(0..10) {
         0..=4 => "ar-DZ",
@@ -262,8 +263,8 @@ fn new_person(rng: &mut StdRng, index: usize, communes: &[(i16, i32)]) -> Person
 
 fn typo(national: &str, rng: &mut StdRng) -> String {
     let mut digits: Vec<u8> = national.bytes().collect();
-    // Never the mobile prefix (`05`, `06`, `07`): a typo there makes an impossible number.
-    let at = rng.gen_range(3..digits.len());
+    // Never the operator's block (`0555`, `0661`…): a typo there makes an unallocated number.
+    let at = rng.gen_range(4..digits.len());
     digits[at] = b'0' + (digits[at] - b'0' + rng.gen_range(1..=9)) % 10;
     String::from_utf8(digits).unwrap_or_else(|_| national.to_string())
 }
