@@ -65,25 +65,25 @@ pub async fn count_pending(
 }
 
 /// Creation times of open orders never called and not held, created in [after, before) (the
-/// deadline in wall time, which business time can only shorten), oldest first.
+/// deadline in wall time, which business time can only shorten), oldest first. From the index
+/// alone.
 pub async fn list_uncalled(
     conn: &mut PgConnection,
     agent: Option<i64>,
     after: OffsetDateTime,
     before: OffsetDateTime,
-) -> Result<Vec<(i64, OffsetDateTime)>, sqlx::Error> {
-    let rows = sqlx::query!(
-        r#"SELECT id, created_at FROM orders
+) -> Result<Vec<OffsetDateTime>, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT created_at FROM orders
            WHERE closed_at IS NULL AND attempts_count = 0 AND NOT is_duplicate AND created_at >= $2 AND created_at < $3
              AND ($1::int8 IS NULL OR assigned_agent_id = $1)
-           ORDER BY created_at, id"#,
+           ORDER BY created_at"#,
         agent,
         after,
         before,
     )
     .fetch_all(conn)
-    .await?;
-    Ok(rows.into_iter().map(|r| (r.id, r.created_at)).collect())
+    .await
 }
 
 /// Open orders never called and not held created before `before`: all of them, and those

@@ -447,16 +447,26 @@ pub fn past_deadline(created: OffsetDateTime, now: OffsetDateTime, deadline: Dur
 }
 
 /// An instant before which every order is past `deadline` of business time at `now` (so it is
-/// counted without checking the hours one by one): whole days back until the business time in
-/// between exceeds the deadline, or `now − 400 days` when the week has no business hours.
+/// counted without checking the hours one by one), within a minute of the latest such instant:
+/// during business hours about `deadline` before now, at night or on the weekend back into the
+/// last business day; `now − 400 days` when the week has no business hours. (Business time
+/// before `now` only grows the further back one starts, so a binary search finds it.)
 pub fn surely_past(now: OffsetDateTime, deadline: Duration, hours: &BusinessHours) -> OffsetDateTime {
-    for days in 1..=400 {
-        let t = now - Duration::days(days);
-        if business_seconds(t, now, hours) > deadline.whole_seconds() {
-            return t;
+    let past = |minutes: i64| business_seconds(now - Duration::minutes(minutes), now, hours) > deadline.whole_seconds();
+    let (mut late, mut early) = (400 * 1440_i64, 0_i64);
+    if !past(late) {
+        return now - Duration::minutes(late);
+    }
+    // past(late) holds, past(early) does not: narrow to one minute
+    while late - early > 1 {
+        let mid = (late + early) / 2;
+        if past(mid) {
+            late = mid;
+        } else {
+            early = mid;
         }
     }
-    now - Duration::days(400)
+    now - Duration::minutes(late)
 }
 
 /// The Gini coefficient of a workload (0: all equal, towards 1: all on one); None for nobody.
@@ -656,11 +666,17 @@ mod tests {
 
     #[test]
     fn orders_before_the_cut_off_are_past_the_deadline_whatever_the_hours() {
+        // Wednesday 12:00 in Algiers, inside the hours: a minute more than the deadline back
+        let noon = datetime!(2026-11-25 11:00 UTC);
+        assert_eq!(surely_past(noon, Duration::minutes(15), &hours()), noon - Duration::minutes(16));
         for now in [datetime!(2026-11-29 07:05 UTC), datetime!(2026-11-27 12:00 UTC), datetime!(2026-11-25 12:00 UTC)] {
             for minutes in [15, 120, 1440] {
                 let d = Duration::minutes(minutes);
                 let cut = surely_past(now, d, &hours());
                 assert!(past_deadline(cut - Duration::seconds(1), now, d, &hours()), "{now} {minutes}");
+                assert!(past_deadline(cut, now, d, &hours()), "{now} {minutes}");
+                // and as late as can be, to the minute: a minute later is not surely past
+                assert!(!past_deadline(cut + Duration::minutes(1), now, d, &hours()), "{now} {minutes}");
                 assert!(now - cut <= Duration::days(8));
             }
         }

@@ -60,7 +60,6 @@ pub async fn dashboard(
     let late: Vec<OffsetDateTime> = super::db::list_uncalled(&mut conn, agent, cutoff, now - deadline)
         .await?
         .into_iter()
-        .map(|(_, created)| created)
         .filter(|created| domain::past_deadline(*created, now, deadline, &hours))
         .collect();
     pending.past_deadline = old + count(late.len());
