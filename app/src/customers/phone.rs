@@ -349,6 +349,27 @@ mod tests {
         assert_eq!(PhoneNumber::parse("0555123456").expect("valid").wa_me_digits(), "213555123456");
     }
 
+    /// 4 582 spellings (`scripts/gen_phone_cases.py`) with libphonenumber's answers, read with
+    /// Algeria as the default region: the same valid / invalid verdict and the same E.164 on
+    /// every one.
+    #[test]
+    fn every_reference_spelling_gets_libphonenumbers_answer() {
+        let cases = include_str!("testdata/phones_libphonenumber.jsonl");
+        let (mut total, mut wrong) = (0, Vec::new());
+        for line in cases.lines().skip(1) {
+            let case: serde_json::Value = serde_json::from_str(line).expect("a JSON line");
+            let raw = case["raw"].as_str().expect("raw");
+            let expected = case["e164"].as_str().map(str::to_string);
+            let got = PhoneNumber::parse(raw).ok().map(|p| p.e164().to_string());
+            total += 1;
+            if got != expected {
+                wrong.push(format!("{raw:?}: libphonenumber {expected:?}, ours {got:?}"));
+            }
+        }
+        assert!(total > 4000, "{total} cases");
+        assert!(wrong.is_empty(), "{} of {total} disagree:\n{}", wrong.len(), wrong.join("\n"));
+    }
+
     mod properties {
         use proptest::prelude::*;
 
