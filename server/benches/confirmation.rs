@@ -39,7 +39,12 @@ async fn main() {
     })
     .unwrap();
     let options = LeptosOptions::builder().output_name("ecomanager-cs").build();
-    let router = server::startup::router(pool.clone(), &settings, options, server::live::Hub::start(pool.clone()));
+    let router = server::startup::router(
+        pool.clone(),
+        &settings,
+        options,
+        server::live::Hub::start(pool.clone(), settings.live_tick),
+    );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(server::startup::serve(listener, router, std::future::pending(), Duration::from_secs(1)));

@@ -32,6 +32,9 @@ pub struct Settings {
     pub messaging: app::messaging::service::MessagingConfig,
     /// `SMS_PUBLIC_URL`: where providers reach this app (callbacks are signed over it).
     pub public_url: Option<String>,
+    /// `LIVE_TICK_SECONDS` (60): how often the live streams hear a tick (screens then catch
+    /// time-based changes: a callback coming due).
+    pub live_tick: Duration,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -90,6 +93,7 @@ impl Settings {
             },
             messaging: messaging(&lookup)?,
             public_url: lookup("SMS_PUBLIC_URL").map(|u| u.trim().trim_end_matches('/').to_string()),
+            live_tick: Duration::from_secs(parse(&lookup, "LIVE_TICK_SECONDS", 60u64)?.clamp(1, 3600)),
         })
     }
 }

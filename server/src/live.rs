@@ -87,13 +87,14 @@ pub struct Hub {
 }
 
 impl Hub {
-    /// Starts the listener (reconnecting forever when the database goes away) and the tick.
-    pub fn start(pool: PgPool) -> Hub {
+    /// Starts the listener (reconnecting forever when the database goes away) and the tick,
+    /// every `tick`.
+    pub fn start(pool: PgPool, tick: Duration) -> Hub {
         let (notices, _) = broadcast::channel(1024);
         let (closing, closed) = watch::channel(false);
         let hub = Hub { notices, closing, closed, listening: Arc::new(watch::channel(false).0) };
         tokio::spawn(listen(pool, hub.clone()));
-        tokio::spawn(tick(hub.clone()));
+        tokio::spawn(ticks(hub.clone(), tick));
         hub
     }
 
@@ -160,8 +161,8 @@ async fn listen(pool: PgPool, hub: Hub) {
     }
 }
 
-async fn tick(hub: Hub) {
-    let mut every = tokio::time::interval(Duration::from_secs(60));
+async fn ticks(hub: Hub, period: Duration) {
+    let mut every = tokio::time::interval(period);
     every.tick().await;
     let mut closed = hub.closed.clone();
     loop {

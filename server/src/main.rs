@@ -89,7 +89,7 @@ async fn serve(settings: Settings, leptos_options: leptos::config::LeptosOptions
     let cleanup = startup::spawn_session_cleanup(pool.clone());
     let runner = settings.scheduler.then(|| server::jobs::spawn(pool.clone(), &settings));
     let addr = leptos_options.site_addr;
-    let live = server::live::Hub::start(pool.clone());
+    let live = server::live::Hub::start(pool.clone(), settings.live_tick);
     let router = startup::router(pool.clone(), &settings, leptos_options, live.clone());
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!("listening on http://{}", listener.local_addr()?);

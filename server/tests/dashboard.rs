@@ -286,6 +286,47 @@ async fn an_assignment_made_on_one_instance_reaches_the_agents_stream_on_another
     two.stop().await;
 }
 
+#[sqlx::test(migrations = "../migrations")]
+async fn the_running_server_ticks_every_stream_so_screens_catch_a_callback_coming_due(pool: PgPool) {
+    let app = TestApp::spawn_with(pool, &[("LIVE_TICK_SECONDS", "1")]).await;
+    app.create_user("a@test.dz", "agent").await;
+    let b = app.create_user("b@test.dz", "agent").await;
+    app.create_user("admin@test.dz", "admin").await;
+    let a = app.logged_in("a@test.dz").await;
+    let mut stream = a.get(app.url("/api/customer-service/events")).send().await.unwrap();
+    let mut buffer = String::new();
+    next_event(&mut stream, &mut buffer, "hello").await;
+    // B's customer asked to be called back in a moment by anyone: not in A's queue yet
+    let admin = app.logged_in("admin@test.dz").await;
+    let token = app.token_for(&admin, "shop@test.dz", "supervisor").await;
+    let id = app.intake(&token, &distinct_order_body("TICK-1", 1, "0555000222")).await;
+    let due_at = OffsetDateTime::now_utc() + time::Duration::seconds(2);
+    sqlx::query(
+        "UPDATE orders SET assigned_agent_id = $2, status = 'callback', callback_scope = 'anyone', next_contact_at = $3
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(b)
+    .bind(due_at)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let queue_has_it = || async {
+        let queue = get_json(&a, app.url("/api/customer-service/orders/mine")).await;
+        queue.as_array().is_some_and(|q| q.iter().any(|o| o["id"] == id))
+    };
+    assert!(!queue_has_it().await, "not due yet");
+    // nothing about the order changes when it comes due: only the ticks tell A's screen to
+    // reload, and the first one after the callback's time finds it there
+    loop {
+        next_event(&mut stream, &mut buffer, "tick").await;
+        if OffsetDateTime::now_utc() > due_at {
+            break;
+        }
+    }
+    assert!(queue_has_it().await, "due now, for anyone");
+}
+
 /// Runs the hourly fold now, as the scheduler would.
 async fn fold(pool: &PgPool) -> Value {
     let jobs = server::jobs::registry(&Default::default());

@@ -45,7 +45,7 @@ impl TestApp {
             .expect("settings");
         let options = LeptosOptions::builder().output_name("ecomanager-cs").build();
         let runner = settings.scheduler.then(|| server::jobs::spawn(pool.clone(), &settings));
-        let live = server::live::Hub::start(pool.clone());
+        let live = server::live::Hub::start(pool.clone(), settings.live_tick);
         let router = startup::router(pool.clone(), &settings, options, live.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
