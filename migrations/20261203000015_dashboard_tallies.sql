@@ -5,9 +5,10 @@
 -- live: 90 ms at 1 M orders.
 --
 -- Each order contributes, as a pure function of its row (order_tally): one "received" to the day
--- it was created, one "closed" under its final status to the day it closed, and its wait before
--- the first call to the histograms of the day it was created (wall-clock buckets with the summed
--- microseconds, and whole business minutes). A change adds the new row's contributions and takes
+-- it was created, one "closed" under its final status to the day it closed, its wait before the
+-- first call to the histograms of the day it was created (wall-clock buckets with the summed
+-- microseconds, and whole business minutes), and while open one to where it stands (held,
+-- unassigned, not started, in progress). A change adds the new row's contributions and takes
 -- the old row's away, so the tallies always equal a recount. The trigger runs once per statement
 -- over the rows it changed; each connection writes its own slot (backend pid % 16), so parallel
 -- intakes do not queue on one counter row, and the hourly job folds the slots into slot 0.
@@ -59,7 +60,8 @@ ALTER TABLE orders ADD CONSTRAINT orders_first_wait_check
 CREATE TABLE dashboard_tallies (
     day    date     NOT NULL,
     -- received | closed (key: the final status) | wall (key: the bucket of WALL_EDGES) |
-    -- business (key: whole business minutes, 0..=601)
+    -- business (key: whole business minutes, 0..=601) | open (key: held, unassigned, not_started
+    -- or in_progress; the orders open now, under the day 'infinity')
     metric text     NOT NULL,
     key    text     NOT NULL,
     slot   smallint NOT NULL,
@@ -67,7 +69,8 @@ CREATE TABLE dashboard_tallies (
     -- wall: the waits summed, microseconds
     total  bigint   NOT NULL,
     CONSTRAINT dashboard_tallies_pkey PRIMARY KEY (day, metric, key, slot),
-    CONSTRAINT dashboard_tallies_metric_check CHECK (metric IN ('received', 'closed', 'wall', 'business'))
+    CONSTRAINT dashboard_tallies_metric_check CHECK (metric IN ('received', 'closed', 'wall', 'business', 'open')),
+    CONSTRAINT dashboard_tallies_open_check CHECK ((metric = 'open') = (day = 'infinity'))
 );
 
 -- The histograms' buckets: domain::WALL_EDGES (wall-clock seconds) and domain::business_bucket
@@ -86,9 +89,14 @@ $$;
 
 -- What one order contributes (the triggers below, and the backfill).
 CREATE FUNCTION order_tally(created timestamptz, closed timestamptz, status text, first timestamptz,
-                            business integer)
+                            business integer, held boolean, agent bigint, attempts integer)
 RETURNS TABLE (day date, metric text, key text, n bigint, total bigint) LANGUAGE sql STABLE PARALLEL SAFE AS $$
     SELECT tally_day(created), 'received', '', 1::bigint, 0::bigint
+    UNION ALL
+    SELECT 'infinity'::date, 'open',
+           CASE WHEN held THEN 'held' WHEN agent IS NULL THEN 'unassigned' WHEN attempts = 0 THEN 'not_started'
+                ELSE 'in_progress' END, 1, 0
+    WHERE closed IS NULL
     UNION ALL
     SELECT tally_day(closed), 'closed', status, 1, 0
     WHERE closed IS NOT NULL
@@ -111,31 +119,40 @@ BEGIN
         INSERT INTO dashboard_tallies AS t (day, metric, key, slot, n, total)
         SELECT c.day, c.metric, c.key, pg_backend_pid() % 16, sum(c.n), sum(c.total)
         FROM new_rows r,
-             order_tally(r.created_at, r.closed_at, r.status, r.first_attempt_at, r.first_wait_business_s) c
+             order_tally(r.created_at, r.closed_at, r.status, r.first_attempt_at, r.first_wait_business_s, r.is_duplicate,
+                         r.assigned_agent_id, r.attempts_count) c
         GROUP BY c.day, c.metric, c.key
         ON CONFLICT (day, metric, key, slot) DO UPDATE SET n = t.n + excluded.n, total = t.total + excluded.total;
     ELSIF TG_OP = 'DELETE' THEN
         INSERT INTO dashboard_tallies AS t (day, metric, key, slot, n, total)
         SELECT c.day, c.metric, c.key, pg_backend_pid() % 16, -sum(c.n), -sum(c.total)
         FROM old_rows r,
-             order_tally(r.created_at, r.closed_at, r.status, r.first_attempt_at, r.first_wait_business_s) c
+             order_tally(r.created_at, r.closed_at, r.status, r.first_attempt_at, r.first_wait_business_s, r.is_duplicate,
+                         r.assigned_agent_id, r.attempts_count) c
         GROUP BY c.day, c.metric, c.key
         ON CONFLICT (day, metric, key, slot) DO UPDATE SET n = t.n + excluded.n, total = t.total + excluded.total;
     ELSE
         INSERT INTO dashboard_tallies AS t (day, metric, key, slot, n, total)
         SELECT c.day, c.metric, c.key, pg_backend_pid() % 16, sum(ch.sign * c.n), sum(ch.sign * c.total)
         FROM (
-            SELECT x.sign, x.created_at, x.closed_at, x.status, x.first_attempt_at, x.first_wait_business_s
+            SELECT x.*
             FROM new_rows nw JOIN old_rows od ON od.id = nw.id
             CROSS JOIN LATERAL (VALUES
-                (1, nw.created_at, nw.closed_at, nw.status, nw.first_attempt_at, nw.first_wait_business_s),
-                (-1, od.created_at, od.closed_at, od.status, od.first_attempt_at, od.first_wait_business_s)
-            ) AS x(sign, created_at, closed_at, status, first_attempt_at, first_wait_business_s)
+                (1, nw.created_at, nw.closed_at, nw.status, nw.first_attempt_at, nw.first_wait_business_s,
+                 nw.is_duplicate, nw.assigned_agent_id, nw.attempts_count),
+                (-1, od.created_at, od.closed_at, od.status, od.first_attempt_at, od.first_wait_business_s,
+                 od.is_duplicate, od.assigned_agent_id, od.attempts_count)
+            ) AS x(sign, created_at, closed_at, status, first_attempt_at, first_wait_business_s, is_duplicate,
+                   assigned_agent_id, attempts_count)
             WHERE nw.created_at IS DISTINCT FROM od.created_at OR nw.closed_at IS DISTINCT FROM od.closed_at
                OR nw.status IS DISTINCT FROM od.status OR nw.first_attempt_at IS DISTINCT FROM od.first_attempt_at
                OR nw.first_wait_business_s IS DISTINCT FROM od.first_wait_business_s
+               OR nw.is_duplicate IS DISTINCT FROM od.is_duplicate
+               OR nw.assigned_agent_id IS DISTINCT FROM od.assigned_agent_id
+               OR nw.attempts_count IS DISTINCT FROM od.attempts_count
         ) ch,
-        order_tally(ch.created_at, ch.closed_at, ch.status, ch.first_attempt_at, ch.first_wait_business_s) c
+        order_tally(ch.created_at, ch.closed_at, ch.status, ch.first_attempt_at, ch.first_wait_business_s,
+                    ch.is_duplicate, ch.assigned_agent_id, ch.attempts_count) c
         GROUP BY c.day, c.metric, c.key
         HAVING sum(ch.sign * c.n) <> 0 OR sum(ch.sign * c.total) <> 0
         ON CONFLICT (day, metric, key, slot) DO UPDATE SET n = t.n + excluded.n, total = t.total + excluded.total;
@@ -145,7 +162,8 @@ END $$;
 
 INSERT INTO dashboard_tallies (day, metric, key, slot, n, total)
 SELECT c.day, c.metric, c.key, 0, sum(c.n), sum(c.total)
-FROM orders o, order_tally(o.created_at, o.closed_at, o.status, o.first_attempt_at, o.first_wait_business_s) c
+FROM orders o, order_tally(o.created_at, o.closed_at, o.status, o.first_attempt_at, o.first_wait_business_s,
+                           o.is_duplicate, o.assigned_agent_id, o.attempts_count) c
 GROUP BY 1, 2, 3;
 
 CREATE TRIGGER orders_tally_insert AFTER INSERT ON orders REFERENCING NEW TABLE AS new_rows
@@ -162,3 +180,6 @@ DROP TABLE dashboard_days;
 DROP INDEX orders_uncalled_idx;
 CREATE INDEX orders_uncalled_idx ON orders (created_at) INCLUDE (is_duplicate, assigned_agent_id)
     WHERE closed_at IS NULL AND attempts_count = 0;
+-- The callbacks due now, which the pending counts take out of the open orders' tallies.
+CREATE INDEX orders_due_idx ON orders (next_contact_at) INCLUDE (assigned_agent_id, attempts_count)
+    WHERE closed_at IS NULL AND NOT is_duplicate AND next_contact_at IS NOT NULL;

@@ -56,7 +56,7 @@ async fn a_confirmed_order_gets_its_sms_and_the_mock_reports_it_delivered(pool: 
 }
 
 #[sqlx::test(migrations = "../migrations")]
-async fn a_number_ending_in_0000_fails_at_the_mock_and_a_step_switched_off_sends_nothing(pool: PgPool) {
+async fn a_number_ending_in_0000_fails_at_the_mock_and_a_step_switched_off_or_a_fixed_line_gets_nothing(pool: PgPool) {
     never_quiet(&pool).await;
     let vars =
         [("SCHEDULER", "true"), ("JOBS_TICK_MS", "50"), ("JOBS_DEBOUNCE_MS", "50"), ("SMS_MOCK_DELIVERY_MS", "50")];
@@ -69,6 +69,18 @@ async fn a_number_ending_in_0000_fails_at_the_mock_and_a_step_switched_off_sends
     let quiet = w.order("SHOP-SMS-3", "0770 11 22 33").await;
     let after = w.record(quiet, "confirmed", 2).await;
     assert_eq!(after["smsHistory"], json!([]));
+
+    // the step on again, for a customer who gave an Algiers fixed line: no SMS to pay for
+    sqlx::query("UPDATE message_steps SET enabled = true WHERE step = 'confirmed' AND channel = 'sms'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let landline = w.order("SHOP-SMS-4", "021 23 45 67").await;
+    let after = w.record(landline, "confirmed", 2).await;
+    assert_eq!(after["smsHistory"], json!([]), "a fixed line takes no SMS");
+    let mobile = w.order("SHOP-SMS-5", "0770 11 22 44").await;
+    let after = w.record(mobile, "confirmed", 2).await;
+    assert_eq!(after["smsHistory"].as_array().map(Vec::len), Some(1), "and a mobile does");
     w.app.stop().await;
 }
 

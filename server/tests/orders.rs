@@ -99,6 +99,8 @@ async fn bad_orders_get_a_code_and_a_field_and_write_nothing(pool: PgPool) {
     let w = world(pool).await;
     let cases: Vec<(&str, Value, u16, &str, &str)> = vec![
         ("/customer/phone", json!("0123"), 422, "phone_invalid", "customer.phone"),
+        // a mobile shape outside every allocated block: a typo or a fake
+        ("/customer/phone", json!("0505 12 34 56"), 422, "phone_unallocated", "customer.phone"),
         ("/delivery/wilaya", json!(0), 422, "wilaya_unknown", "delivery.wilaya"),
         ("/delivery/commune", json!("Oran"), 422, "commune_unknown", "delivery.commune"),
         ("/delivery/commune", json!(31001), 422, "commune_unknown", "delivery.commune"),

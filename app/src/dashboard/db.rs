@@ -64,6 +64,34 @@ pub async fn count_pending(
     })
 }
 
+/// The shop's open orders by where they stand, as the tallies keep them (held, unassigned,
+/// not_started, in_progress), callbacks due included.
+pub async fn list_open_tallies(conn: &mut PgConnection) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT key AS "key!", sum(n)::int8 AS "n!" FROM dashboard_tallies
+           WHERE day = 'infinity' AND metric = 'open' GROUP BY key"#
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.key, r.n)).collect())
+}
+
+/// The shop's callbacks due at `now` (open, not held) by where they stand: unassigned, assigned
+/// and never called, called before.
+pub async fn count_due(conn: &mut PgConnection, now: OffsetDateTime) -> Result<(i64, i64, i64), sqlx::Error> {
+    let r = sqlx::query!(
+        r#"SELECT count(*) FILTER (WHERE assigned_agent_id IS NULL) AS "unassigned!",
+                  count(*) FILTER (WHERE assigned_agent_id IS NOT NULL AND attempts_count = 0) AS "not_started!",
+                  count(*) FILTER (WHERE assigned_agent_id IS NOT NULL AND attempts_count > 0) AS "in_progress!"
+           FROM orders
+           WHERE closed_at IS NULL AND NOT is_duplicate AND next_contact_at IS NOT NULL AND next_contact_at <= $1"#,
+        now,
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok((r.unassigned, r.not_started, r.in_progress))
+}
+
 /// Creation times of open orders never called and not held, created in [after, before) (the
 /// deadline in wall time, which business time can only shorten), oldest first. From the index
 /// alone.
@@ -208,14 +236,15 @@ pub async fn list_tallies(conn: &mut PgConnection, from: Date, to: Date) -> Resu
     .await
 }
 
-/// Folds the slots of the days up to `through` into slot 0 and drops the rows that sum to
+/// Folds the slots of the days up to `through` (and of the open orders) into slot 0 and drops the rows that sum to
 /// nothing. Safe beside the triggers that write them and beside another fold: each moved row is
 /// deleted once (a row an open transaction holds is moved once it commits), and every write
 /// adds. Returns the rows moved.
 pub async fn fold_tallies(conn: &mut PgConnection, through: Date) -> Result<u64, sqlx::Error> {
     let moved = sqlx::query!(
         "WITH moved AS (
-             DELETE FROM dashboard_tallies WHERE day <= $1 AND slot <> 0 RETURNING day, metric, key, n, total
+             DELETE FROM dashboard_tallies WHERE (day <= $1 OR day = 'infinity') AND slot <> 0
+             RETURNING day, metric, key, n, total
          )
          INSERT INTO dashboard_tallies AS t (day, metric, key, slot, n, total)
          SELECT day, metric, key, 0, sum(n), sum(total) FROM moved GROUP BY day, metric, key
@@ -225,9 +254,12 @@ pub async fn fold_tallies(conn: &mut PgConnection, through: Date) -> Result<u64,
     .execute(&mut *conn)
     .await?
     .rows_affected();
-    sqlx::query!("DELETE FROM dashboard_tallies WHERE day <= $1 AND n = 0 AND total = 0", through)
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query!(
+        "DELETE FROM dashboard_tallies WHERE (day <= $1 OR day = 'infinity') AND n = 0 AND total = 0",
+        through
+    )
+    .execute(&mut *conn)
+    .await?;
     Ok(moved)
 }
 

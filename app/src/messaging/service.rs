@@ -242,8 +242,13 @@ fn rendered(
     }
 }
 
-/// Renders and inserts; None when no template fits, Some(None) when this occurrence was queued
-/// before.
+/// Whether the numbering plan says the number is a mobile.
+fn takes_sms(phone: &str) -> bool {
+    crate::customers::phone::PhoneNumber::parse(phone).ok().and_then(|p| p.kind()).is_some_and(|k| k.takes_sms())
+}
+
+/// Renders and inserts; None when no template fits (or the channel cannot reach the customer),
+/// Some(None) when this occurrence was queued before.
 async fn enqueue(
     conn: &mut PgConnection,
     step: &str,
@@ -261,6 +266,8 @@ async fn enqueue(
             (email, Some(domain::email_subject(&order.facts(settings, now), language)), "text", 1)
         }
         (Channel::Email, None) => return Ok(None),
+        // a fixed line, a toll-free or a VoIP number takes no SMS: none is queued (and paid for)
+        (Channel::Sms, _) if !takes_sms(order.phone) => return Ok(None),
         _ => {
             let count = sms::count(&body);
             (order.phone, None, count.encoding.as_str(), i32::try_from(count.segments).unwrap_or(i32::MAX))
