@@ -149,6 +149,8 @@ async fn main() {
             }
         }
     }
+    let slowest = attempts.iter().enumerate().max_by_key(|(_, d)| **d).map(|(i, d)| (i, d.as_secs_f64() * 1e3));
+    println!("slowest attempt: {slowest:?} (index, ms)");
     report("POST confirm-attempt (the change)", &mut attempts);
     report("attempt sent → event at a client (300)", &mut after_request);
     report("attempt answered → event at a client", &mut after_response);

@@ -50,6 +50,7 @@ pub const STATEMENT_CACHE: usize = 512;
 /// `live` is this instance's fan-out ([`crate::live::Hub::start`]); close it when shutting down
 /// so the open streams end.
 pub fn router(pool: PgPool, settings: &Settings, leptos_options: LeptosOptions, live: crate::live::Hub) -> Router {
+    app::customers::phone::warm_up();
     let auth = settings.auth;
     let jobs = Arc::new(crate::jobs::registry(&settings.messaging));
     let state = AppState {
