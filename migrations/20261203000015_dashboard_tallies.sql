@@ -10,8 +10,10 @@
 -- microseconds, and whole business minutes), and while open one to where it stands (held,
 -- unassigned, not started, in progress). A change adds the new row's contributions and takes
 -- the old row's away, so the tallies always equal a recount. The trigger runs once per statement
--- over the rows it changed; each connection writes its own slot (backend pid % 16), so parallel
--- intakes do not queue on one counter row, and the hourly job folds the slots into slot 0.
+-- over the rows it changed. Each connection writes its own slot, its backend pid (unique among
+-- the connections open at a time), so two transactions never lock the same counter row: parallel
+-- intakes do not queue on one row and cannot deadlock; the fold job moves the slots into slot 0,
+-- skipping any row an open transaction holds.
 
 -- Seconds of business time between two instants (the Algiers business hours of the routing
 -- settings): as domain::business_seconds in Rust, which the tests compare it with.
@@ -64,7 +66,8 @@ CREATE TABLE dashboard_tallies (
     -- or in_progress; the orders open now, under the day 'infinity')
     metric text     NOT NULL,
     key    text     NOT NULL,
-    slot   smallint NOT NULL,
+    -- the writing backend's pid; 0 once folded
+    slot   integer  NOT NULL,
     n      bigint   NOT NULL,
     -- wall: the waits summed, microseconds
     total  bigint   NOT NULL,
@@ -117,7 +120,7 @@ CREATE FUNCTION orders_tally() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
         INSERT INTO dashboard_tallies AS t (day, metric, key, slot, n, total)
-        SELECT c.day, c.metric, c.key, pg_backend_pid() % 16, sum(c.n), sum(c.total)
+        SELECT c.day, c.metric, c.key, pg_backend_pid(), sum(c.n), sum(c.total)
         FROM new_rows r,
              order_tally(r.created_at, r.closed_at, r.status, r.first_attempt_at, r.first_wait_business_s, r.is_duplicate,
                          r.assigned_agent_id, r.attempts_count) c
@@ -125,7 +128,7 @@ BEGIN
         ON CONFLICT (day, metric, key, slot) DO UPDATE SET n = t.n + excluded.n, total = t.total + excluded.total;
     ELSIF TG_OP = 'DELETE' THEN
         INSERT INTO dashboard_tallies AS t (day, metric, key, slot, n, total)
-        SELECT c.day, c.metric, c.key, pg_backend_pid() % 16, -sum(c.n), -sum(c.total)
+        SELECT c.day, c.metric, c.key, pg_backend_pid(), -sum(c.n), -sum(c.total)
         FROM old_rows r,
              order_tally(r.created_at, r.closed_at, r.status, r.first_attempt_at, r.first_wait_business_s, r.is_duplicate,
                          r.assigned_agent_id, r.attempts_count) c
@@ -133,7 +136,7 @@ BEGIN
         ON CONFLICT (day, metric, key, slot) DO UPDATE SET n = t.n + excluded.n, total = t.total + excluded.total;
     ELSE
         INSERT INTO dashboard_tallies AS t (day, metric, key, slot, n, total)
-        SELECT c.day, c.metric, c.key, pg_backend_pid() % 16, sum(ch.sign * c.n), sum(ch.sign * c.total)
+        SELECT c.day, c.metric, c.key, pg_backend_pid(), sum(ch.sign * c.n), sum(ch.sign * c.total)
         FROM (
             SELECT x.*
             FROM new_rows nw JOIN old_rows od ON od.id = nw.id

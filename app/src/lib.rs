@@ -17,6 +17,8 @@ pub mod customers;
 pub mod dashboard;
 pub mod duplicates;
 pub mod error;
+#[cfg(feature = "ssr")]
+pub mod export;
 pub mod imports;
 pub mod jobs;
 pub mod layout;

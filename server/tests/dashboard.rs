@@ -155,6 +155,20 @@ async fn the_dashboard_counts_a_day_in_algiers_time_and_business_hours(pool: PgP
     let number: String =
         sqlx::query_scalar("SELECT number FROM orders WHERE id = $1").bind(o2).fetch_one(&s.app.pool).await.unwrap();
     assert!(text.contains(&number));
+    // the agent's attempts behind the rankings, as CSV too
+    let csv = s
+        .supervisor
+        .get(s.app.url(&format!(
+            "/api/customer-service/agents/{a}/attempts?from=2026-11-25T00:00:00Z&to=2026-11-26T00:00:00Z&format=csv"
+        )))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
+    let text = csv.text().await.unwrap();
+    assert!(text.starts_with("\u{FEFF}created_at,order,result,method,duration_seconds,first_of_order\r\n"), "{text}");
+    assert_eq!(text.lines().count(), 3, "o1 and o2: {text}");
+    assert!(text.contains("cancelled") && text.contains(&number), "{text}");
 
     // the first contact kept on each order equals a recount of the trail
     let wrong: i64 = sqlx::query_scalar(
@@ -327,7 +341,7 @@ async fn the_running_server_ticks_every_stream_so_screens_catch_a_callback_comin
     assert!(queue_has_it().await, "due now, for anyone");
 }
 
-/// Runs the hourly fold now, as the scheduler would.
+/// Runs the fold now, as the scheduler would.
 async fn fold(pool: &PgPool) -> Value {
     let jobs = server::jobs::registry(&Default::default());
     let now = OffsetDateTime::now_utc();
@@ -460,6 +474,61 @@ async fn the_tallies_equal_a_recount_after_a_random_mix_of_changes(pool: PgPool)
     let after = get_json(&s.supervisor, &url).await;
     assert_eq!(after["confirmation"], before["confirmation"], "totals, previous period, series and reasons");
     assert_eq!(after["response"], before["response"]);
+}
+
+/// A copy of order `from` under a new shop reference, in `conn`'s transaction.
+async fn copy_order(conn: &mut sqlx::PgConnection, from: i64, reference: &str) {
+    sqlx::query(
+        "INSERT INTO orders (customer_id, customer_name, phone, total_dzd, delivery_wilaya, delivery_address, status,
+                             priority, source, shop_reference)
+         SELECT customer_id, customer_name, phone, total_dzd, delivery_wilaya, delivery_address, 'new', 'normal',
+                source, $2
+         FROM orders WHERE id = $1",
+    )
+    .bind(from)
+    .bind(reference)
+    .execute(conn)
+    .await
+    .expect("copy");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn writers_never_wait_on_each_others_counters_and_the_fold_waits_on_none(pool: PgPool) {
+    let s = shop(pool).await;
+    let first = s.app.intake(&s.token, &distinct_order_body("LOCK-0", 1, "0555000333")).await;
+    // a connection that wrote an order (its counter rows committed), then a transaction of it
+    // that writes another and stays open: it holds those rows
+    let mut writer = s.app.pool.acquire().await.unwrap();
+    copy_order(&mut writer, first, "LOCK-1").await;
+    let mut open = sqlx::Connection::begin(&mut *writer).await.unwrap();
+    copy_order(&mut open, first, "LOCK-1B").await;
+    // meanwhile other connections write the same days and states, and the fold runs: none of
+    // them waits for the open transaction (the timeout only guards against a hang)
+    let guard = Duration::from_secs(30);
+    for n in 2..5 {
+        let mut other = s.app.pool.acquire().await.unwrap();
+        tokio::time::timeout(guard, copy_order(&mut other, first, &format!("LOCK-{n}"))).await.expect("not blocked");
+    }
+    let folded = tokio::time::timeout(guard, app::dashboard::service::fold(&s.app.pool, OffsetDateTime::now_utc()))
+        .await
+        .expect("the fold is not blocked")
+        .expect("fold");
+    assert!(folded > 0);
+    let left: i64 = sqlx::query_scalar("SELECT count(*) FROM dashboard_tallies WHERE slot <> 0")
+        .fetch_one(&s.app.pool)
+        .await
+        .unwrap();
+    assert!(left > 0, "the open transaction's rows wait for the next fold");
+    open.commit().await.unwrap();
+    let today = app::locale::algiers::local_date(OffsetDateTime::now_utc());
+    assert_tallies_equal_a_recount(&s.app.pool, today, today).await;
+    app::dashboard::service::fold(&s.app.pool, OffsetDateTime::now_utc()).await.expect("fold");
+    let left: i64 = sqlx::query_scalar("SELECT count(*) FROM dashboard_tallies WHERE slot <> 0")
+        .fetch_one(&s.app.pool)
+        .await
+        .unwrap();
+    assert_eq!(left, 0);
+    assert_tallies_equal_a_recount(&s.app.pool, today, today).await;
 }
 
 #[sqlx::test(migrations = "../migrations")]

@@ -475,6 +475,24 @@ pub fn rank(rows: &mut [AgentPerformance]) {
     }
 }
 
+/// An agent's attempts as CSV (see [`crate::export`]), times in Algiers.
+pub fn attempts_csv(list: &[AgentAttempt]) -> String {
+    let header = ["created_at", "order", "result", "method", "duration_seconds", "first_of_order"];
+    crate::export::csv(
+        &header,
+        list.iter().map(|a| {
+            vec![
+                crate::export::algiers(a.created_at),
+                a.order_number.clone(),
+                a.status_after.clone(),
+                a.method.clone(),
+                (a.duration_ms / 1000).to_string(),
+                a.first_of_order.to_string(),
+            ]
+        }),
+    )
+}
+
 /// The attempts behind an agent's figures (drill-down; supervisors, or the agent themself).
 pub async fn agent_attempts(
     pool: &PgPool,

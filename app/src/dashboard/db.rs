@@ -237,17 +237,20 @@ pub async fn list_tallies(conn: &mut PgConnection, from: Date, to: Date) -> Resu
 }
 
 /// Folds the slots of the days up to `through` (and of the open orders) into slot 0 and drops the rows that sum to
-/// nothing. Safe beside the triggers that write them and beside another fold: each moved row is
-/// deleted once (a row an open transaction holds is moved once it commits), and every write
-/// adds. Returns the rows moved.
+/// nothing. Safe beside the triggers that write them and beside another fold: a row an open
+/// transaction holds is left for the next fold (so the fold never waits on a writer, and no
+/// writer on the fold for long), each moved row is deleted once, slot 0 is written in one
+/// order, and every write adds. Returns the rows moved.
 pub async fn fold_tallies(conn: &mut PgConnection, through: Date) -> Result<u64, sqlx::Error> {
     let moved = sqlx::query!(
-        "WITH moved AS (
-             DELETE FROM dashboard_tallies WHERE (day <= $1 OR day = 'infinity') AND slot <> 0
-             RETURNING day, metric, key, n, total
+        "WITH free AS (
+             SELECT ctid FROM dashboard_tallies WHERE (day <= $1 OR day = 'infinity') AND slot <> 0
+             FOR UPDATE SKIP LOCKED
+         ), moved AS (
+             DELETE FROM dashboard_tallies WHERE ctid IN (SELECT ctid FROM free) RETURNING day, metric, key, n, total
          )
          INSERT INTO dashboard_tallies AS t (day, metric, key, slot, n, total)
-         SELECT day, metric, key, 0, sum(n), sum(total) FROM moved GROUP BY day, metric, key
+         SELECT day, metric, key, 0, sum(n), sum(total) FROM moved GROUP BY day, metric, key ORDER BY day, metric, key
          ON CONFLICT (day, metric, key, slot) DO UPDATE SET n = t.n + excluded.n, total = t.total + excluded.total",
         through,
     )
@@ -255,7 +258,7 @@ pub async fn fold_tallies(conn: &mut PgConnection, through: Date) -> Result<u64,
     .await?
     .rows_affected();
     sqlx::query!(
-        "DELETE FROM dashboard_tallies WHERE (day <= $1 OR day = 'infinity') AND n = 0 AND total = 0",
+        "DELETE FROM dashboard_tallies WHERE (day <= $1 OR day = 'infinity') AND slot = 0 AND n = 0 AND total = 0",
         through
     )
     .execute(&mut *conn)

@@ -288,7 +288,7 @@ async fn count_days(
     Ok(days)
 }
 
-/// The hourly fold: the slots of every day (today's too) folded into one row per figure, so a
+/// The fold, every [`FOLD_MINUTES`]: the slots of every day (today's too) folded into one row per figure, so a
 /// day reads a few hundred rows whatever the number of connections that wrote it. Returns how
 /// many rows it folded.
 pub async fn fold(pool: &PgPool, now: OffsetDateTime) -> Result<u64, AppError> {
@@ -298,10 +298,13 @@ pub async fn fold(pool: &PgPool, now: OffsetDateTime) -> Result<u64, AppError> {
     Ok(moved)
 }
 
+/// How often the fold runs: each connection that wrote since adds its own rows until then.
+pub const FOLD_MINUTES: u16 = 10;
+
 pub fn jobs() -> Vec<JobSpec> {
     vec![JobSpec::new(
         "dashboard_fold",
-        Schedule::Every { minutes: 60, business_hours_only: false },
+        Schedule::Every { minutes: FOLD_MINUTES, business_hours_only: false },
         |pool, now| async move { Ok(json!({"folded": fold(&pool, now).await?})) },
     )]
 }
@@ -430,26 +433,10 @@ pub async fn drill_down(
     Ok(DrillDown { total: i64::try_from(orders.len()).unwrap_or(i64::MAX), orders })
 }
 
-/// Free text a spreadsheet must not run as a formula (a name typed `=HYPERLINK(…)` by a shop's
-/// visitor): such a cell starts with an apostrophe.
-fn inert(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text.to_string()
-    }
-}
-
-/// A drill-down list as CSV: UTF-8 with a byte-order mark (so Excel opens Arabic names), one
-/// header row, times in Algiers.
+/// A drill-down list as CSV (see [`crate::export`]), times in Algiers.
 pub fn drill_csv(list: &DrillDown) -> String {
-    let local = |t: OffsetDateTime| {
-        let l = t.to_offset(crate::locale::algiers::ALGIERS);
-        format!("{:04}-{:02}-{:02} {:02}:{:02}", l.year(), u8::from(l.month()), l.day(), l.hour(), l.minute())
-    };
-    let mut out = String::from("\u{FEFF}");
-    let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
-    let _ = writer.write_record([
+    use crate::export::{algiers, inert};
+    let header = [
         "number",
         "customer",
         "phone",
@@ -461,22 +448,23 @@ pub fn drill_csv(list: &DrillDown) -> String {
         "created_at",
         "first_attempt_at",
         "closed_at",
-    ]);
-    for o in &list.orders {
-        let _ = writer.write_record([
-            o.number.clone(),
-            inert(&o.customer_name),
-            o.phone.clone(),
-            o.wilaya.to_string(),
-            o.total_dzd.to_string(),
-            inert(&o.status_label),
-            inert(o.agent_name.as_deref().unwrap_or_default()),
-            o.attempts.to_string(),
-            local(o.created_at),
-            o.first_attempt_at.map(local).unwrap_or_default(),
-            o.closed_at.map(local).unwrap_or_default(),
-        ]);
-    }
-    out.push_str(&String::from_utf8_lossy(&writer.into_inner().unwrap_or_default()));
-    out
+    ];
+    crate::export::csv(
+        &header,
+        list.orders.iter().map(|o| {
+            vec![
+                o.number.clone(),
+                inert(&o.customer_name),
+                o.phone.clone(),
+                o.wilaya.to_string(),
+                o.total_dzd.to_string(),
+                inert(&o.status_label),
+                inert(o.agent_name.as_deref().unwrap_or_default()),
+                o.attempts.to_string(),
+                algiers(o.created_at),
+                o.first_attempt_at.map(algiers).unwrap_or_default(),
+                o.closed_at.map(algiers).unwrap_or_default(),
+            ]
+        }),
+    )
 }

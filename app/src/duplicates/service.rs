@@ -169,6 +169,46 @@ pub async fn scan_recent(pool: &PgPool, now: OffsetDateTime) -> Result<DetectRep
     Ok(report)
 }
 
+/// Pairs as CSV (see [`crate::export`]): the confidence, then each order, times in Algiers.
+pub fn queue_csv(pairs: &[DuplicatePair]) -> String {
+    use crate::export::{algiers, inert};
+    let header = [
+        "score",
+        "method",
+        "order",
+        "customer",
+        "phone",
+        "total_dzd",
+        "created_at",
+        "original_order",
+        "original_customer",
+        "original_phone",
+        "original_total_dzd",
+        "original_created_at",
+        "original_status",
+    ];
+    crate::export::csv(
+        &header,
+        pairs.iter().map(|p| {
+            vec![
+                p.score.to_string(),
+                p.method.clone(),
+                p.order.number.clone(),
+                inert(&p.order.name),
+                p.order.phone.clone(),
+                p.order.total.to_string(),
+                algiers(p.order.created_at),
+                p.original.number.clone(),
+                inert(&p.original.name),
+                p.original.phone.clone(),
+                p.original.total.to_string(),
+                algiers(p.original.created_at),
+                inert(&p.original.status),
+            ]
+        }),
+    )
+}
+
 /// The review queue (supervisors, admins): open pairs, most confident first.
 pub async fn review_queue(
     pool: &PgPool,

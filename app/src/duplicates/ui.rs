@@ -62,6 +62,11 @@ pub fn DuplicatesPage() -> impl IntoView {
                     })
                 })}
             </Transition>
+            <p>
+                <a href="/api/customer-service/duplicates?format=csv" download="" class="button" data-testid="pairs-csv">
+                    {t!(i18n, dashboard.export_csv)}
+                </a>
+            </p>
             <ErrorAlert error=error/>
             <Loaded load=move || async move { pairs.await } let:value>
                 {match value {

@@ -1,6 +1,8 @@
 //! Routing, agents and rankings over JSON: the brief's auto-assign and performance paths,
 //! profiles, presence, routing settings. Handlers call the same services as the server functions.
 use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
 use time::OffsetDateTime;
@@ -74,13 +76,25 @@ pub async fn performance(
     Ok(Json(service::performance(&state.pool, &caller.0, from, to).await?))
 }
 
+/// The attempts' period (RFC 3339 `from`/`to`, or a named `period`: today, 7d, 30d) and format.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AttemptsParams {
+    from: Option<String>,
+    to: Option<String>,
+    /// today, 7d or 30d (the rankings page's periods), instead of from/to.
+    period: Option<String>,
+    /// `csv` for a spreadsheet (UTF-8 with BOM); JSON otherwise.
+    format: Option<String>,
+}
+
 #[utoipa::path(
     get,
     path = "/api/customer-service/agents/{agentId}/attempts",
     tag = "agents",
-    params(("agentId" = i64, Path), Period),
+    params(("agentId" = i64, Path), AttemptsParams),
     responses(
-        (status = 200, description = "The attempts behind the agent's figures", body = Vec<AgentAttempt>),
+        (status = 200, description = "The attempts behind the agent's figures, as JSON or CSV", body = Vec<AgentAttempt>),
         (status = 422, description = "Bad period", body = AppError),
         Denied,
     ),
@@ -89,10 +103,22 @@ pub async fn attempts(
     State(state): State<AppState>,
     caller: Caller,
     ApiPath(agent_id): ApiPath<i64>,
-    ApiQuery(period): ApiQuery<Period>,
-) -> Result<Json<Vec<AgentAttempt>>, AppError> {
-    let (from, to) = period.bounds()?;
-    Ok(Json(service::agent_attempts(&state.pool, &caller.0, agent_id, from, to).await?))
+    ApiQuery(p): ApiQuery<AttemptsParams>,
+) -> Result<Response, AppError> {
+    let (from, to) = match &p.period {
+        Some(name) => app::agents::domain::named_period(name, OffsetDateTime::now_utc())?,
+        None => Period { from: p.from, to: p.to }.bounds()?,
+    };
+    let list = service::agent_attempts(&state.pool, &caller.0, agent_id, from, to).await?;
+    if p.format.as_deref() == Some("csv") {
+        let name = format!("attachment; filename=\"agent-{agent_id}-attempts.csv\"");
+        return Ok((
+            [(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, name)],
+            service::attempts_csv(&list),
+        )
+            .into_response());
+    }
+    Ok(Json(list).into_response())
 }
 
 #[utoipa::path(

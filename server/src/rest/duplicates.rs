@@ -1,6 +1,8 @@
 //! Duplicate detection over JSON: the brief's detect-duplicates, the review queue, decisions and
 //! the accuracy KPI. Handlers call the same service as the server functions.
 use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
 
@@ -9,7 +11,7 @@ use app::error::AppError;
 
 use super::caller::Caller;
 use super::responses::Denied;
-use super::{ApiJson, ApiPath};
+use super::{ApiJson, ApiPath, ApiQuery};
 use crate::state::AppState;
 
 #[utoipa::path(
@@ -35,14 +37,37 @@ pub async fn detect(
     Ok(Json(service::detect(&state.pool, &caller.0, &request).await?))
 }
 
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct QueueParams {
+    /// `csv` for a spreadsheet (UTF-8 with BOM); JSON otherwise.
+    format: Option<String>,
+}
+
 #[utoipa::path(
     get,
     path = "/api/customer-service/duplicates",
     tag = "duplicates",
-    responses((status = 200, description = "Open pairs, most confident first", body = Vec<DuplicatePair>), Denied),
+    params(QueueParams),
+    responses((status = 200, description = "Open pairs, most confident first, as JSON or CSV", body = Vec<DuplicatePair>), Denied),
 )]
-pub async fn queue(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<DuplicatePair>>, AppError> {
-    Ok(Json(service::review_queue(&state.pool, &caller.0, None).await?))
+pub async fn queue(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(p): ApiQuery<QueueParams>,
+) -> Result<Response, AppError> {
+    let pairs = service::review_queue(&state.pool, &caller.0, None).await?;
+    if p.format.as_deref() == Some("csv") {
+        return Ok((
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (header::CONTENT_DISPOSITION, "attachment; filename=\"duplicate-pairs.csv\""),
+            ],
+            service::queue_csv(&pairs),
+        )
+            .into_response());
+    }
+    Ok(Json(pairs).into_response())
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

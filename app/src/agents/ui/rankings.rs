@@ -115,6 +115,16 @@ pub fn RankingsPage() -> impl IntoView {
                         Ok(list) => view! {
                             <section class="card">
                                 <h2>{t!(i18n, rankings.attempts_behind)}</h2>
+                                <p>
+                                    <a
+                                        href=move || agent().map(|a| format!("/api/customer-service/agents/{a}/attempts?period={}&format=csv", period()))
+                                        download=""
+                                        class="button"
+                                        data-testid="attempts-csv"
+                                    >
+                                        {t!(i18n, dashboard.export_csv)}
+                                    </a>
+                                </p>
                                 <table data-testid="agent-attempts">
                                     <thead>
                                         <tr>
