@@ -300,9 +300,10 @@ async fn the_job_runner_fires_at_algerian_times(pool: PgPool) {
     // 10:05: only the every-minute jobs are due (the presence sweep, the message sender)
     let done = ran(jobs.run_due(&pool, datetime!(2026-11-25 09:05 UTC), "a").await.unwrap());
     assert_eq!(done, vec!["presence_sweep", "message_sender"]);
-    // 10:15: auto-assign's quarter hour; 11:00: the hourly duplicate scan
+    // 10:15: auto-assign's quarter hour and the dashboard's fold (every 10 minutes); 11:00: the
+    // hourly duplicate scan
     let done = ran(jobs.run_due(&pool, datetime!(2026-11-25 09:15 UTC), "a").await.unwrap());
-    assert_eq!(done, vec!["auto_assign", "presence_sweep", "message_sender"]);
+    assert_eq!(done, vec!["auto_assign", "presence_sweep", "dashboard_fold", "message_sender"]);
     let done = ran(jobs.run_due(&pool, datetime!(2026-11-25 10:00 UTC), "a").await.unwrap());
     assert!(done.contains(&"duplicate_scan") && done.contains(&"auto_assign"));
     assert_eq!(runs(&pool, "duplicate_scan").await, vec![("schedule".into(), "succeeded".into())]);
@@ -339,7 +340,11 @@ async fn two_instances_never_run_a_job_twice_at_once(pool: PgPool) {
     let (a, b) = tokio::join!(jobs.run_due(&pool, at, "instance-a"), jobs.run_due(&pool, at, "instance-b"));
     let mut all: Vec<&str> = a.unwrap().into_iter().chain(b.unwrap()).map(|r| r.job).collect();
     all.sort();
-    assert_eq!(all, vec!["auto_assign", "message_sender", "presence_sweep"], "each due job ran exactly once");
+    assert_eq!(
+        all,
+        vec!["auto_assign", "dashboard_fold", "message_sender", "presence_sweep"],
+        "each due job ran exactly once"
+    );
     // a manual run of a job that is not due works, and is recorded as manual
     let manual = jobs.run_now(&pool, "duplicate_scan", at, "instance-a", Trigger::Manual).await.unwrap();
     assert!(manual.is_some());
