@@ -236,11 +236,11 @@ pub async fn list_tallies(conn: &mut PgConnection, from: Date, to: Date) -> Resu
     .await
 }
 
-/// Folds the slots of the days up to `through` (and of the open orders) into slot 0 and drops the rows that sum to
-/// nothing. Safe beside the triggers that write them and beside another fold: a row an open
-/// transaction holds is left for the next fold (so the fold never waits on a writer, and no
-/// writer on the fold for long), each moved row is deleted once, slot 0 is written in one
-/// order, and every write adds. Returns the rows moved.
+/// Folds the slots of the days up to `through` (and of the open orders) into slot 0 and drops
+/// the rows that sum to nothing. Safe beside the triggers that write them and beside another
+/// fold: a row an open transaction holds is left for the next fold (so the fold never waits on a
+/// writer, and no writer on the fold for long), each moved row is deleted once, slot 0 is
+/// written in one order, and every write adds. Returns how many slot-0 rows it wrote.
 pub async fn fold_tallies(conn: &mut PgConnection, through: Date) -> Result<u64, sqlx::Error> {
     let moved = sqlx::query!(
         "WITH free AS (

@@ -288,9 +288,9 @@ async fn count_days(
     Ok(days)
 }
 
-/// The fold, every [`FOLD_MINUTES`]: the slots of every day (today's too) folded into one row per figure, so a
-/// day reads a few hundred rows whatever the number of connections that wrote it. Returns how
-/// many rows it folded.
+/// The fold, every [`FOLD_MINUTES`]: the slots of every day (today's too) folded into one row
+/// per figure, so a day reads a few hundred rows whatever the number of connections that wrote
+/// it. Returns how many folded rows it wrote.
 pub async fn fold(pool: &PgPool, now: OffsetDateTime) -> Result<u64, AppError> {
     let mut tx = pool.begin().await?;
     let moved = super::db::fold_tallies(&mut tx, local_date(now)).await?;
