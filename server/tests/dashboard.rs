@@ -12,7 +12,7 @@ use time::OffsetDateTime;
 
 use app::auth::{CurrentUser, Role};
 use app::orders::AttemptInput;
-use common::{distinct_order_body, error_code, get_json, TestApp};
+use common::{distinct_order_body, error_code, get_csv, get_json, TestApp};
 
 struct Shop {
     app: TestApp,
@@ -142,30 +142,24 @@ async fn the_dashboard_counts_a_day_in_algiers_time_and_business_hours(pool: PgP
     let list = get_json(&s.supervisor, s.app.url("/api/customer-service/dashboard/orders?list=past_deadline")).await;
     let ids: Vec<i64> = list["orders"].as_array().unwrap().iter().map(|o| o["id"].as_i64().unwrap()).collect();
     assert_eq!(ids, vec![o4, o5]);
-    let csv = s
-        .supervisor
-        .get(s.app.url("/api/customer-service/dashboard/orders?list=failed&from=2026-11-25&format=csv"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
-    let text = csv.text().await.unwrap();
+    let text = get_csv(
+        &s.supervisor,
+        s.app.url("/api/customer-service/dashboard/orders?list=failed&from=2026-11-25&format=csv"),
+    )
+    .await;
     assert!(text.starts_with("\u{FEFF}number,customer,phone"), "{text}");
     assert_eq!(text.lines().count(), 2, "the header and o2: {text}");
     let number: String =
         sqlx::query_scalar("SELECT number FROM orders WHERE id = $1").bind(o2).fetch_one(&s.app.pool).await.unwrap();
     assert!(text.contains(&number));
     // the agent's attempts behind the rankings, as CSV too
-    let csv = s
-        .supervisor
-        .get(s.app.url(&format!(
+    let text = get_csv(
+        &s.supervisor,
+        s.app.url(&format!(
             "/api/customer-service/agents/{a}/attempts?from=2026-11-25T00:00:00Z&to=2026-11-26T00:00:00Z&format=csv"
-        )))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
-    let text = csv.text().await.unwrap();
+        )),
+    )
+    .await;
     assert!(text.starts_with("\u{FEFF}created_at,order,result,method,duration_seconds,first_of_order\r\n"), "{text}");
     assert_eq!(text.lines().count(), 3, "o1 and o2: {text}");
     assert!(text.contains("cancelled") && text.contains(&number), "{text}");
@@ -339,6 +333,8 @@ async fn the_running_server_ticks_every_stream_so_screens_catch_a_callback_comin
         }
     }
     assert!(queue_has_it().await, "due now, for anyone");
+    // and the loop keeps going after the ticks it sent
+    next_event(&mut stream, &mut buffer, "tick").await;
 }
 
 /// Runs the fold now, as the scheduler would.

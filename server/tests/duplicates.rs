@@ -205,9 +205,7 @@ async fn a_confirmed_duplicate_is_closed_and_linked_and_same_customer_merges(poo
     let second = w.intake(&body("S-2", "Yacine Benali", "0555 12 34 56", "Bab Ezzouar", items.clone(), total)).await;
     let pair = w.queue().await[0].clone();
     // the review queue exports as CSV (UTF-8 with BOM)
-    let csv = w.supervisor.get(w.app.url("/api/customer-service/duplicates?format=csv")).send().await.unwrap();
-    assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
-    let text = csv.text().await.unwrap();
+    let text = common::get_csv(&w.supervisor, w.app.url("/api/customer-service/duplicates?format=csv")).await;
     assert!(text.starts_with("\u{FEFF}score,method,order,customer,phone"), "{text}");
     assert_eq!(text.lines().count(), 2, "{text}");
     assert!(text.contains(pair["order"]["number"].as_str().unwrap()), "{text}");

@@ -113,6 +113,13 @@ pub fn client() -> reqwest::Client {
 }
 
 /// GET a JSON body (the test fails on a network error or a body that is not JSON).
+/// A CSV export's body; it must be served as UTF-8 CSV.
+pub async fn get_csv(client: &reqwest::Client, url: impl reqwest::IntoUrl) -> String {
+    let response = client.get(url).send().await.expect("request");
+    assert_eq!(response.headers()["content-type"], "text/csv; charset=utf-8");
+    response.text().await.expect("body")
+}
+
 pub async fn get_json(client: &reqwest::Client, url: impl reqwest::IntoUrl) -> serde_json::Value {
     client.get(url).send().await.expect("get").json().await.expect("json body")
 }
