@@ -71,7 +71,7 @@ impl Shop {
             method: "phone".into(),
             result: result.into(),
             notes: String::new(),
-            duration: 60,
+            duration: 20 + id % 300,
             callback_at: None,
             callback_scope: None,
             version,
@@ -164,10 +164,13 @@ async fn the_dashboard_counts_a_day_in_algiers_time_and_business_hours(pool: PgP
     assert_eq!(text.lines().count(), 3, "o1 and o2: {text}");
     assert!(text.contains("cancelled") && text.contains(&number), "{text}");
 
-    // the first contact kept on each order equals a recount of the trail
+    // the first contact kept on each order, and who made it, equal a recount of the trail
     let wrong: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM orders o WHERE o.first_attempt_at IS DISTINCT FROM
-           (SELECT min(a.created_at) FROM confirmation_attempts a WHERE a.order_id = o.id AND a.agent_id IS NOT NULL)",
+           (SELECT min(a.created_at) FROM confirmation_attempts a WHERE a.order_id = o.id AND a.agent_id IS NOT NULL)
+         OR o.first_agent_id IS DISTINCT FROM
+           (SELECT a.agent_id FROM confirmation_attempts a WHERE a.order_id = o.id AND a.agent_id IS NOT NULL
+            ORDER BY a.created_at, a.id LIMIT 1)",
     )
     .fetch_one(&s.app.pool)
     .await
@@ -370,6 +373,28 @@ async fn assert_tallies_equal_a_recount(pool: &PgPool, from: time::Date, to: tim
         assert_eq!((&c.wall_hist, &c.business_hist), (&t.wall_hist, &t.business_hist), "{day}");
         assert!((c.wall_sum - t.wall_sum).abs() < 1e-3, "{day}: {} vs {}", c.wall_sum, t.wall_sum);
     }
+    // and every agent's figures, over the whole range and over its last day
+    for first in [from, to] {
+        let (counted, tallied) =
+            app::agents::service::recount_performance(pool, first, to).await.expect("agents' figures");
+        assert_eq!(counted.len(), tallied.len());
+        assert!(counted.iter().any(|a| a.attempts > 0 && a.avg_response_from_creation.is_some()) || first == to);
+        for (c, t) in counted.iter().zip(&tallied) {
+            let counts = |a: &app::agents::AgentPerformance| {
+                (a.agent_id, a.orders_assigned, a.attempts, a.confirmations, a.final_outcomes, a.available_seconds)
+            };
+            assert_eq!(counts(c), counts(t), "{first}..{to}");
+            for (what, c, t) in [
+                ("from creation", c.avg_response_from_creation, t.avg_response_from_creation),
+                ("from assignment", c.avg_response_from_assignment, t.avg_response_from_assignment),
+                ("duration", c.avg_attempt_duration, t.avg_attempt_duration),
+                ("utilisation", c.utilisation, t.utilisation),
+            ] {
+                assert_eq!(c.is_some(), t.is_some(), "{what}: {c:?} vs {t:?}");
+                assert!((c.unwrap_or(0.0) - t.unwrap_or(0.0)).abs() < 1e-6, "{what}: {c:?} vs {t:?}");
+            }
+        }
+    }
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -414,6 +439,17 @@ async fn the_tallies_equal_a_recount_after_a_random_mix_of_changes(pool: PgPool)
         }
     }))
     .await;
+    // open orders reassigned after their first call (their response times stay their first agent's)
+    let called: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT id, assigned_agent_id FROM orders WHERE closed_at IS NULL AND attempts_count > 0 ORDER BY id LIMIT 3",
+    )
+    .fetch_all(&s.app.pool)
+    .await
+    .unwrap();
+    assert!(!called.is_empty());
+    for (id, agent) in called {
+        s.app.assign(&s.supervisor, id, agents[usize::from(agent == agents[0])]).await;
+    }
     // duplicates decided each way: closed as a duplicate, same customer (a merge), not one
     for n in 0..3 {
         let body = distinct_order_body(&format!("TWIN-{n}-A"), 500 + n, &format!("0661{:06}", 500 + n));

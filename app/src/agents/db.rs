@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 use sqlx::PgConnection;
 use time::{Date, OffsetDateTime};
 
+use crate::locale::algiers::midnight;
+
 use super::{
     AgentAttempt, AgentPerformance, DayOff, LanguageSkill, Presence, ProfileInput, RoutingNote, RoutingSettings,
     ShiftDto,
@@ -483,8 +485,10 @@ pub async fn unknown_wilayas(conn: &mut PgConnection, codes: &[i16]) -> Result<V
     .await
 }
 
-/// Per agent over [from, to): assignments, attempts and outcomes, response times, time on
-/// attempts and time available. `now` closes presence periods still open.
+/// Per agent over [from, to) (`only`: one agent): assignments, attempts and outcomes, response
+/// times, time on attempts and time available (`now` closes presence periods still open), counted
+/// from the orders and attempts: the definition the tallies keep, read for one agent (from their
+/// own indexes) and for a period that is not whole days.
 pub async fn performance(
     conn: &mut PgConnection,
     from: OffsetDateTime,
@@ -492,7 +496,8 @@ pub async fn performance(
     now: OffsetDateTime,
     only: Option<i64>,
 ) -> Result<Vec<AgentPerformance>, sqlx::Error> {
-    let rows = sqlx::query!(
+    let rows = sqlx::query_as!(
+        Figures,
         r#"SELECT u.id AS "id!", u.name AS "name!",
                   (SELECT count(*) FROM orders o WHERE o.assigned_agent_id = u.id
                      AND o.assigned_at >= $1 AND o.assigned_at < $2) AS "orders_assigned!",
@@ -510,13 +515,11 @@ pub async fn performance(
                FROM confirmation_attempts a JOIN confirmation_statuses st ON st.code = a.status_after
                WHERE a.agent_id = u.id AND a.created_at >= $1 AND a.created_at < $2) s
            CROSS JOIN LATERAL (
-               SELECT avg(extract(epoch FROM f.created_at - o.created_at))::float8 AS from_creation,
-                      (avg(extract(epoch FROM f.created_at - o.assigned_at))
-                           FILTER (WHERE o.assigned_at <= f.created_at))::float8 AS from_assignment
-               FROM confirmation_attempts f JOIN orders o ON o.id = f.order_id
-               WHERE f.agent_id = u.id AND f.created_at >= $1 AND f.created_at < $2
-                 AND NOT EXISTS (SELECT 1 FROM confirmation_attempts b
-                                 WHERE b.order_id = f.order_id AND b.created_at < f.created_at)) r
+               SELECT avg(extract(epoch FROM o.first_attempt_at - o.created_at))::float8 AS from_creation,
+                      (avg(extract(epoch FROM o.first_attempt_at - o.first_assigned_at))
+                           FILTER (WHERE o.first_assigned_at <= o.first_attempt_at))::float8 AS from_assignment
+               FROM orders o
+               WHERE o.first_agent_id = u.id AND o.first_attempt_at >= $1 AND o.first_attempt_at < $2) r
            CROSS JOIN LATERAL (
                SELECT coalesce(sum(extract(epoch FROM least(coalesce(pp.ended_at, $3), $2) - greatest(pp.started_at, $1))), 0)::int8 AS secs
                FROM presence_periods pp
@@ -532,27 +535,99 @@ pub async fn performance(
     )
     .fetch_all(conn)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| {
-            let available = r.available_secs.max(0);
-            AgentPerformance {
-                agent_id: r.id,
-                name: r.name,
-                rank: 0,
-                orders_assigned: r.orders_assigned,
-                attempts: r.attempts,
-                confirmations: r.confirmations,
-                final_outcomes: r.finals,
-                success_rate: (r.finals > 0).then(|| r.confirmations as f64 / r.finals as f64),
-                avg_response_from_creation: r.from_creation,
-                avg_response_from_assignment: r.from_assignment,
-                avg_attempt_duration: r.avg_ms.map(|ms| ms / 1000.0),
-                available_seconds: available,
-                utilisation: (available > 0).then(|| (r.total_ms as f64 / 1000.0 / available as f64).min(1.0)),
-            }
-        })
-        .collect())
+    Ok(rows.into_iter().map(Figures::performance).collect())
+}
+
+/// Every agent's figures over the Algiers days [from, to], read from the tallies (the same
+/// figures as [`performance`] over those days, a few rows per agent and day); only the time
+/// available is counted from the presence periods, up to `now`.
+pub async fn tallied_performance(
+    conn: &mut PgConnection,
+    from: Date,
+    to: Date,
+    now: OffsetDateTime,
+) -> Result<Vec<AgentPerformance>, sqlx::Error> {
+    let (start, end) = (midnight(from), midnight(to) + time::Duration::days(1));
+    let rows = sqlx::query_as!(
+        Figures,
+        r#"WITH t AS (
+               SELECT t.agent,
+                      coalesce(sum(t.n) FILTER (WHERE t.metric = 'assigned'), 0)::int8 AS assigned,
+                      coalesce(sum(t.n) FILTER (WHERE t.metric = 'attempts'), 0)::int8 AS attempts,
+                      coalesce(sum(t.n) FILTER (WHERE t.metric = 'attempts' AND st.counts_as_confirmed), 0)::int8
+                          AS confirmations,
+                      coalesce(sum(t.n) FILTER (WHERE t.metric = 'attempts' AND st.is_final), 0)::int8 AS finals,
+                      coalesce(sum(t.total) FILTER (WHERE t.metric = 'attempts'), 0)::int8 AS total_ms,
+                      sum(t.n) FILTER (WHERE t.metric = 'first') AS first_n,
+                      sum(t.total) FILTER (WHERE t.metric = 'first') AS first_us,
+                      sum(t.n) FILTER (WHERE t.metric = 'first_assigned') AS assigned_n,
+                      sum(t.total) FILTER (WHERE t.metric = 'first_assigned') AS assigned_us
+               FROM dashboard_tallies t
+               LEFT JOIN confirmation_statuses st ON t.metric = 'attempts' AND st.code = t.key
+               WHERE t.day BETWEEN $1 AND $2 AND t.agent <> 0
+               GROUP BY t.agent
+           )
+           SELECT u.id AS "id!", u.name AS "name!", coalesce(t.assigned, 0) AS "orders_assigned!",
+                  coalesce(t.attempts, 0) AS "attempts!", coalesce(t.confirmations, 0) AS "confirmations!",
+                  coalesce(t.finals, 0) AS "finals!",
+                  (t.total_ms::float8 / nullif(t.attempts, 0)) AS "avg_ms?", coalesce(t.total_ms, 0) AS "total_ms!",
+                  (t.first_us::float8 / 1000000 / nullif(t.first_n, 0)) AS "from_creation?",
+                  (t.assigned_us::float8 / 1000000 / nullif(t.assigned_n, 0)) AS "from_assignment?",
+                  av.secs AS "available_secs!"
+           FROM users u
+           LEFT JOIN t ON t.agent = u.id
+           CROSS JOIN LATERAL (
+               SELECT coalesce(sum(extract(epoch FROM least(coalesce(pp.ended_at, $5), $4) - greatest(pp.started_at, $3))), 0)::int8 AS secs
+               FROM presence_periods pp
+               WHERE pp.user_id = u.id AND pp.state = 'available' AND pp.started_at < $4
+                 AND coalesce(pp.ended_at, $5) > $3) av
+           WHERE u.role = 'agent' AND (u.active OR coalesce(t.attempts, 0) > 0)
+           ORDER BY u.id"#,
+        from,
+        to,
+        start,
+        end,
+        now,
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().map(Figures::performance).collect())
+}
+
+/// One agent's counts as both queries above read them.
+struct Figures {
+    id: i64,
+    name: String,
+    orders_assigned: i64,
+    attempts: i64,
+    confirmations: i64,
+    finals: i64,
+    avg_ms: Option<f64>,
+    total_ms: i64,
+    from_creation: Option<f64>,
+    from_assignment: Option<f64>,
+    available_secs: i64,
+}
+
+impl Figures {
+    fn performance(self) -> AgentPerformance {
+        let available = self.available_secs.max(0);
+        AgentPerformance {
+            agent_id: self.id,
+            name: self.name,
+            rank: 0,
+            orders_assigned: self.orders_assigned,
+            attempts: self.attempts,
+            confirmations: self.confirmations,
+            final_outcomes: self.finals,
+            success_rate: (self.finals > 0).then(|| self.confirmations as f64 / self.finals as f64),
+            avg_response_from_creation: self.from_creation,
+            avg_response_from_assignment: self.from_assignment,
+            avg_attempt_duration: self.avg_ms.map(|ms| ms / 1000.0),
+            available_seconds: available,
+            utilisation: (available > 0).then(|| (self.total_ms as f64 / 1000.0 / available as f64).min(1.0)),
+        }
+    }
 }
 
 /// The attempts behind an agent's figures over [from, to), newest first (the rankings drill-down).

@@ -25,6 +25,13 @@ pub fn named_period(name: &str, now: OffsetDateTime) -> Result<(OffsetDateTime, 
     Ok((end - Duration::days(days), end))
 }
 
+/// The Algiers days [first, last] that [from, to) covers exactly, when it runs from one local
+/// midnight to a later one (the tallies keep whole days); None for any other period.
+pub fn whole_days(from: OffsetDateTime, to: OffsetDateTime) -> Option<(time::Date, time::Date)> {
+    let whole = from == local_day_start(from) && to == local_day_start(to) && to > from;
+    whole.then(|| (local_date(from), local_date(to) - Duration::days(1)))
+}
+
 /// Whether an agent with these weekly shifts and days off works at `at` (Algiers time).
 pub fn on_shift_at(shifts: &[ShiftDto], days_off: &[super::DayOff], at: OffsetDateTime) -> bool {
     let day = local_date(at);
@@ -187,6 +194,20 @@ pub fn parse_days_off(text: &str) -> Result<Vec<super::DayOff>, AppError> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn whole_days_are_local_midnight_to_local_midnight() {
+        use time::macros::{date, datetime};
+        // Algiers midnight is 23:00 UTC the day before
+        let (from, to) = (datetime!(2026-11-30 23:00 UTC), datetime!(2026-12-02 23:00 UTC));
+        assert_eq!(whole_days(from, to), Some((date!(2026 - 12 - 01), date!(2026 - 12 - 02))));
+        assert_eq!(whole_days(from, from + Duration::days(1)), Some((date!(2026 - 12 - 01), date!(2026 - 12 - 01))));
+        assert_eq!(whole_days(from, from), None, "empty");
+        assert_eq!(whole_days(datetime!(2026-12-01 00:00 UTC), to), None, "UTC midnight is 01:00 in Algiers");
+        assert_eq!(whole_days(from, to - Duration::seconds(1)), None);
+        let (named_from, named_to) = named_period("30d", to + Duration::hours(5)).unwrap();
+        assert_eq!(whole_days(named_from, named_to).map(|(a, b)| (b - a).whole_days()), Some(29));
+    }
+
     use time::macros::datetime;
 
     use super::*;

@@ -436,9 +436,30 @@ pub async fn performance(
     user.require(Role::Supervisor)?;
     check_period(from, to)?;
     let mut conn = pool.acquire().await?;
-    let mut rows = db::performance(&mut conn, from, to, OffsetDateTime::now_utc(), None).await?;
+    let now = OffsetDateTime::now_utc();
+    // whole Algiers days (every named period, every dashboard range) from the tallies
+    let mut rows = match domain::whole_days(from, to) {
+        Some((first, last)) => db::tallied_performance(&mut conn, first, last, now).await?,
+        None => db::performance(&mut conn, from, to, now, None).await?,
+    };
     rank(&mut rows);
     Ok(rows)
+}
+
+/// Every agent's figures over the Algiers days [first, last], counted from the orders and
+/// attempts and as the tallies hold them (the tests compare the two).
+pub async fn recount_performance(
+    pool: &PgPool,
+    first: time::Date,
+    last: time::Date,
+) -> Result<(Vec<AgentPerformance>, Vec<AgentPerformance>), AppError> {
+    let mut conn = pool.acquire().await?;
+    let now = OffsetDateTime::now_utc();
+    let (from, to) =
+        (crate::locale::algiers::midnight(first), crate::locale::algiers::midnight(last) + Duration::days(1));
+    let counted = db::performance(&mut conn, from, to, now, None).await?;
+    let tallied = db::tallied_performance(&mut conn, first, last, now).await?;
+    Ok((counted, tallied))
 }
 
 /// One's own figures over [from, to) (an agent's dashboard); None for a user who is no agent.

@@ -226,7 +226,7 @@ pub async fn list_tallies(conn: &mut PgConnection, from: Date, to: Date) -> Resu
                   sum(t.n)::int8 AS "n!", sum(t.total)::int8 AS "total!"
            FROM dashboard_tallies t
            LEFT JOIN confirmation_statuses s ON t.metric = 'closed' AND s.code = t.key
-           WHERE t.day BETWEEN $1 AND $2
+           WHERE t.day BETWEEN $1 AND $2 AND t.agent = 0
            GROUP BY t.day, t.metric, t.key, s.category
            HAVING sum(t.n) <> 0 OR sum(t.total) <> 0"#,
         from,
@@ -247,11 +247,12 @@ pub async fn fold_tallies(conn: &mut PgConnection, through: Date) -> Result<u64,
              SELECT ctid FROM dashboard_tallies WHERE (day <= $1 OR day = 'infinity') AND slot <> 0
              FOR UPDATE SKIP LOCKED
          ), moved AS (
-             DELETE FROM dashboard_tallies WHERE ctid IN (SELECT ctid FROM free) RETURNING day, metric, key, n, total
+             DELETE FROM dashboard_tallies WHERE ctid IN (SELECT ctid FROM free) RETURNING day, metric, key, agent, n, total
          )
-         INSERT INTO dashboard_tallies AS t (day, metric, key, slot, n, total)
-         SELECT day, metric, key, 0, sum(n), sum(total) FROM moved GROUP BY day, metric, key ORDER BY day, metric, key
-         ON CONFLICT (day, metric, key, slot) DO UPDATE SET n = t.n + excluded.n, total = t.total + excluded.total",
+         INSERT INTO dashboard_tallies AS t (day, metric, key, agent, slot, n, total)
+         SELECT day, metric, key, agent, 0, sum(n), sum(total) FROM moved
+         GROUP BY day, metric, key, agent ORDER BY day, metric, key, agent
+         ON CONFLICT (day, metric, key, agent, slot) DO UPDATE SET n = t.n + excluded.n, total = t.total + excluded.total",
         through,
     )
     .execute(&mut *conn)

@@ -4,13 +4,14 @@
 //! always an argument. The README's "Dashboard" section says the same in words.
 use std::collections::BTreeMap;
 
-use time::{Date, Duration, OffsetDateTime, Time};
+use time::{Date, Duration, OffsetDateTime};
 
 use super::{Duplicates, Period, RangeDto, Rankings, Totals};
 use crate::agents::AgentPerformance;
 use crate::error::{AppError, ErrorCode};
 use crate::jobs::domain::BusinessHours;
-use crate::locale::algiers::{local_date, local_weekday_minute, ALGIERS};
+pub use crate::locale::algiers::midnight;
+use crate::locale::algiers::{local_date, local_weekday_minute};
 
 /// The longest range the dashboard answers (a year and a day).
 pub const MAX_DAYS: i64 = 366;
@@ -118,11 +119,6 @@ impl Range {
 
 pub fn date_key(d: Date) -> String {
     date_text(d)
-}
-
-/// Algiers midnight starting `day`.
-pub fn midnight(day: Date) -> OffsetDateTime {
-    day.with_time(Time::MIDNIGHT).assume_offset(ALGIERS)
 }
 
 fn first_of_next_month(d: Date) -> Option<Date> {

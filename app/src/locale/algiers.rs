@@ -23,3 +23,8 @@ pub fn local_day_start(at: OffsetDateTime) -> OffsetDateTime {
 pub fn local_date(at: OffsetDateTime) -> time::Date {
     at.to_offset(ALGIERS).date()
 }
+
+/// Algiers midnight starting `day`.
+pub fn midnight(day: time::Date) -> OffsetDateTime {
+    day.with_time(Time::MIDNIGHT).assume_offset(ALGIERS)
+}

@@ -873,8 +873,8 @@ pub async fn outbox(pool: &PgPool, user: &CurrentUser, filter: &OutboxFilter) ->
     if from > to || to - from > Duration::days(366) {
         return Err(AppError::field(ErrorCode::PeriodInvalid, "from"));
     }
-    let start = from.midnight().assume_offset(crate::locale::algiers::ALGIERS);
-    let end = (to + Duration::days(1)).midnight().assume_offset(crate::locale::algiers::ALGIERS);
+    let start = crate::locale::algiers::midnight(from);
+    let end = crate::locale::algiers::midnight(to + Duration::days(1));
     let query = db::OutboxQuery {
         status: filter.status.map(|s| s.as_str()),
         step: filter.step.as_deref(),

@@ -395,6 +395,9 @@ pub async fn apply_attempt(
              unanswered_count = unanswered_count + CASE WHEN $4 THEN 1 ELSE 0 END,
              last_attempt_at = $9,
              first_attempt_at = coalesce(first_attempt_at, $9),
+             -- who answered the order first, and the assignment they answered (their response times)
+             first_agent_id = CASE WHEN first_attempt_at IS NULL THEN $8 ELSE first_agent_id END,
+             first_assigned_at = CASE WHEN first_attempt_at IS NULL THEN coalesce(assigned_at, $9) ELSE first_assigned_at END,
              next_contact_at = $5,
              callback_scope = $6,
              closed_at = CASE WHEN $7 THEN $9 END,

@@ -135,10 +135,14 @@ pub async fn load(pool: &PgPool) {
     .await
     .unwrap();
     // the first contact the attempt path keeps on the order
-    sqlx::query("UPDATE orders SET first_attempt_at = closed_at WHERE closed_at IS NOT NULL")
-        .execute(pool)
-        .await
-        .unwrap();
+    sqlx::query(
+        "UPDATE orders SET first_attempt_at = closed_at, first_agent_id = assigned_agent_id,
+                          first_assigned_at = created_at + interval '5 minutes'
+                      WHERE closed_at IS NOT NULL AND assigned_agent_id IS NOT NULL",
+    )
+    .execute(pool)
+    .await
+    .unwrap();
     // as autovacuum leaves a loaded table: analysed, and visible to index-only scans
     sqlx::query("VACUUM (ANALYZE)").execute(pool).await.unwrap();
     println!("data: loaded in {:.1} s", started.elapsed().as_secs_f64());
