@@ -90,6 +90,7 @@ impl Settings {
                     "JOBS_RECONNECT_MS",
                     jobs.reconnect.as_millis() as u64,
                 )?),
+                lease: Duration::from_millis(parse(&lookup, "JOBS_LEASE_MS", jobs.lease.as_millis() as u64)?.max(30)),
             },
             messaging: messaging(&lookup)?,
             public_url: lookup("SMS_PUBLIC_URL").map(|u| u.trim().trim_end_matches('/').to_string()),

@@ -26,5 +26,9 @@ pub fn registry(messaging: &MessagingConfig) -> Jobs {
 
 /// Starts the job runner on the registry, as every instance does.
 pub fn spawn(pool: PgPool, settings: &Settings) -> Runner {
-    app::jobs::runner::spawn(pool, Arc::new(registry(&settings.messaging)), settings.jobs)
+    app::jobs::runner::spawn(
+        pool,
+        Arc::new(registry(&settings.messaging).with_lease(settings.jobs.lease)),
+        settings.jobs,
+    )
 }

@@ -32,14 +32,22 @@ async fn pool(connect: PgConnectOptions) -> PgPool {
 }
 
 async fn world(connect: PgConnectOptions) -> World {
+    world_with(connect, &[]).await
+}
+
+/// The world with more settings for the server under test.
+async fn world_with(connect: PgConnectOptions, more: &[(&str, &str)]) -> World {
     let db = PgPoolOptions::new().max_connections(3).idle_timeout(None).connect_with(connect.clone()).await.unwrap();
     let pool = pool(connect).await;
     let debounce = DEBOUNCE_MS.to_string();
-    let app = TestApp::spawn_with(
-        pool,
-        &[("SCHEDULER", "true"), ("JOBS_TICK_MS", "50"), ("JOBS_DEBOUNCE_MS", &debounce), ("JOBS_RECONNECT_MS", "100")],
-    )
-    .await;
+    let mut vars = vec![
+        ("SCHEDULER", "true"),
+        ("JOBS_TICK_MS", "50"),
+        ("JOBS_DEBOUNCE_MS", &debounce),
+        ("JOBS_RECONNECT_MS", "100"),
+    ];
+    vars.extend_from_slice(more);
+    let app = TestApp::spawn_with(pool, &vars).await;
     app.create_user("admin@test.dz", "admin").await;
     app.create_user("sup@test.dz", "supervisor").await;
     let admin = app.logged_in("admin@test.dz").await;
@@ -253,6 +261,63 @@ async fn a_long_job_holds_back_neither_the_sweep_nor_event_routing(_: PgPoolOpti
     hold.rollback().await.unwrap();
     w.until("the reclassification to end", || async { w.runs("classification", "schedule").await.finished == 1 }).await;
     w.app.stop().await;
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_run_longer_than_its_lease_keeps_its_job_and_a_dead_instances_run_is_taken_over(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    const LEASE: Duration = Duration::from_millis(600);
+    let w = world_with(connect, &[("JOBS_LEASE_MS", "600")]).await;
+    let first = w.order(1).await;
+    let customer: i64 =
+        sqlx::query_scalar("SELECT customer_id FROM orders WHERE id = $1").bind(first).fetch_one(&w.db).await.unwrap();
+    // the reclassification, made long: it waits for this customer's row
+    let mut hold = w.db.begin().await.unwrap();
+    sqlx::query("SELECT id FROM customers WHERE id = $1 FOR UPDATE").bind(customer).execute(&mut *hold).await.unwrap();
+    w.make_due("classification").await;
+    w.until("the reclassification to start", || async { w.runs("classification", "schedule").await.started == 1 })
+        .await;
+    let first_run: i64 =
+        sqlx::query_scalar("SELECT id FROM job_runs WHERE job = 'classification'").fetch_one(&w.db).await.unwrap();
+
+    // another instance asks for the job again and again over five leases: the run keeps it
+    let other = server::jobs::registry(&Default::default()).with_lease(LEASE);
+    let db = w.db.clone();
+    let ask = || {
+        let now = time::OffsetDateTime::now_utc();
+        other.run_now(&db, "classification", now, "other:1", app::jobs::domain::Trigger::Manual)
+    };
+    let until = Instant::now() + 5 * LEASE;
+    while Instant::now() < until {
+        let claimed = tokio::time::timeout(Duration::from_secs(10), ask()).await.expect("not run twice").unwrap();
+        assert_eq!(claimed, None, "claimed while it ran");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(w.runs("classification", "schedule").await, Runs { started: 1, finished: 0 }, "still running");
+
+    // the instance dies mid-run; once its lease lapses the other takes the job over, and the
+    // dead run is marked failed
+    w.app.stop().await;
+    hold.rollback().await.unwrap();
+    tokio::time::sleep(LEASE + Duration::from_millis(200)).await;
+    let run = ask().await.unwrap().expect("taken over");
+    assert_eq!(run.outcome, "succeeded", "{}", run.detail);
+    let (outcome, error): (String, Option<String>) =
+        sqlx::query_as("SELECT outcome, detail->>'error' FROM job_runs WHERE id = $1")
+            .bind(first_run)
+            .fetch_one(&db)
+            .await
+            .unwrap();
+    assert_eq!((outcome.as_str(), error.as_deref()), ("failed", Some("lease_expired")));
+    let free: bool = sqlx::query_scalar(
+        "SELECT running_run_id IS NULL AND lease_until IS NULL FROM scheduled_jobs WHERE name = 'classification'",
+    )
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    assert!(free, "the run that took over freed the job");
 }
 
 #[sqlx::test(migrations = "../migrations")]

@@ -1,5 +1,5 @@
 //! The job rows (`scheduled_jobs`: next run, who runs it now) and their runs (`job_runs`). A claim
-//! is one atomic UPDATE, so one instance at a time runs a job.
+//! is one atomic statement and a lease the run renews, so one instance at a time runs a job.
 use sqlx::PgConnection;
 use time::OffsetDateTime;
 
@@ -17,8 +17,9 @@ pub async fn insert_job(conn: &mut PgConnection, name: &str, next_run_at: Offset
     Ok(())
 }
 
-/// Claims a job run: due (or `force`d) and not running elsewhere (a run older than 30 minutes is
-/// taken as dead). Sets the next run and opens a run row. None when another instance has it.
+/// Claims a job run: due (or `force`d), and free or held by a run whose lease has lapsed (its
+/// instance stopped renewing it: that run is marked failed). Opens a run row holding the job until
+/// `now + lease`, and sets the next run. None when another run holds it (or is claiming it now).
 #[allow(clippy::too_many_arguments)]
 pub async fn claim_job(
     conn: &mut PgConnection,
@@ -28,30 +29,60 @@ pub async fn claim_job(
     instance: &str,
     trigger: &str,
     force: bool,
+    lease_ms: i64,
 ) -> Result<Option<i64>, sqlx::Error> {
     sqlx::query_scalar!(
-        r#"WITH claimed AS (
-               UPDATE scheduled_jobs
-               SET running_since = $2, running_instance = $4, updated_at = now(),
-                   next_run_at = CASE WHEN $6 THEN next_run_at ELSE $3 END
+        r#"WITH free AS (
+               SELECT name, running_run_id AS dead FROM scheduled_jobs
                WHERE name = $1 AND enabled AND ($6 OR next_run_at <= $2)
-                 AND (running_since IS NULL OR running_since < $2::timestamptz - interval '30 minutes')
-               RETURNING name)
-           INSERT INTO job_runs (job, trigger, instance, started_at)
-           SELECT name, $5, $4, $2 FROM claimed
-           RETURNING id"#,
+                 AND (running_run_id IS NULL OR lease_until < $2)
+               FOR UPDATE SKIP LOCKED
+           ), run AS (
+               INSERT INTO job_runs (job, trigger, instance, started_at)
+               SELECT name, $5, $4, $2 FROM free
+               RETURNING id, job
+           ), claimed AS (
+               UPDATE scheduled_jobs j
+               SET running_since = $2, running_instance = $4, running_run_id = run.id,
+                   lease_until = $2 + make_interval(secs => $7::int8 / 1000.0), updated_at = now(),
+                   next_run_at = CASE WHEN $6 THEN j.next_run_at ELSE $3 END
+               FROM run WHERE j.name = run.job
+           ), dead AS (
+               UPDATE job_runs SET outcome = 'failed', finished_at = $2,
+                                   detail = jsonb_build_object('error', 'lease_expired')
+               WHERE id = (SELECT dead FROM free) AND outcome = 'running'
+           )
+           SELECT id AS "id!" FROM run"#,
         name,
         now,
         next_run_at,
         instance,
         trigger,
         force,
+        lease_ms,
     )
     .fetch_optional(conn)
     .await
 }
 
-/// Closes a run and frees the job.
+/// Extends the lease of run `run_id` on its job to `lease` from now. False when the run no longer
+/// holds the job (its lease lapsed and another instance took it over).
+pub async fn renew_lease(conn: &mut PgConnection, name: &str, run_id: i64, lease_ms: i64) -> Result<bool, sqlx::Error> {
+    let renewed = sqlx::query!(
+        "UPDATE scheduled_jobs SET lease_until = greatest(lease_until, now() + make_interval(secs => $3::int8 / 1000.0))
+         WHERE name = $1 AND running_run_id = $2",
+        name,
+        run_id,
+        lease_ms,
+    )
+    .execute(conn)
+    .await?
+    .rows_affected();
+    Ok(renewed == 1)
+}
+
+/// Closes run `run_id` (unless it was already failed by the run that took its job over) and frees
+/// the job if this run still holds it.
 pub async fn finish_job(
     conn: &mut PgConnection,
     name: &str,
@@ -61,7 +92,8 @@ pub async fn finish_job(
     finished_at: OffsetDateTime,
 ) -> Result<(), sqlx::Error> {
     sqlx::query!(
-        "UPDATE job_runs SET finished_at = $3, outcome = $4, detail = $5 WHERE id = $2 AND job = $1",
+        "UPDATE job_runs SET finished_at = $3, outcome = $4, detail = $5
+         WHERE id = $2 AND job = $1 AND outcome = 'running'",
         name,
         run_id,
         finished_at,
@@ -71,8 +103,11 @@ pub async fn finish_job(
     .execute(&mut *conn)
     .await?;
     sqlx::query!(
-        "UPDATE scheduled_jobs SET running_since = NULL, running_instance = NULL, updated_at = now() WHERE name = $1",
-        name
+        "UPDATE scheduled_jobs
+         SET running_since = NULL, running_instance = NULL, running_run_id = NULL, lease_until = NULL, updated_at = now()
+         WHERE name = $1 AND running_run_id = $2",
+        name,
+        run_id,
     )
     .execute(conn)
     .await?;

@@ -22,8 +22,8 @@ use tokio::task::{JoinHandle, JoinSet};
 use super::domain::Trigger;
 use super::service::{self, instance_name, Jobs, RunOutcome};
 
-/// The runner's timings (`JOBS_TICK_MS`, `JOBS_DEBOUNCE_MS`, `JOBS_RECONNECT_MS`; tests make them
-/// short).
+/// The runner's timings (`JOBS_TICK_MS`, `JOBS_DEBOUNCE_MS`, `JOBS_RECONNECT_MS`, `JOBS_LEASE_MS`;
+/// tests make them short).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RunnerConfig {
     /// How often due jobs are looked for.
@@ -33,16 +33,23 @@ pub struct RunnerConfig {
     pub debounce: Duration,
     /// The pause before connecting the listener again after it failed.
     pub reconnect: Duration,
+    /// How long a run's claim on its job lasts unless renewed (see `Jobs::with_lease`).
+    pub lease: Duration,
 }
 
 impl Default for RunnerConfig {
     fn default() -> Self {
-        Self { tick: Duration::from_secs(15), debounce: Duration::from_millis(500), reconnect: Duration::from_secs(2) }
+        Self {
+            tick: Duration::from_secs(15),
+            debounce: Duration::from_millis(500),
+            reconnect: Duration::from_secs(2),
+            lease: super::service::DEFAULT_LEASE,
+        }
     }
 }
 
 /// The running runner; dropping it stops its tasks (job runs in flight on this instance are cut,
-/// and their claim expires).
+/// their claim lapses, and the next claim marks them failed).
 pub struct Runner {
     tasks: Vec<JoinHandle<()>>,
 }
@@ -100,8 +107,9 @@ async fn schedule(pool: PgPool, jobs: Arc<Jobs>, config: RunnerConfig, instance:
                     }
                     let name = spec.name;
                     let (pool, spec, hours, instance) = (pool.clone(), spec.clone(), hours.clone(), instance.clone());
+                    let lease = jobs.lease();
                     let task = runs.spawn(async move {
-                        match service::run_if_due(&pool, &spec, now, &hours, &instance).await {
+                        match service::run_if_due(&pool, &spec, now, &hours, &instance, lease).await {
                             Ok(Some(run)) => log_run(&run),
                             Ok(None) => {}
                             Err(e) => tracing::warn!(job = spec.name, error = %e, "running a due job failed"),

@@ -1,6 +1,7 @@
 //! The scheduler's front door: the registry features fill with their jobs ([`JobSpec`]), and what
 //! the runner and the doors do with it: register the rows, claim and run a due job (one instance
-//! at a time, by an atomic UPDATE on the job's row), run one now, list them for admins. Time is an
+//! at a time: an atomic claim on the job's row, a lease its run renews), run one now, list them
+//! for admins. Time is an
 //! argument, so tests drive it with a controllable clock.
 use std::future::Future;
 use std::pin::Pin;
@@ -60,7 +61,11 @@ pub struct RunOutcome {
 pub struct Jobs {
     specs: Vec<JobSpec>,
     hours: Option<HoursSource>,
+    lease: Option<std::time::Duration>,
 }
+
+/// How long a claim holds a job without being renewed (a run renews it every third of it).
+pub const DEFAULT_LEASE: std::time::Duration = std::time::Duration::from_secs(60);
 
 impl Jobs {
     pub fn new() -> Self {
@@ -81,6 +86,16 @@ impl Jobs {
     {
         self.hours = Some(Arc::new(move |pool| Box::pin(source(pool))));
         self
+    }
+
+    /// How long a run's claim lasts unless renewed (`JOBS_LEASE_MS`; tests make it short).
+    pub fn with_lease(mut self, lease: std::time::Duration) -> Self {
+        self.lease = Some(lease);
+        self
+    }
+
+    pub fn lease(&self) -> std::time::Duration {
+        self.lease.unwrap_or(DEFAULT_LEASE)
     }
 
     pub fn specs(&self) -> &[JobSpec] {
@@ -122,7 +137,7 @@ impl Jobs {
         let hours = self.hours(pool).await?;
         let mut done = Vec::new();
         for spec in &self.specs {
-            if let Some(outcome) = run_if_due(pool, spec, now, &hours, instance).await? {
+            if let Some(outcome) = run_if_due(pool, spec, now, &hours, instance, self.lease()).await? {
                 done.push(outcome);
             }
         }
@@ -142,7 +157,7 @@ impl Jobs {
         let spec = self.get(name)?;
         // An instance without a runner (SCHEDULER=false) may be the first to see the job.
         self.register_rows(pool, now).await?;
-        claim_and_run(pool, spec, now, now, instance, trigger, true).await
+        claim_and_run(pool, spec, now, now, instance, trigger, true, self.lease()).await
     }
 
     /// The admins' jobs page: every registered job, its schedule, next run and last 10 runs.
@@ -193,10 +208,16 @@ pub async fn run_if_due(
     now: OffsetDateTime,
     hours: &BusinessHours,
     instance: &str,
+    lease: std::time::Duration,
 ) -> Result<Option<RunOutcome>, AppError> {
-    claim_and_run(pool, spec, now, spec.schedule.next_after(now, hours), instance, Trigger::Schedule, false).await
+    let next = spec.schedule.next_after(now, hours);
+    claim_and_run(pool, spec, now, next, instance, Trigger::Schedule, false, lease).await
 }
 
+/// Claims the job, runs its body while renewing the claim every third of the lease, and closes
+/// the run. A run that finds its claim gone (it lapsed: this instance stalled, and another took
+/// the job over and marked this run failed) stops at once, so the job never runs twice.
+#[allow(clippy::too_many_arguments)]
 async fn claim_and_run(
     pool: &PgPool,
     spec: &JobSpec,
@@ -205,17 +226,39 @@ async fn claim_and_run(
     instance: &str,
     trigger: Trigger,
     force: bool,
+    lease: std::time::Duration,
 ) -> Result<Option<RunOutcome>, AppError> {
+    let lease_ms = i64::try_from(lease.as_millis()).unwrap_or(i64::MAX).max(1);
     let run_id = {
         let mut conn = pool.acquire().await?;
-        db::claim_job(&mut conn, spec.name, now, next, instance, trigger.as_str(), force).await?
+        db::claim_job(&mut conn, spec.name, now, next, instance, trigger.as_str(), force, lease_ms).await?
     };
     let Some(run_id) = run_id else { return Ok(None) };
-    let (outcome, detail) = match (spec.body)(pool.clone(), now).await {
-        Ok(detail) => ("succeeded", detail),
-        Err(e) => {
+    let body = (spec.body)(pool.clone(), now);
+    tokio::pin!(body);
+    let mut beat = tokio::time::interval((lease / 3).max(std::time::Duration::from_millis(1)));
+    beat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    beat.tick().await;
+    let result = loop {
+        tokio::select! {
+            result = &mut body => break Some(result),
+            _ = beat.tick() => match renew(pool, spec.name, run_id, lease_ms).await {
+                Ok(true) => {}
+                Ok(false) => break None,
+                // the database is away: the run goes on, and the claim lapses if it stays away
+                Err(e) => tracing::warn!(job = spec.name, error = %e, "renewing the job's lease failed"),
+            },
+        }
+    };
+    let (outcome, detail) = match result {
+        Some(Ok(detail)) => ("succeeded", detail),
+        Some(Err(e)) => {
             tracing::error!(job = spec.name, error = %e, "job failed");
             ("failed", json!({"error": e.code.as_str()}))
+        }
+        None => {
+            tracing::error!(job = spec.name, run_id, "the job's lease lapsed and another run took it over; stopped");
+            ("failed", json!({"error": "lease_lost"}))
         }
     };
     // a controllable clock may run ahead of the real one: a run never ends before it starts
@@ -223,6 +266,11 @@ async fn claim_and_run(
     let mut conn = pool.acquire().await?;
     db::finish_job(&mut conn, spec.name, run_id, outcome, &detail, finished).await?;
     Ok(Some(RunOutcome { job: spec.name, run_id, outcome, detail }))
+}
+
+async fn renew(pool: &PgPool, name: &str, run_id: i64, lease_ms: i64) -> Result<bool, sqlx::Error> {
+    let mut conn = pool.acquire().await?;
+    db::renew_lease(&mut conn, name, run_id, lease_ms).await
 }
 
 /// This process, as job runs name it: host and process id.
