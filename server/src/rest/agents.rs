@@ -35,17 +35,22 @@ pub async fn auto_assign(State(state): State<AppState>, caller: Caller) -> Resul
     Ok(Json(service::auto_assign_by(&state.pool, &caller.0).await?))
 }
 
-/// A period in RFC 3339 (`from` defaults to 30 days before `to`, `to` to now).
+/// A period in RFC 3339 (`from` defaults to 30 days before `to`, `to` to now), or a named one.
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct Period {
     from: Option<String>,
     to: Option<String>,
+    /// today, 7d or 30d (whole Algiers days, as the rankings page asks), instead of from/to.
+    period: Option<String>,
 }
 
 impl Period {
     fn bounds(&self) -> Result<(OffsetDateTime, OffsetDateTime), AppError> {
         let now = OffsetDateTime::now_utc();
+        if let Some(name) = &self.period {
+            return app::agents::domain::named_period(name, now);
+        }
         let fmt = |t: OffsetDateTime| t.format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
         let to = self.to.clone().unwrap_or_else(|| fmt(now));
         let from = match &self.from {
@@ -105,10 +110,7 @@ pub async fn attempts(
     ApiPath(agent_id): ApiPath<i64>,
     ApiQuery(p): ApiQuery<AttemptsParams>,
 ) -> Result<Response, AppError> {
-    let (from, to) = match &p.period {
-        Some(name) => app::agents::domain::named_period(name, OffsetDateTime::now_utc())?,
-        None => Period { from: p.from, to: p.to }.bounds()?,
-    };
+    let (from, to) = Period { from: p.from, to: p.to, period: p.period }.bounds()?;
     let list = service::agent_attempts(&state.pool, &caller.0, agent_id, from, to).await?;
     if p.format.as_deref() == Some("csv") {
         let name = format!("attachment; filename=\"agent-{agent_id}-attempts.csv\"");
