@@ -193,6 +193,84 @@ async fn going_offline_returns_the_orders_not_started_and_keeps_the_started_ones
 }
 
 #[sqlx::test(migrations = "../migrations")]
+async fn a_deactivated_agent_or_one_made_supervisor_gives_back_every_open_order_and_callback(pool: PgPool) {
+    let w = world(pool).await;
+    let arabic = || agent_profile(json!([{"language": "ar-DZ", "proficiency": 5}]), json!([]));
+    let (leaver, client) = w.agent("a@test.dz", arabic()).await;
+    let untouched = w.order("R-1", "0555 11 11 11", "ar-DZ", 16).await;
+    let started = w.order("R-2", "0555 22 22 22", "ar-DZ", 16).await;
+    let callback = w.order("R-3", "0555 33 33 33", "ar-DZ", 16).await;
+    w.auto_assign().await;
+    let call_back_at = (time::OffsetDateTime::now_utc() + time::Duration::hours(3)).replace_nanosecond(0).unwrap();
+    for (id, body) in [
+        (started, json!({"method": "phone", "result": "no_answer_1", "duration": 20})),
+        (
+            callback,
+            json!({"method": "phone", "result": "callback", "duration": 30, "callbackScope": "me",
+                   "callbackAt": call_back_at.format(&time::format_description::well_known::Rfc3339).unwrap()}),
+        ),
+    ] {
+        let mut body = body;
+        body["version"] = w.order_json(id).await["version"].clone();
+        let response = client
+            .post(w.app.url(&format!("/api/customer-service/orders/{id}/confirm-attempt")))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
+    }
+    for id in [untouched, started, callback] {
+        assert_eq!(w.order_json(id).await["confirmation"]["assignedAgent"], leaver);
+    }
+
+    let response =
+        w.admin.patch(w.app.url(&format!("/api/users/{leaver}"))).json(&json!({"active": false})).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    for id in [untouched, started, callback] {
+        let o = w.order_json(id).await;
+        assert!(o["confirmation"]["assignedAgent"].is_null(), "{id}: {o}");
+        assert_eq!(o["confirmation"]["routing"]["cause"], "deactivated");
+    }
+    // the callback stays due at its time, for anyone now
+    let (scope, at): (Option<String>, Option<time::OffsetDateTime>) =
+        sqlx::query_as("SELECT callback_scope, next_contact_at FROM orders WHERE id = $1")
+            .bind(callback)
+            .fetch_one(&w.app.pool)
+            .await
+            .unwrap();
+    assert_eq!((scope.as_deref(), at), (Some("anyone"), Some(call_back_at)));
+    let (audits, presence): (i64, String) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM audit_log WHERE action = 'order.returned' AND entity_id = ANY($1)
+                   AND after->>'cause' = 'deactivated' AND (after->>'fromAgentId')::int8 = $2),
+                (SELECT state FROM agent_presence WHERE user_id = $2)",
+    )
+    .bind(vec![untouched, started, callback])
+    .bind(leaver)
+    .fetch_one(&w.app.pool)
+    .await
+    .unwrap();
+    assert_eq!((audits, presence.as_str()), (3, "offline"));
+
+    // the same when an agent becomes a supervisor
+    let (promoted, _) = w.agent("b@test.dz", arabic()).await;
+    let order = w.order("R-4", "0555 44 44 44", "ar-DZ", 16).await;
+    w.auto_assign().await;
+    assert_eq!(w.order_json(order).await["confirmation"]["assignedAgent"], promoted);
+    let response = w
+        .admin
+        .patch(w.app.url(&format!("/api/users/{promoted}")))
+        .json(&json!({"role": "supervisor"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let o = w.order_json(order).await;
+    assert!(o["confirmation"]["assignedAgent"].is_null(), "{o}");
+    assert_eq!(o["confirmation"]["routing"]["cause"], "role_changed");
+}
+
+#[sqlx::test(migrations = "../migrations")]
 async fn roles_decide_who_routes_edits_and_reads_figures(pool: PgPool) {
     let w = world(pool).await;
     let (agent_id, agent) =

@@ -282,6 +282,30 @@ pub async fn return_unstarted(
     .await
 }
 
+/// Sends every open order of the agent back to the pool, started or not; their "me" callbacks
+/// become "anyone" callbacks at the same time. Returns the ids.
+pub async fn return_all_open(
+    conn: &mut PgConnection,
+    agent_id: i64,
+    note: &RoutingNote,
+    now: OffsetDateTime,
+) -> Result<Vec<i64>, sqlx::Error> {
+    let note = serde_json::to_value(note).unwrap_or_default();
+    sqlx::query_scalar!(
+        "UPDATE orders
+         SET assigned_agent_id = NULL, assigned_at = NULL, waiting_since = $3, routing_reason = $2, routed_at = $3,
+             callback_scope = CASE WHEN callback_scope = 'me' THEN 'anyone' ELSE callback_scope END,
+             version = version + 1, updated_at = now()
+         WHERE assigned_agent_id = $1 AND closed_at IS NULL
+         RETURNING id",
+        agent_id,
+        note,
+        now,
+    )
+    .fetch_all(conn)
+    .await
+}
+
 /// Agents holding open orders they have not started (candidates for redistribution at shift end).
 pub async fn agents_with_unstarted(conn: &mut PgConnection) -> Result<Vec<i64>, sqlx::Error> {
     sqlx::query_scalar!(

@@ -28,7 +28,8 @@ text_enum!(
 text_enum!(
     /// Why orders went back to the pool.
     ReturnCause, ErrorCode::BadRequest, "cause" {
-        WentOffline => "went_offline", ShiftEnded => "shift_ended",
+        WentOffline => "went_offline", ShiftEnded => "shift_ended", Deactivated => "deactivated",
+        RoleChanged => "role_changed",
     }
 );
 

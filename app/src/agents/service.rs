@@ -255,6 +255,29 @@ async fn change_presence(
     Ok(returned)
 }
 
+/// An agent who stops being one (deactivated, or given another role) gives back every open order,
+/// started or not, and their own callbacks become anyone's at the same time; they go offline.
+/// Audited, in the caller's transaction. Returns the orders given back.
+pub async fn release_agent(
+    conn: &mut PgConnection,
+    actor: Option<i64>,
+    agent_id: i64,
+    cause: ReturnCause,
+    now: OffsetDateTime,
+) -> Result<Vec<i64>, AppError> {
+    if !db::is_agent(conn, agent_id).await? {
+        return Ok(Vec::new());
+    }
+    let returned = return_orders(conn, actor, agent_id, cause, now).await?;
+    change_presence(conn, actor, agent_id, Presence::Offline, cause.as_str(), now).await?;
+    if !returned.is_empty() {
+        kick_routing(conn, "redistribution").await?;
+    }
+    Ok(returned)
+}
+
+/// Sends an agent's orders back to the pool: those not started when they go offline or their
+/// shift ends; every open one when they stop being an agent.
 async fn return_orders(
     conn: &mut PgConnection,
     actor: Option<i64>,
@@ -262,7 +285,11 @@ async fn return_orders(
     cause: ReturnCause,
     now: OffsetDateTime,
 ) -> Result<Vec<i64>, AppError> {
-    let returned = db::return_unstarted(conn, agent_id, &RoutingNote::Returned { cause }, now).await?;
+    let note = RoutingNote::Returned { cause };
+    let returned = match cause {
+        ReturnCause::WentOffline | ReturnCause::ShiftEnded => db::return_unstarted(conn, agent_id, &note, now).await?,
+        ReturnCause::Deactivated | ReturnCause::RoleChanged => db::return_all_open(conn, agent_id, &note, now).await?,
+    };
     if !returned.is_empty() {
         insert_audits(
             conn,

@@ -260,6 +260,19 @@ pub async fn change_user(
         }
     };
     let after = db::find_user(&mut tx, id).await?.ok_or(AppError::new(ErrorCode::Internal))?;
+    // an agent who stops being one leaves nothing stranded: their open orders and callbacks go
+    // back to the pool (audited there)
+    let leaving = match change {
+        UserChange::Active(false) if before.active => Some(crate::agents::ReturnCause::Deactivated),
+        UserChange::Role(role) if before.role == Role::Agent && role != Role::Agent => {
+            Some(crate::agents::ReturnCause::RoleChanged)
+        }
+        _ => None,
+    };
+    if let (Some(cause), Role::Agent) = (leaving, before.role) {
+        crate::agents::service::release_agent(&mut tx, Some(actor.id), id, cause, time::OffsetDateTime::now_utc())
+            .await?;
+    }
     insert_audit(
         &mut tx,
         AuditEntry {

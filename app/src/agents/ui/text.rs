@@ -85,6 +85,8 @@ pub fn routing_note_text(i18n: I18n, note: &RoutingNote, agent_name: Option<&str
         RoutingNote::Returned { cause } => match cause {
             crate::agents::ReturnCause::WentOffline => t_string!(i18n, routing.returned_offline).to_string(),
             crate::agents::ReturnCause::ShiftEnded => t_string!(i18n, routing.returned_shift).to_string(),
+            crate::agents::ReturnCause::Deactivated => t_string!(i18n, routing.returned_deactivated).to_string(),
+            crate::agents::ReturnCause::RoleChanged => t_string!(i18n, routing.returned_role).to_string(),
         },
     };
     let relaxed: &[Relaxation] = match note {
