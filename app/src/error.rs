@@ -152,6 +152,12 @@ error_codes! {
     ReasonRequired => "reason_required", 422;
     /// Someone already decided this pair.
     PairDecided => "pair_decided", 409;
+    /// The customer was merged into another one (act on the survivor).
+    CustomerMerged => "customer_merged", 409;
+    /// This merge was undone already.
+    MergeUndone => "merge_undone", 409;
+    /// The survivor was merged again since: undo that later merge first.
+    MergeNotLatest => "merge_not_latest", 409;
     /// The decision is not duplicate, not_duplicate or same_customer.
     DecisionUnknown => "decision_unknown", 422;
     /// A required field is absent or the body is not the expected JSON.

@@ -223,13 +223,78 @@ async fn a_confirmed_duplicate_is_closed_and_linked_and_same_customer_merges(poo
     assert_eq!(w.decide(&pair, "same_customer").await.status(), 204);
     let customers_after: i64 =
         sqlx::query_scalar("SELECT count(*) FROM customers").fetch_one(&w.app.pool).await.unwrap();
-    assert_eq!(customers_after, customers_before - 1);
+    assert_eq!(customers_after, customers_before, "the merged customer is kept, marked merged");
     let order = w.order(third).await;
     assert_eq!(order["customerId"], w.order(first).await["customerId"]);
     assert!(order["confirmation"]["closedAt"].is_null(), "both orders stay");
     let accuracy: Value = get_json(&w.supervisor, w.app.url("/api/customer-service/duplicates/accuracy")).await;
     assert_eq!(accuracy["confirmedDuplicates"], 1);
     assert_eq!(accuracy["sameCustomer"], 1);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_same_customer_merge_sticks_keeps_the_merged_card_and_can_be_undone(pool: PgPool) {
+    let w = world(pool).await;
+    let (items, total) = stroller();
+    let first = w.intake(&body("M-1", "Yacine Benali", "0555 12 34 56", "Bab Ezzouar", items.clone(), total)).await;
+    let second = w.intake(&body("M-2", "Yacine Benali", "0555 12 34 57", "Bab Ezzouar", items.clone(), total)).await;
+    let survivor = w.order(first).await["customerId"].as_i64().unwrap();
+    let merged = w.order(second).await["customerId"].as_i64().unwrap();
+    assert_ne!(survivor, merged);
+    let card_url = |id: i64| w.app.url(&format!("/api/customer-service/customers/{id}"));
+    let response = w
+        .supervisor
+        .post(w.app.url(&format!("/api/customer-service/customers/{merged}/notes")))
+        .json(&json!({"content": "rappeler après 18 h"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    let pair = w.queue().await.into_iter().find(|p| p["order"]["orderId"] == second).unwrap();
+    assert_eq!(w.decide(&pair, "same_customer").await.status(), 204);
+
+    // the merged card is kept and says where it went; the survivor has everything
+    assert_eq!(w.order(second).await["customerId"], survivor);
+    let card = get_json(&w.supervisor, card_url(merged)).await;
+    assert_eq!(card["mergedInto"], survivor, "{card}");
+    assert_eq!(card["counters"]["totalOrders"], 0);
+    let card = get_json(&w.supervisor, card_url(survivor)).await;
+    assert_eq!(card["counters"]["totalOrders"], 2);
+    assert_eq!(card["otherPhones"], json!(["+213555123457"]));
+    assert_eq!(card["notes"][0]["content"], "rappeler après 18 h");
+    assert_eq!(card["merged"][0]["customerId"], merged);
+    let merge_id = card["merged"][0]["mergeId"].as_i64().unwrap();
+    let audited = card["audit"].as_array().unwrap().iter().filter(|a| a["action"] == "customer.merge").count();
+    assert_eq!(audited, 2, "the survivor's and the merged customer's");
+
+    // the next order from the merged phone lands on the survivor (it used to make a new customer)
+    let (other, other_total) = (json!([{"sku": "BIB-1", "name": "Biberon", "quantity": 2, "unitPrice": 900}]), 1800);
+    let third = w.intake(&body("M-3", "Yacine Benali", "0555 12 34 57", "Bab Ezzouar", other, other_total)).await;
+    assert_eq!(w.order(third).await["customerId"], survivor);
+    let customers: i64 = sqlx::query_scalar("SELECT count(*) FROM customers").fetch_one(&w.app.pool).await.unwrap();
+    assert_eq!(customers, 2);
+
+    // undone by a supervisor: both come back, the merged one with its order, its note and the
+    // order that came since from its phone
+    let undo = w.app.url(&format!("/api/customer-service/customers/merges/{merge_id}/undo"));
+    assert_eq!(w.agent.post(&undo).send().await.unwrap().status(), 403);
+    assert_eq!(w.supervisor.post(&undo).send().await.unwrap().status(), 204);
+    assert_eq!(error_code(w.supervisor.post(&undo).send().await.unwrap()).await, "merge_undone");
+    assert_eq!(w.order(first).await["customerId"], survivor);
+    assert_eq!(w.order(second).await["customerId"], merged);
+    assert_eq!(w.order(third).await["customerId"], merged);
+    let card = get_json(&w.supervisor, card_url(merged)).await;
+    assert!(card["mergedInto"].is_null(), "{card}");
+    assert_eq!(card["counters"]["totalOrders"], 2);
+    assert_eq!(card["notes"][0]["content"], "rappeler après 18 h");
+    let card = get_json(&w.supervisor, card_url(survivor)).await;
+    assert_eq!(card["counters"]["totalOrders"], 1);
+    assert_eq!(card["otherPhones"], json!([]));
+    assert_eq!(card["merged"], json!([]));
+    assert!(card["notes"].as_array().unwrap().is_empty());
+    // and the phone is the merged customer's again
+    let fourth = w.intake(&body("M-4", "Yacine Benali", "0555 12 34 57", "Bab Ezzouar", items, total)).await;
+    assert_eq!(w.order(fourth).await["customerId"], merged);
 }
 
 #[sqlx::test(migrations = "../migrations")]

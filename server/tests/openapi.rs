@@ -23,6 +23,7 @@ async fn the_document_describes_every_endpoint(pool: PgPool) {
         ("/api/customer-service/customers/{customerId}", "get"),
         ("/api/customer-service/customers/{customerId}/flags", "post"),
         ("/api/customer-service/customers/{customerId}/notes", "post"),
+        ("/api/customer-service/customers/merges/{mergeId}/undo", "post"),
         ("/api/customer-service/statuses/{code}/transitions", "put"),
         ("/api/tokens", "post"),
         ("/api/customer-service/orders/auto-assign", "post"),
@@ -38,7 +39,7 @@ async fn the_document_describes_every_endpoint(pool: PgPool) {
     for (path, method) in expected {
         assert!(paths.get(path).and_then(|p| p.get(method)).is_some(), "{method} {path} is documented");
     }
-    assert_eq!(paths.len(), 44, "every route of rest::router is documented: {:?}", paths.keys().collect::<Vec<_>>());
+    assert_eq!(paths.len(), 45, "every route of rest::router is documented: {:?}", paths.keys().collect::<Vec<_>>());
     let schemas = doc["components"]["schemas"].as_object().unwrap();
     for name in [
         "NewOrder",
@@ -47,6 +48,7 @@ async fn the_document_describes_every_endpoint(pool: PgPool) {
         "AppError",
         "ErrorCode",
         "CustomerCard",
+        "MergedCustomer",
         "StatusConfig",
         "AgentProfile",
         "AutoAssignReport",

@@ -26,6 +26,16 @@ pub async fn add_customer_note(id: i64, content: String) -> Result<CustomerNote,
     .await
 }
 
+/// Undoes a "same customer" merge (supervisors, admins); answers the survivor's card.
+#[server(prefix = "/fn", endpoint = "undo_customer_merge")]
+pub async fn undo_customer_merge(survivor: i64, merge_id: i64) -> Result<CustomerCard, AppError> {
+    crate::server_ctx::call(None, |pool, user| async move {
+        super::service::undo_merge(&pool, &user, merge_id).await?;
+        super::service::card(&pool, &user, survivor).await
+    })
+    .await
+}
+
 /// Sets or lifts a class override (supervisors, admins): `class` empty lifts it.
 #[server(prefix = "/fn", endpoint = "override_class")]
 pub async fn override_customer_class(

@@ -5,7 +5,7 @@ use time::OffsetDateTime;
 use super::classification::{ClassReason, Classification, ClassificationSettings, CustomerClass, History};
 use super::{
     AuditLine, ClassOverride, ClassificationView, CustomerCard, CustomerCounters, CustomerFlag, CustomerNote, FlagType,
-    PastOrder,
+    MergedCustomer, PastOrder,
 };
 use crate::locale::UiLocale;
 use crate::statuses::domain::category_from_db;
@@ -30,9 +30,59 @@ pub struct Upserted {
     pub email: Option<String>,
 }
 
-/// One customer per phone: creates it, or counts the new order on the existing one and keeps its
-/// latest address and e-mail (the name stays as first typed; each order keeps its own spelling).
-pub async fn upsert_for_order(conn: &mut PgConnection, c: &CustomerUpsert<'_>) -> Result<Upserted, sqlx::Error> {
+/// The customer a phone belongs to now: the one whose own phone it is or, failing that, the one
+/// who has it as a contact (the latest); a merged customer leads to whoever they were merged into.
+pub async fn resolve_phone(conn: &mut PgConnection, phone: &str) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"WITH RECURSIVE known (id, rank) AS (
+               SELECT id, 0 FROM customers WHERE phone = $1
+               UNION ALL
+               SELECT customer_id, 1 FROM customer_contacts WHERE phone = $1
+           ), chain (id, merged_into_id, rank, depth) AS (
+               SELECT c.id, c.merged_into_id, k.rank, 0 FROM known k JOIN customers c ON c.id = k.id
+               UNION ALL
+               SELECT c.id, c.merged_into_id, chain.rank, chain.depth + 1
+               FROM chain JOIN customers c ON c.id = chain.merged_into_id
+               WHERE chain.depth < 16
+           )
+           SELECT id AS "id!" FROM chain WHERE merged_into_id IS NULL ORDER BY rank, depth, id DESC LIMIT 1"#,
+        phone
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+/// Counts a new order on customer `id` (unless merged meanwhile: None) and keeps its latest
+/// address and e-mail (the name stays as first typed; each order keeps its own spelling).
+pub async fn update_for_order(
+    conn: &mut PgConnection,
+    id: i64,
+    c: &CustomerUpsert<'_>,
+) -> Result<Option<Upserted>, sqlx::Error> {
+    sqlx::query_as!(
+        Upserted,
+        "UPDATE customers
+         SET locale = coalesce($2, locale), wilaya_code = $3, commune_id = $4, address = $5,
+             email = coalesce($6, email), orders_count = orders_count + 1, last_order_at = now(), updated_at = now()
+         WHERE id = $1 AND merged_into_id IS NULL
+         RETURNING id, email",
+        id,
+        c.locale.map(|l| l.tag()),
+        c.wilaya,
+        c.commune_id,
+        c.address,
+        c.email,
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+/// Creates the customer of a phone nobody is known by (or, when another intake created it a moment
+/// ago, counts the order on it). None when that customer was merged meanwhile.
+pub async fn insert_for_order(
+    conn: &mut PgConnection,
+    c: &CustomerUpsert<'_>,
+) -> Result<Option<Upserted>, sqlx::Error> {
     sqlx::query_as!(
         Upserted,
         "INSERT INTO customers (phone, name, name_normalized, locale, wilaya_code, commune_id, address, email,
@@ -43,6 +93,7 @@ pub async fn upsert_for_order(conn: &mut PgConnection, c: &CustomerUpsert<'_>) -
              commune_id = EXCLUDED.commune_id, address = EXCLUDED.address,
              email = coalesce(EXCLUDED.email, customers.email),
              orders_count = customers.orders_count + 1, last_order_at = now(), updated_at = now()
+         WHERE customers.merged_into_id IS NULL
          RETURNING id, email",
         c.phone,
         c.name,
@@ -53,7 +104,7 @@ pub async fn upsert_for_order(conn: &mut PgConnection, c: &CustomerUpsert<'_>) -
         c.address,
         c.email,
     )
-    .fetch_one(conn)
+    .fetch_optional(conn)
     .await
 }
 
@@ -66,6 +117,242 @@ pub async fn add_contact(conn: &mut PgConnection, customer_id: i64, phone: &str)
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// Locks customers `ids` (in id order, so two merges never deadlock); returns each one's id and
+/// whom it is merged into.
+pub async fn lock_customers(conn: &mut PgConnection, ids: &[i64]) -> Result<Vec<(i64, Option<i64>)>, sqlx::Error> {
+    let rows = sqlx::query!("SELECT id, merged_into_id FROM customers WHERE id = ANY($1) ORDER BY id FOR UPDATE", ids)
+        .fetch_all(conn)
+        .await?;
+    Ok(rows.into_iter().map(|r| (r.id, r.merged_into_id)).collect())
+}
+
+/// Merges customer `from` into `into` (both locked by the caller): its orders, flags, notes and
+/// messages move, its phone and contacts become the survivor's contacts, its counters are added
+/// to the survivor's, and it is kept, marked merged, with zero counters. What moved is kept in
+/// the merge row, so it can be undone. Returns the merge's id.
+pub async fn merge(conn: &mut PgConnection, from: i64, into: i64, by: Option<i64>) -> Result<i64, sqlx::Error> {
+    let merge_id = sqlx::query_scalar!(
+        r#"INSERT INTO customer_merges (from_customer_id, into_customer_id, merged_by, moved)
+           SELECT $1, $2, $3, jsonb_build_object(
+               'orders', coalesce((SELECT jsonb_agg(id ORDER BY id) FROM orders WHERE customer_id = $1), '[]'),
+               'flags', coalesce((SELECT jsonb_agg(id ORDER BY id) FROM customer_flags WHERE customer_id = $1), '[]'),
+               'notes', coalesce((SELECT jsonb_agg(id ORDER BY id) FROM customer_notes WHERE customer_id = $1), '[]'),
+               'messages', coalesce((SELECT jsonb_agg(id ORDER BY id) FROM messages WHERE customer_id = $1), '[]'),
+               'contacts', coalesce((SELECT jsonb_agg(phone ORDER BY phone) FROM customer_contacts
+                                     WHERE customer_id = $1), '[]'),
+               'gained', coalesce((SELECT jsonb_agg(g.phone ORDER BY g.phone)
+                                   FROM (SELECT f.phone FROM customers f WHERE f.id = $1
+                                         UNION SELECT k.phone FROM customer_contacts k WHERE k.customer_id = $1) g
+                                   WHERE g.phone <> (SELECT i.phone FROM customers i WHERE i.id = $2)
+                                     AND NOT EXISTS (SELECT 1 FROM customer_contacts k
+                                                     WHERE k.customer_id = $2 AND k.phone = g.phone)), '[]'),
+               'counters', jsonb_build_object('orders', f.orders_count, 'confirmed', f.confirmed_count,
+                                              'delivered', f.delivered_count, 'cancelled', f.cancelled_count,
+                                              'returned', f.returned_count, 'spent', f.total_spent_dzd))
+           FROM customers f WHERE f.id = $1
+           RETURNING id AS "id!""#,
+        from,
+        into,
+        by,
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "INSERT INTO customer_contacts (customer_id, phone)
+         SELECT $2::int8, p FROM customer_merges m, jsonb_array_elements_text(m.moved->'gained') AS p WHERE m.id = $1
+         ON CONFLICT DO NOTHING",
+        merge_id,
+        into
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!("DELETE FROM customer_contacts WHERE customer_id = $1", from).execute(&mut *conn).await?;
+    move_records(conn, from, into).await?;
+    sqlx::query!(
+        "UPDATE customers c SET orders_count = c.orders_count + f.orders_count,
+                confirmed_count = c.confirmed_count + f.confirmed_count,
+                delivered_count = c.delivered_count + f.delivered_count,
+                cancelled_count = c.cancelled_count + f.cancelled_count,
+                returned_count = c.returned_count + f.returned_count,
+                total_spent_dzd = c.total_spent_dzd + f.total_spent_dzd,
+                last_order_at = greatest(c.last_order_at, f.last_order_at), updated_at = now()
+         FROM customers f WHERE c.id = $2 AND f.id = $1",
+        from,
+        into
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "UPDATE customers SET merged_into_id = $2, merged_at = now(), orders_count = 0, confirmed_count = 0,
+                delivered_count = 0, cancelled_count = 0, returned_count = 0, total_spent_dzd = 0, updated_at = now()
+         WHERE id = $1",
+        from,
+        into
+    )
+    .execute(conn)
+    .await?;
+    Ok(merge_id)
+}
+
+/// Moves every order, flag, note and message of customer `from` to `into`.
+async fn move_records(conn: &mut PgConnection, from: i64, into: i64) -> Result<(), sqlx::Error> {
+    sqlx::query!("UPDATE orders SET customer_id = $2 WHERE customer_id = $1", from, into).execute(&mut *conn).await?;
+    sqlx::query!("UPDATE customer_flags SET customer_id = $2 WHERE customer_id = $1", from, into)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query!("UPDATE customer_notes SET customer_id = $2 WHERE customer_id = $1", from, into)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query!("UPDATE messages SET customer_id = $2 WHERE customer_id = $1", from, into).execute(conn).await?;
+    Ok(())
+}
+
+/// A merge as kept: who was merged into whom, and whether it was undone.
+pub struct MergeRow {
+    pub from_customer_id: i64,
+    pub into_customer_id: i64,
+    pub undone: bool,
+}
+
+pub async fn lock_merge(conn: &mut PgConnection, id: i64) -> Result<Option<MergeRow>, sqlx::Error> {
+    sqlx::query_as!(
+        MergeRow,
+        r#"SELECT from_customer_id, into_customer_id, undone_at IS NOT NULL AS "undone!"
+           FROM customer_merges WHERE id = $1 FOR UPDATE"#,
+        id
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+/// Undoes merge `id` (its row and both customers locked by the caller, the survivor not merged
+/// since): what moved goes back, and so do the orders that came since from the merged customer's
+/// phone, with what they counted; the contacts the survivor gained are dropped and the merged
+/// customer's own come back.
+pub async fn undo_merge(conn: &mut PgConnection, id: i64, by: i64) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "WITH m AS (SELECT * FROM customer_merges WHERE id = $1),
+              f AS (SELECT c.id, c.phone FROM customers c, m WHERE c.id = m.from_customer_id),
+              since AS (
+                  SELECT o.id FROM orders o, m, f
+                  WHERE o.customer_id = m.into_customer_id AND o.created_at >= m.merged_at AND o.phone = f.phone
+              ),
+              counts AS (
+                  SELECT count(*)::int4 AS orders,
+                         (count(*) FILTER (WHERE o.closed_at IS NOT NULL AND s.counts_as_confirmed))::int4 AS confirmed,
+                         (count(*) FILTER (WHERE o.closed_at IS NOT NULL AND s.is_final AND NOT s.counts_as_confirmed))::int4
+                             AS cancelled
+                  FROM orders o JOIN confirmation_statuses s ON s.code = o.status
+                  WHERE o.id IN (SELECT id FROM since)
+              )
+         UPDATE customers c
+         SET orders_count = (m.moved->'counters'->>'orders')::int4 + counts.orders,
+             confirmed_count = (m.moved->'counters'->>'confirmed')::int4 + counts.confirmed,
+             delivered_count = (m.moved->'counters'->>'delivered')::int4,
+             cancelled_count = (m.moved->'counters'->>'cancelled')::int4 + counts.cancelled,
+             returned_count = (m.moved->'counters'->>'returned')::int4,
+             total_spent_dzd = (m.moved->'counters'->>'spent')::int8,
+             merged_into_id = NULL, merged_at = NULL, updated_at = now()
+         FROM m, counts
+         WHERE c.id = m.from_customer_id",
+        id
+    )
+    .execute(&mut *conn)
+    .await?;
+    // the survivor gives back what the merged customer counts now
+    sqlx::query!(
+        "UPDATE customers c
+         SET orders_count = c.orders_count - f.orders_count, confirmed_count = c.confirmed_count - f.confirmed_count,
+             delivered_count = c.delivered_count - f.delivered_count, cancelled_count = c.cancelled_count - f.cancelled_count,
+             returned_count = c.returned_count - f.returned_count, total_spent_dzd = c.total_spent_dzd - f.total_spent_dzd,
+             updated_at = now()
+         FROM customer_merges m, customers f
+         WHERE m.id = $1 AND c.id = m.into_customer_id AND f.id = m.from_customer_id",
+        id
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "WITH m AS (SELECT * FROM customer_merges WHERE id = $1),
+              f AS (SELECT c.id, c.phone FROM customers c, m WHERE c.id = m.from_customer_id)
+         UPDATE orders o SET customer_id = m.from_customer_id
+         FROM m, f
+         WHERE o.customer_id = m.into_customer_id
+           AND (o.id IN (SELECT jsonb_array_elements_text(m.moved->'orders')::int8)
+                OR (o.created_at >= m.merged_at AND o.phone = f.phone))",
+        id
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "UPDATE customer_flags x SET customer_id = m.from_customer_id FROM customer_merges m
+         WHERE m.id = $1 AND x.customer_id = m.into_customer_id
+           AND x.id IN (SELECT jsonb_array_elements_text(m.moved->'flags')::int8)",
+        id
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "UPDATE customer_notes x SET customer_id = m.from_customer_id FROM customer_merges m
+         WHERE m.id = $1 AND x.customer_id = m.into_customer_id
+           AND x.id IN (SELECT jsonb_array_elements_text(m.moved->'notes')::int8)",
+        id
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "UPDATE messages x SET customer_id = m.from_customer_id FROM customer_merges m
+         WHERE m.id = $1 AND x.customer_id = m.into_customer_id
+           AND x.id IN (SELECT jsonb_array_elements_text(m.moved->'messages')::int8)",
+        id
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "DELETE FROM customer_contacts k USING customer_merges m
+         WHERE m.id = $1 AND k.customer_id = m.into_customer_id
+           AND k.phone IN (SELECT jsonb_array_elements_text(m.moved->'gained'))",
+        id
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "INSERT INTO customer_contacts (customer_id, phone)
+         SELECT m.from_customer_id, p FROM customer_merges m, jsonb_array_elements_text(m.moved->'contacts') AS p
+         WHERE m.id = $1
+         ON CONFLICT DO NOTHING",
+        id
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "UPDATE customers c SET last_order_at = (SELECT max(o.created_at) FROM orders o WHERE o.customer_id = c.id)
+         FROM customer_merges m WHERE m.id = $1 AND c.id IN (m.from_customer_id, m.into_customer_id)",
+        id
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!("UPDATE customer_merges SET undone_at = now(), undone_by = $2 WHERE id = $1", id, by)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The customers merged into `id` now (its card lists them, with the merge to undo).
+pub async fn list_merged_into(conn: &mut PgConnection, id: i64) -> Result<Vec<MergedCustomer>, sqlx::Error> {
+    sqlx::query_as!(
+        MergedCustomer,
+        r#"SELECT m.id AS "merge_id!", c.id AS "customer_id!", c.name AS "name!", c.phone AS "phone!",
+                  m.merged_at AS "merged_at!", (SELECT u.name FROM users u WHERE u.id = m.merged_by) AS "merged_by?"
+           FROM customer_merges m JOIN customers c ON c.id = m.from_customer_id
+           WHERE m.into_customer_id = $1 AND m.undone_at IS NULL
+           ORDER BY m.merged_at DESC, m.id DESC"#,
+        id
+    )
+    .fetch_all(conn)
+    .await
 }
 
 /// Counts an order's outcome when it closes.
@@ -124,7 +411,7 @@ pub async fn card(
                       AS "wilaya_name?",
                   c.class, c.score, c.class_reason, c.score_breakdown, c.classified_at, c.class_override,
                   c.override_reason, c.override_until, (SELECT u.name FROM users u WHERE u.id = c.override_by) AS "override_by?",
-                  effective_class(c.class, c.class_override, c.override_until) AS "effective!"
+                  effective_class(c.class, c.class_override, c.override_until) AS "effective!", c.merged_into_id
            FROM customers c
            WHERE c.id = $1"#,
         id,
@@ -199,6 +486,7 @@ pub async fn card(
                       a.after, a.created_at
                FROM audit_log a
                WHERE (a.entity = 'customer' AND a.entity_id = $1)
+                  OR (a.entity = 'customer' AND a.entity_id IN (SELECT id FROM customers WHERE merged_into_id = $1))
                   OR (a.entity = 'order' AND a.entity_id IN (SELECT id FROM orders WHERE customer_id = $1))
                ORDER BY a.created_at DESC, a.id DESC LIMIT 100"#,
             id
@@ -258,6 +546,8 @@ pub async fn card(
         orders,
         messages: Vec::new(),
         audit,
+        merged_into: c.merged_into_id,
+        merged: list_merged_into(conn, id).await?,
     }))
 }
 
@@ -439,7 +729,7 @@ pub async fn set_class_override(
 pub async fn class_distribution(conn: &mut PgConnection) -> Result<Vec<(String, i64)>, sqlx::Error> {
     let rows = sqlx::query!(
         r#"SELECT effective_class(class, class_override, override_until) AS "class!", count(*) AS "n!"
-           FROM customers GROUP BY 1 ORDER BY 1"#
+           FROM customers WHERE merged_into_id IS NULL GROUP BY 1 ORDER BY 1"#
     )
     .fetch_all(conn)
     .await?;

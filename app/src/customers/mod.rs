@@ -171,4 +171,24 @@ pub struct CustomerCard {
     pub messages: Vec<crate::messaging::SmsEntry>,
     /// Supervisors and admins only (empty for agents).
     pub audit: Vec<AuditLine>,
+    /// The customer this one was merged into ("same customer"): its card is the one to use.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merged_into: Option<i64>,
+    /// The customers merged into this one, each with the merge a supervisor can undo.
+    #[serde(default)]
+    pub merged: Vec<MergedCustomer>,
+}
+
+/// A customer merged into another, as the survivor's card lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct MergedCustomer {
+    pub merge_id: i64,
+    pub customer_id: i64,
+    pub name: String,
+    pub phone: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub merged_at: OffsetDateTime,
+    pub merged_by: Option<String>,
 }

@@ -26,14 +26,26 @@ async fn check_visible(conn: &mut sqlx::PgConnection, user: &CurrentUser, id: i6
 
 pub use super::db::{CustomerUpsert, Upserted};
 
-/// The customer of a new order: found by phone (the order is counted on it) or created, its other
-/// phone kept as a contact. Joins the intake's transaction.
+/// The customer of a new order: whoever the phone belongs to now (their own phone, a contact, or
+/// a merged customer's, which leads to the survivor), the order counted on them; or a new
+/// customer. Its other phone is kept as a contact. Joins the intake's transaction.
 pub async fn upsert_for_order(
     conn: &mut PgConnection,
     customer: &CustomerUpsert<'_>,
     other_phone: Option<&str>,
 ) -> Result<Upserted, AppError> {
-    let upserted = db::upsert_for_order(conn, customer).await?;
+    let mut upserted = None;
+    // a merge committing between the lookup and the write makes it look again
+    for _ in 0..3 {
+        upserted = match db::resolve_phone(conn, customer.phone).await? {
+            Some(id) => db::update_for_order(conn, id, customer).await?,
+            None => db::insert_for_order(conn, customer).await?,
+        };
+        if upserted.is_some() {
+            break;
+        }
+    }
+    let upserted = upserted.ok_or(AppError::new(ErrorCode::Conflict))?;
     if let Some(phone) = other_phone {
         db::add_contact(conn, upserted.id, phone).await?;
     }
@@ -48,6 +60,82 @@ pub async fn count_outcome(
     cancelled: bool,
 ) -> Result<(), AppError> {
     Ok(db::count_outcome(conn, customer_id, confirmed, cancelled).await?)
+}
+
+/// Merges customer `from` into `into` ("same customer", in the caller's transaction): both rows
+/// locked, what moves kept so it can be undone, the merged customer kept and marked, the survivor
+/// reclassified, both audited. `409 customer_merged` when either was merged already.
+pub async fn merge(
+    conn: &mut PgConnection,
+    actor: &CurrentUser,
+    from: i64,
+    into: i64,
+    now: time::OffsetDateTime,
+) -> Result<i64, AppError> {
+    actor.require(Role::Supervisor)?;
+    let locked = db::lock_customers(conn, &[from, into]).await?;
+    if locked.len() != 2 || from == into {
+        return Err(AppError::new(ErrorCode::NotFound));
+    }
+    if locked.iter().any(|(_, merged)| merged.is_some()) {
+        return Err(AppError::new(ErrorCode::CustomerMerged));
+    }
+    let merge_id = db::merge(conn, from, into, Some(actor.id)).await?;
+    reclassify(conn, into, now).await?;
+    let detail = json!({"mergeId": merge_id, "fromCustomerId": from, "intoCustomerId": into});
+    for id in [from, into] {
+        insert_audit(
+            conn,
+            AuditEntry {
+                actor_id: Some(actor.id),
+                action: "customer.merge",
+                entity: "customer",
+                entity_id: id,
+                before: None,
+                after: Some(detail.clone()),
+            },
+        )
+        .await?;
+    }
+    Ok(merge_id)
+}
+
+/// Undoes a merge (supervisors): the merged customer comes back with what it had and the orders
+/// that came since from its phone; both are reclassified and audited. `409 merge_undone` when
+/// undone already, `409 merge_not_latest` when the survivor was merged again since.
+pub async fn undo_merge(pool: &PgPool, user: &CurrentUser, merge_id: i64) -> Result<(), AppError> {
+    user.require(Role::Supervisor)?;
+    let mut tx = pool.begin().await?;
+    let merge = db::lock_merge(&mut tx, merge_id).await?.ok_or(AppError::new(ErrorCode::NotFound))?;
+    if merge.undone {
+        return Err(AppError::new(ErrorCode::MergeUndone));
+    }
+    let locked = db::lock_customers(&mut tx, &[merge.from_customer_id, merge.into_customer_id]).await?;
+    let merged_into = |id: i64| locked.iter().find(|(c, _)| *c == id).and_then(|(_, into)| *into);
+    if merged_into(merge.into_customer_id).is_some() {
+        return Err(AppError::new(ErrorCode::MergeNotLatest));
+    }
+    db::undo_merge(&mut tx, merge_id, user.id).await?;
+    let now = time::OffsetDateTime::now_utc();
+    let detail = json!({"mergeId": merge_id, "fromCustomerId": merge.from_customer_id,
+                        "intoCustomerId": merge.into_customer_id});
+    for id in [merge.from_customer_id, merge.into_customer_id] {
+        reclassify(&mut tx, id, now).await?;
+        insert_audit(
+            &mut tx,
+            AuditEntry {
+                actor_id: Some(user.id),
+                action: "customer.unmerge",
+                entity: "customer",
+                entity_id: id,
+                before: None,
+                after: Some(detail.clone()),
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
 }
 
 pub async fn card(pool: &PgPool, user: &CurrentUser, id: i64) -> Result<CustomerCard, AppError> {

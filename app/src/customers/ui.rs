@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use super::api::{get_customer_card, AddCustomerFlag, AddCustomerNote, OverrideCustomerClass};
+use super::api::{get_customer_card, AddCustomerFlag, AddCustomerNote, OverrideCustomerClass, UndoCustomerMerge};
 use super::classification::{CustomerClass, Signal};
 use super::domain::display_phone;
 use super::{CustomerCard, FlagType};
@@ -71,10 +71,12 @@ pub fn CustomerCardView(
     let add_note = ServerAction::<AddCustomerNote>::new();
     let add_flag = ServerAction::<AddCustomerFlag>::new();
     let override_class = ServerAction::<OverrideCustomerClass>::new();
+    let undo_merge = ServerAction::<UndoCustomerMerge>::new();
     Effect::new(move |_| {
         let saved = matches!(add_note.value().get(), Some(Ok(_)))
             || matches!(add_flag.value().get(), Some(Ok(_)))
-            || matches!(override_class.value().get(), Some(Ok(_)));
+            || matches!(override_class.value().get(), Some(Ok(_)))
+            || matches!(undo_merge.value().get(), Some(Ok(_)));
         if saved {
             on_change.run(());
         }
@@ -82,11 +84,38 @@ pub fn CustomerCardView(
     let note_error = action_error(add_note);
     let flag_error = action_error(add_flag);
     let override_error = action_error(override_class);
+    let undo_error = action_error(undo_merge);
+    let merged_into = card.merged_into;
+    let merged = StoredValue::new(card.merged.clone());
     let me = crate::components::session::use_current_user();
     let supervisor = move || me.get().is_some_and(|u| u.role.at_least(Role::Supervisor));
     view! {
         <section class="customer-card" aria-labelledby=format!("customer-title-{id}") data-testid="customer-card">
+            {merged_into.map(|survivor| view! {
+                <p class="alert warn" role="status" data-testid="customer-merged-into">
+                    {t!(i18n, customer.merged_into)} " "
+                    <a href=format!("/customers/{survivor}")>"#" {survivor}</a>
+                </p>
+            })}
             <CardBody card=card current_order=current_order/>
+            <Show when=move || supervisor() && merged.with_value(|m| !m.is_empty())>
+                <h4>{t!(i18n, customer.merged)}</h4>
+                <ul class="merged-customers" data-testid="customer-merged">
+                    {merged.get_value().into_iter().map(|m| view! {
+                        <li>
+                            <a href=format!("/customers/{}", m.customer_id)>{m.name}</a> " "
+                            <span dir="ltr">{display_phone(&m.phone)}</span>
+                            <span class="muted">" — " {m.merged_by.unwrap_or_default()} ", " {short_algiers(m.merged_at)}</span>
+                            <ActionForm action=undo_merge attr:class="inline">
+                                <input type="hidden" name="survivor" value=id/>
+                                <input type="hidden" name="merge_id" value=m.merge_id/>
+                                <button type="submit" class="button">{t!(i18n, customer.undo_merge)}</button>
+                            </ActionForm>
+                        </li>
+                    }).collect_view()}
+                </ul>
+                <ErrorAlert error=undo_error/>
+            </Show>
             <details class="card-forms">
                 <summary>{t!(i18n, customer.add_note)} " / " {t!(i18n, customer.add_flag)}</summary>
                 <ActionForm action=add_note>

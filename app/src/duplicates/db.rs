@@ -226,45 +226,6 @@ pub async fn close_as_duplicate(conn: &mut PgConnection, order_id: i64, original
     Ok(done.rows_affected() == 1)
 }
 
-/// Merges customer `from` into `into`: orders, flags, notes and contacts move; `from`'s phone
-/// becomes a contact; counters are recounted; `from` is deleted.
-pub async fn merge_customers(conn: &mut PgConnection, from: i64, into: i64) -> Result<(), sqlx::Error> {
-    sqlx::query!(
-        "INSERT INTO customer_contacts (customer_id, phone)
-         SELECT $2::int8, phone FROM customers WHERE id = $1
-         UNION SELECT $2::int8, phone FROM customer_contacts WHERE customer_id = $1
-         ON CONFLICT DO NOTHING",
-        from,
-        into
-    )
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query!("DELETE FROM customer_contacts WHERE customer_id = $1", from).execute(&mut *conn).await?;
-    sqlx::query!("UPDATE orders SET customer_id = $2 WHERE customer_id = $1", from, into).execute(&mut *conn).await?;
-    sqlx::query!("UPDATE customer_flags SET customer_id = $2 WHERE customer_id = $1", from, into)
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query!("UPDATE customer_notes SET customer_id = $2 WHERE customer_id = $1", from, into)
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query!(
-        "UPDATE customers c SET orders_count = c.orders_count + f.orders_count,
-                confirmed_count = c.confirmed_count + f.confirmed_count,
-                delivered_count = c.delivered_count + f.delivered_count,
-                cancelled_count = c.cancelled_count + f.cancelled_count,
-                returned_count = c.returned_count + f.returned_count,
-                total_spent_dzd = c.total_spent_dzd + f.total_spent_dzd,
-                last_order_at = greatest(c.last_order_at, f.last_order_at), updated_at = now()
-         FROM customers f WHERE c.id = $2 AND f.id = $1",
-        from,
-        into
-    )
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query!("DELETE FROM customers WHERE id = $1", from).execute(conn).await?;
-    Ok(())
-}
-
 /// The KPI: decisions on flagged pairs, and duplicates closed by agents that were never flagged.
 pub async fn accuracy(conn: &mut PgConnection, review: i16) -> Result<Accuracy, sqlx::Error> {
     let r = sqlx::query!(

@@ -260,8 +260,7 @@ pub async fn decide(pool: &PgPool, user: &CurrentUser, pair_id: i64, decision: D
             let customer = |id: i64| facts.iter().find(|f| f.id == id).map(|f| f.customer_id);
             if let (Some(from), Some(into)) = (customer(order_id), customer(original_id)) {
                 if from != into {
-                    db::merge_customers(&mut tx, from, into).await?;
-                    crate::customers::service::reclassify(&mut tx, into, OffsetDateTime::now_utc()).await?;
+                    crate::customers::service::merge(&mut tx, user, from, into, OffsetDateTime::now_utc()).await?;
                 }
             }
             db::refresh_order_flag(&mut tx, order_id, i16::from(model.warn_threshold)).await?;

@@ -79,6 +79,27 @@ pub async fn add_note(
 
 #[utoipa::path(
     post,
+    path = "/api/customer-service/customers/merges/{mergeId}/undo",
+    tag = "customers",
+    params(("mergeId" = i64, Path, description = "A merge listed on the survivor's card (`merged[].mergeId`)")),
+    responses(
+        (status = 204, description = "Undone: the merged customer is back with what it had, and the orders since from its phone"),
+        (status = 409, description = "`merge_undone` or `merge_not_latest`", body = AppError),
+        Denied,
+        NotFound,
+    ),
+)]
+pub async fn undo_merge(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(merge_id): ApiPath<i64>,
+) -> Result<StatusCode, AppError> {
+    service::undo_merge(&state.pool, &caller.0, merge_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(
+    post,
     path = "/api/customer-service/customers/{customerId}/classification",
     tag = "customers",
     params(("customerId" = i64, Path)),

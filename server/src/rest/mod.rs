@@ -73,6 +73,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/customer-service/customers/{customerId}", get(customers::card))
         .route("/api/customer-service/customers/{customerId}/flags", post(customers::add_flag))
         .route("/api/customer-service/customers/{customerId}/notes", post(customers::add_note))
+        .route("/api/customer-service/customers/merges/{mergeId}/undo", post(customers::undo_merge))
         .route("/api/customer-service/customers/{customerId}/classification", post(customers::override_class))
         .route("/api/customer-service/classification/distribution", get(customers::distribution))
         .route(

@@ -34,6 +34,7 @@ use utoipa::{Modify, OpenApi};
         super::customers::card,
         super::customers::add_flag,
         super::customers::add_note,
+        super::customers::undo_merge,
         super::customers::override_class,
         super::customers::distribution,
         super::customers::settings,
