@@ -54,6 +54,8 @@ export default defineConfig({
       // the mock SMS provider reports delivery quickly
       SMS_MOCK_DELIVERY_MS: "300",
       LOGIN_MAX_FAILURES_PER_IP: "1000",
+      // plain HTTP on loopback
+      COOKIE_SECURE: "false",
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
       LEPTOS_SITE_ROOT: path.join(root, "target/site"),
       LEPTOS_SITE_PKG_DIR: "pkg",

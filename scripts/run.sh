@@ -5,4 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh run
 export SEED_DEMO="${SEED_DEMO:-true}"
+# served over plain HTTP on this machine: cookies without the Secure flag (true by default)
+export COOKIE_SECURE="${COOKIE_SECURE:-false}"
 exec cargo leptos serve "$@"

@@ -163,6 +163,8 @@ error_codes! {
     /// A required field is absent or the body is not the expected JSON.
     BadRequest => "bad_request", 400;
     PayloadTooLarge => "payload_too_large", 413;
+    /// A state-changing request with a session, from another site (cross-site request forgery).
+    OriginForbidden => "origin_forbidden", 403;
     NotFound => "not_found", 404;
     /// An admin cannot demote or deactivate themself (the last way back in).
     CannotChangeSelf => "cannot_change_self", 403;

@@ -34,8 +34,11 @@ async fn main() {
     server::MIGRATOR.run(&pool).await.unwrap();
     load(&pool).await;
 
-    let settings = server::config::Settings::from_lookup(|name| {
-        (name == "LOGIN_MAX_FAILURES_PER_IP").then(|| "100000".to_string())
+    // plain HTTP on loopback: cookies without the Secure flag
+    let settings = server::config::Settings::from_lookup(|name| match name {
+        "LOGIN_MAX_FAILURES_PER_IP" => Some("100000".to_string()),
+        "COOKIE_SECURE" => Some("false".to_string()),
+        _ => None,
     })
     .unwrap();
     let options = LeptosOptions::builder().output_name("ecomanager-cs").build();

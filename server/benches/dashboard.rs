@@ -52,8 +52,11 @@ async fn main() {
     let days = app::dashboard::service::fold(&pool, OffsetDateTime::now_utc()).await.unwrap();
     println!("fold: {days} tally rows in {:.2} s", started.elapsed().as_secs_f64());
 
-    let settings = server::config::Settings::from_lookup(|name| {
-        (name == "LOGIN_MAX_FAILURES_PER_IP").then(|| "100000".to_string())
+    // plain HTTP on loopback: cookies without the Secure flag
+    let settings = server::config::Settings::from_lookup(|name| match name {
+        "LOGIN_MAX_FAILURES_PER_IP" => Some("100000".to_string()),
+        "COOKIE_SECURE" => Some("false".to_string()),
+        _ => None,
     })
     .unwrap();
     let options = LeptosOptions::builder().output_name("ecomanager-cs").build();

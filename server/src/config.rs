@@ -19,6 +19,9 @@ pub struct Settings {
     pub admin_password: Option<String>,
     pub seed_demo: bool,
     pub cookie_secure: bool,
+    /// `ALLOWED_ORIGINS`: more origins allowed to post with a session (comma-separated
+    /// `scheme://host[:port]`), for a proxy that rewrites `Host`.
+    pub allowed_origins: Vec<String>,
     pub session_idle: Duration,
     pub auth: app::auth::service::AuthSettings,
     pub json_logs: bool,
@@ -65,7 +68,15 @@ impl Settings {
             admin_email: lookup("ADMIN_EMAIL"),
             admin_password: lookup("ADMIN_PASSWORD"),
             seed_demo: parse(&lookup, "SEED_DEMO", false)?,
-            cookie_secure: parse(&lookup, "COOKIE_SECURE", false)?,
+            cookie_secure: parse(&lookup, "COOKIE_SECURE", true)?,
+            allowed_origins: lookup("ALLOWED_ORIGINS")
+                .map(|v| {
+                    v.split(',')
+                        .map(|o| o.trim().trim_end_matches('/').to_ascii_lowercase())
+                        .filter(|o| !o.is_empty())
+                        .collect()
+                })
+                .unwrap_or_default(),
             session_idle: Duration::from_secs(60 * parse(&lookup, "SESSION_IDLE_MINUTES", 12 * 60u64)?),
             auth: app::auth::service::AuthSettings {
                 login_limit: app::auth::LoginLimit {
@@ -270,7 +281,10 @@ mod tests {
     fn without_database_url_the_private_cluster_lives_in_dot_data() {
         let s = settings(&[]).expect("defaults");
         assert!(matches!(s.database, DatabaseSource::Private { ref data_dir } if data_dir == &PathBuf::from(".data")));
-        assert!(!s.cookie_secure);
+        assert!(s.cookie_secure, "secure unless make run (or a test) says otherwise");
+        assert!(!settings(&[("COOKIE_SECURE", "false")]).expect("false").cookie_secure);
+        let s = settings(&[("ALLOWED_ORIGINS", " https://CS.shop.dz/ ,, http://10.0.0.5:3000")]).expect("origins");
+        assert_eq!(s.allowed_origins, ["https://cs.shop.dz", "http://10.0.0.5:3000"]);
     }
 
     #[test]

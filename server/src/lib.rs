@@ -5,6 +5,7 @@ pub mod jobs;
 pub mod live;
 pub mod pgcluster;
 pub mod rest;
+pub mod security;
 pub mod seed;
 pub mod startup;
 pub mod state;

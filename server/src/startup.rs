@@ -97,6 +97,14 @@ pub fn router(pool: PgPool, settings: &Settings, leptos_options: LeptosOptions, 
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .merge(crate::rest::upload_router())
         .layer(sessions)
+        .layer(middleware::from_fn_with_state(
+            Arc::new(crate::security::Policy {
+                hsts: settings.cookie_secure,
+                allowed_origins: settings.allowed_origins.clone(),
+                trust_proxy: settings.auth.trust_proxy,
+            }),
+            crate::security::guard,
+        ))
         .layer(middleware::from_fn(error_bodies_as_codes))
         .layer(TraceLayer::new_for_http())
         .with_state(state)

@@ -369,3 +369,66 @@ async fn a_plain_form_login_is_redirected_home_or_back_with_the_error_code(pool:
         .any(|v| v.starts_with("ecocs_locale=fr"));
     assert!(locale_cookie, "the saved locale goes into the locale cookie");
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_state_change_riding_on_the_session_from_another_site_is_refused(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    app.create_user("admin@example.dz", "admin").await;
+    let client = app.logged_in("admin@example.dz").await;
+    let logout = app.url("/api/auth/logout");
+    // another site, a sibling subdomain (same-site for SameSite=Lax), a sandboxed frame
+    for (name, value) in
+        [("origin", "https://shop.dz.evil.example"), ("sec-fetch-site", "same-site"), ("origin", "null")]
+    {
+        let response = client.post(&logout).header(name, value).send().await.expect("logout");
+        assert_eq!(response.status(), 403, "{name}: {value}");
+        assert_eq!(error_code(response).await, "origin_forbidden");
+    }
+    // a server function (a form post from the pages) is guarded the same way
+    let response = client
+        .post(app.url("/fn/auto_assign"))
+        .header("origin", "https://evil.example")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("")
+        .send()
+        .await
+        .expect("server fn");
+    assert_eq!(response.status(), 403);
+    assert_eq!(client.get(app.url("/api/auth/me")).send().await.expect("me").status(), 200, "still logged in");
+
+    // a token carries no ambient credential: it posts from anywhere
+    let token = app.token_for(&client, "shop@example.dz", "supervisor").await;
+    let response = common::client()
+        .post(app.url("/api/orders"))
+        .bearer_auth(&token)
+        .header("origin", "https://evil.example")
+        .json(&common::distinct_order_body("CSRF-1", 1, "0555 10 20 30"))
+        .send()
+        .await
+        .expect("intake");
+    assert_eq!(response.status(), 201);
+
+    // this site's own pages post as before
+    let origin = app.url("");
+    let response = client.post(&logout).header("origin", origin.trim_end_matches('/')).send().await.expect("logout");
+    assert_eq!(response.status(), 200);
+    assert_eq!(client.get(app.url("/api/auth/me")).send().await.expect("me").status(), 401);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn every_response_carries_the_security_headers_and_hsts_comes_with_secure_cookies(pool: PgPool) {
+    let app = TestApp::spawn(pool.clone()).await;
+    for path in ["/login", "/api/auth/me", "/health"] {
+        let response = client().get(app.url(path)).send().await.expect("get");
+        let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+        assert!(header("content-security-policy").contains("frame-ancestors 'none'"), "{path}");
+        assert!(header("content-security-policy").contains("object-src 'none'"), "{path}");
+        assert_eq!(header("x-content-type-options"), "nosniff", "{path}");
+        assert_eq!(header("x-frame-options"), "DENY", "{path}");
+        assert_eq!(header("referrer-policy"), "same-origin", "{path}");
+        assert_eq!(header("strict-transport-security"), "", "plain HTTP: {path}");
+    }
+    let secure = TestApp::spawn_with(pool, &[("COOKIE_SECURE", "true")]).await;
+    let response = client().get(secure.url("/health")).send().await.expect("get");
+    assert!(response.headers().get("strict-transport-security").is_some());
+}

@@ -99,6 +99,7 @@ pub fn error_text(i18n: I18nContext<Locale>, code: ErrorCode) -> String {
         ErrorCode::DecisionUnknown => t_string!(i18n, errors.decision_unknown).to_string(),
         ErrorCode::BadRequest => t_string!(i18n, errors.bad_request).to_string(),
         ErrorCode::PayloadTooLarge => t_string!(i18n, errors.payload_too_large).to_string(),
+        ErrorCode::OriginForbidden => t_string!(i18n, errors.origin_forbidden).to_string(),
         ErrorCode::NotFound => t_string!(i18n, errors.not_found).to_string(),
         ErrorCode::CannotChangeSelf => t_string!(i18n, errors.cannot_change_self).to_string(),
         ErrorCode::Conflict => t_string!(i18n, errors.conflict).to_string(),

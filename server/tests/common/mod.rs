@@ -38,8 +38,10 @@ impl TestApp {
     pub async fn spawn_with(pool: PgPool, vars: &[(&str, &str)]) -> Self {
         server::telemetry::init(false);
         let mut vars: Vec<(String, String)> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        if !vars.iter().any(|(k, _)| k == "SCHEDULER") {
-            vars.push(("SCHEDULER".into(), "false".into()));
+        for (name, default) in [("SCHEDULER", "false"), ("COOKIE_SECURE", "false")] {
+            if !vars.iter().any(|(k, _)| k == name) {
+                vars.push((name.into(), default.into()));
+            }
         }
         let settings = Settings::from_lookup(move |name| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()))
             .expect("settings");
