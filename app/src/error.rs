@@ -189,15 +189,24 @@ pub struct AppError {
     /// writes in a small language of ours (message templates).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub position: Option<u32>,
+    /// Seconds to wait before trying again (`429`; also sent as `Retry-After`).
+    #[serde(default, rename = "retryAfter", skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<u32>,
 }
 
 impl AppError {
     pub fn new(code: ErrorCode) -> Self {
-        Self { code, field: None, position: None }
+        Self { code, field: None, position: None, retry_after: None }
     }
 
     pub fn field(code: ErrorCode, field: &str) -> Self {
-        Self { code, field: Some(field.to_string()), position: None }
+        Self { code, field: Some(field.to_string()), position: None, retry_after: None }
+    }
+
+    /// The same error, to be tried again after `seconds`.
+    pub fn retry_after(mut self, seconds: i64) -> Self {
+        self.retry_after = Some(u32::try_from(seconds.max(1)).unwrap_or(u32::MAX));
+        self
     }
 
     /// The same error, at character `position` of its field.
@@ -283,7 +292,12 @@ mod ssr {
         fn into_response(self) -> axum::response::Response {
             let status =
                 http::StatusCode::from_u16(self.code.http_status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
-            (status, axum::Json(self)).into_response()
+            let retry_after = self.retry_after;
+            let mut response = (status, axum::Json(self)).into_response();
+            if let Some(seconds) = retry_after {
+                response.headers_mut().insert(http::header::RETRY_AFTER, http::HeaderValue::from(seconds));
+            }
+            response
         }
     }
 

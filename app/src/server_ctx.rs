@@ -58,10 +58,10 @@ fn parts() -> Option<http::request::Parts> {
     use_context::<http::request::Parts>()
 }
 
-pub fn client_ip(trust_proxy: bool) -> Option<String> {
+pub fn client_ip(proxies: Option<usize>) -> Option<String> {
     let parts = parts()?;
     let peer = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0);
-    service::client_ip(&parts.headers, peer, trust_proxy)
+    service::client_ip(&parts.headers, peer, proxies)
 }
 
 /// A plain HTML form post (before hydration, or without JavaScript) rather than a fetch.

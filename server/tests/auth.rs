@@ -169,48 +169,79 @@ async fn logout_ends_the_session(pool: PgPool) {
     assert_eq!(client.get(app.url("/api/auth/me")).send().await.expect("me").status(), 401);
 }
 
+async fn try_login(app: &TestApp, email: &str, password: &str, forwarded_for: Option<&str>) -> reqwest::Response {
+    let mut request = client().post(app.url("/api/auth/login")).json(&json!({ "email": email, "password": password }));
+    if let Some(chain) = forwarded_for {
+        request = request.header("x-forwarded-for", chain);
+    }
+    request.send().await.expect("send")
+}
+
 #[sqlx::test(migrations = "../migrations")]
-async fn repeated_failures_for_one_email_are_throttled_even_with_the_right_password(pool: PgPool) {
-    let app = TestApp::spawn_with(pool, &[("LOGIN_MAX_FAILURES_PER_EMAIL", "3")]).await;
+async fn repeated_failures_for_one_email_slow_it_down_and_the_right_password_works_after_the_wait(pool: PgPool) {
+    let app =
+        TestApp::spawn_with(pool, &[("LOGIN_MAX_FAILURES_PER_EMAIL", "3"), ("LOGIN_MAX_DELAY_SECONDS", "2")]).await;
     app.create_user("agent@example.dz", "agent").await;
     for _ in 0..3 {
-        let r = client()
-            .post(app.url("/api/auth/login"))
-            .json(&json!({ "email": "agent@example.dz", "password": "wrong password" }))
-            .send()
-            .await
-            .expect("send");
-        assert_eq!(r.status(), 401);
+        assert_eq!(try_login(&app, "agent@example.dz", "wrong password", None).await.status(), 401);
     }
-    let r = client()
-        .post(app.url("/api/auth/login"))
-        .json(&json!({ "email": "agent@example.dz", "password": PASSWORD }))
-        .send()
-        .await
-        .expect("send");
+    let r = try_login(&app, "agent@example.dz", PASSWORD, None).await;
     assert_eq!(r.status(), 429);
-    assert_eq!(error_code(r).await, "too_many_attempts");
+    let wait: u64 = r.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=2).contains(&wait), "{wait}");
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!((body["code"].as_str(), body["retryAfter"].as_u64()), (Some("too_many_attempts"), Some(wait)));
+    // a slow-down, not a lockout: once the wait is over the agent gets in
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    assert_eq!(try_login(&app, "agent@example.dz", PASSWORD, None).await.status(), 200);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn fifty_parallel_wrong_logins_check_no_more_passwords_than_the_allowance(pool: PgPool) {
+    let app =
+        TestApp::spawn_with(pool, &[("LOGIN_MAX_FAILURES_PER_EMAIL", "3"), ("LOGIN_MAX_DELAY_SECONDS", "2")]).await;
+    app.create_user("agent@example.dz", "agent").await;
+    let app = &app;
+    let statuses: Vec<u16> =
+        futures::future::join_all((0..50).map(|_| async move {
+            try_login(app, "agent@example.dz", "wrong password", None).await.status().as_u16()
+        }))
+        .await;
+    let checked = statuses.iter().filter(|s| **s == 401).count();
+    let slowed = statuses.iter().filter(|s| **s == 429).count();
+    assert_eq!(checked + slowed, 50, "{statuses:?}");
+    // each attempt is recorded before it counts the ones before it: at most the allowance is
+    // checked (a commit order differing from the id order may let one or two more through)
+    assert!((1..=5).contains(&checked), "{checked} passwords checked: {statuses:?}");
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    assert_eq!(try_login(app, "agent@example.dz", PASSWORD, None).await.status(), 200);
 }
 
 #[sqlx::test(migrations = "../migrations")]
 async fn repeated_failures_from_one_address_are_throttled_across_emails(pool: PgPool) {
     let app = TestApp::spawn_with(pool, &[("LOGIN_MAX_FAILURES_PER_IP", "4")]).await;
     for i in 0..4 {
-        let r = client()
-            .post(app.url("/api/auth/login"))
-            .json(&json!({ "email": format!("guess{i}@example.dz"), "password": "wrong password" }))
-            .send()
-            .await
-            .expect("send");
+        assert_eq!(try_login(&app, &format!("guess{i}@example.dz"), "wrong password", None).await.status(), 401);
+    }
+    assert_eq!(try_login(&app, "another@example.dz", "wrong password", None).await.status(), 429);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn behind_the_proxy_the_address_is_the_one_it_appended_not_one_the_client_wrote(pool: PgPool) {
+    let app = TestApp::spawn_with(pool, &[("LOGIN_MAX_FAILURES_PER_IP", "4"), ("TRUST_PROXY", "true")]).await;
+    // the client writes a new address on each try; our proxy appends the real one
+    for i in 0..4 {
+        let chain = format!("198.51.100.{i}, 203.0.113.7");
+        let r = try_login(&app, &format!("guess{i}@example.dz"), "wrong password", Some(&chain)).await;
         assert_eq!(r.status(), 401);
     }
-    let r = client()
-        .post(app.url("/api/auth/login"))
-        .json(&json!({ "email": "another@example.dz", "password": "wrong password" }))
-        .send()
-        .await
-        .expect("send");
-    assert_eq!(r.status(), 429);
+    let r = try_login(&app, "another@example.dz", "wrong password", Some("198.51.100.99, 203.0.113.7")).await;
+    assert_eq!(r.status(), 429, "the same client, whatever it wrote");
+    let r = try_login(&app, "another@example.dz", "wrong password", Some("203.0.113.7, 192.0.2.1")).await;
+    assert_eq!(r.status(), 401, "another client: it cannot pass itself off as the first");
+    let ips: Vec<Option<String>> =
+        sqlx::query_scalar("SELECT DISTINCT ip FROM login_attempts ORDER BY 1").fetch_all(&app.pool).await.unwrap();
+    assert_eq!(ips, [Some("192.0.2.1".to_string()), Some("203.0.113.7".to_string())]);
 }
 
 #[sqlx::test(migrations = "../migrations")]

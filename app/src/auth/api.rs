@@ -26,7 +26,7 @@ pub async fn login(email: String, password: String) -> Result<CurrentUser, AppEr
         let pool = ctx::pool()?;
         let session = ctx::session().await?;
         let settings = ctx::auth_settings();
-        let ip = ctx::client_ip(settings.trust_proxy);
+        let ip = ctx::client_ip(settings.proxies());
         let user = crate::auth::service::login(&pool, &session, settings, ip, &email, password).await?;
         ctx::set_locale_cookie(user.locale);
         if ctx::is_form_post() {

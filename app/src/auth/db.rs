@@ -176,40 +176,59 @@ pub async fn update_user_locale(conn: &mut PgConnection, id: i64, locale: UiLoca
     Ok(())
 }
 
+/// Records a login attempt before its password is checked (a failure until
+/// [`mark_login_succeeded`]), so parallel attempts each see the ones recorded before them.
+/// Returns its id and time.
 pub async fn insert_login_attempt(
     conn: &mut PgConnection,
     email: &str,
     ip: Option<&str>,
-    succeeded: bool,
-) -> Result<(), sqlx::Error> {
-    sqlx::query!("INSERT INTO login_attempts (email, ip, succeeded) VALUES ($1, $2, $3)", email, ip, succeeded)
-        .execute(conn)
-        .await?;
+) -> Result<(i64, time::OffsetDateTime), sqlx::Error> {
+    let row = sqlx::query!(
+        "INSERT INTO login_attempts (email, ip, succeeded) VALUES ($1, $2, false) RETURNING id, created_at",
+        email,
+        ip
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok((row.id, row.created_at))
+}
+
+pub async fn mark_login_succeeded(conn: &mut PgConnection, id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query!("UPDATE login_attempts SET succeeded = true WHERE id = $1", id).execute(conn).await?;
     Ok(())
 }
 
-/// Failed logins in the last `window_seconds`, for this e-mail and for this address.
-pub async fn count_recent_failures(
+/// The failed logins recorded before attempt `before` in the last `window_seconds`, for this
+/// e-mail and for this address, with the latest of each.
+pub async fn failures_before(
     conn: &mut PgConnection,
+    before: i64,
     email: &str,
     ip: Option<&str>,
     window_seconds: i64,
 ) -> Result<RecentFailures, sqlx::Error> {
     let row = sqlx::query!(
-        r#"SELECT
-             (SELECT count(*) FROM login_attempts
-               WHERE email = $1 AND NOT succeeded
-                 AND created_at > now() - make_interval(secs => $3::bigint)) AS "for_email!",
-             (SELECT count(*) FROM login_attempts
-               WHERE ip = $2 AND NOT succeeded
-                 AND created_at > now() - make_interval(secs => $3::bigint)) AS "for_ip!""#,
+        r#"SELECT e.n AS "for_email!", e.last AS "last_for_email?", i.n AS "for_ip!", i.last AS "last_for_ip?"
+           FROM (SELECT count(*) AS n, max(created_at) AS last FROM login_attempts
+                 WHERE email = $2 AND NOT succeeded AND id < $1
+                   AND created_at > now() - make_interval(secs => $4::bigint)) e,
+                (SELECT count(*) AS n, max(created_at) AS last FROM login_attempts
+                 WHERE ip = $3 AND NOT succeeded AND id < $1
+                   AND created_at > now() - make_interval(secs => $4::bigint)) i"#,
+        before,
         email,
         ip,
         window_seconds,
     )
     .fetch_one(conn)
     .await?;
-    Ok(RecentFailures { for_email: row.for_email, for_ip: row.for_ip })
+    Ok(RecentFailures {
+        for_email: row.for_email,
+        for_ip: row.for_ip,
+        last_for_email: row.last_for_email,
+        last_for_ip: row.last_for_ip,
+    })
 }
 
 #[cfg(test)]
@@ -248,17 +267,22 @@ mod tests {
     }
 
     #[sqlx::test(migrations = "../migrations")]
-    async fn only_recent_failures_of_that_email_or_address_count(pool: PgPool) {
+    async fn only_earlier_recent_failures_of_that_email_or_address_count(pool: PgPool) {
         let mut conn = pool.acquire().await.expect("conn");
         for _ in 0..3 {
-            insert_login_attempt(&mut conn, "a@x.dz", Some("10.0.0.1"), false).await.expect("insert");
+            insert_login_attempt(&mut conn, "a@x.dz", Some("10.0.0.1")).await.expect("insert");
         }
-        insert_login_attempt(&mut conn, "a@x.dz", Some("10.0.0.1"), true).await.expect("insert");
-        insert_login_attempt(&mut conn, "b@x.dz", Some("10.0.0.2"), false).await.expect("insert");
-        let f = count_recent_failures(&mut conn, "a@x.dz", Some("10.0.0.2"), 900).await.expect("count");
-        assert_eq!(f, RecentFailures { for_email: 3, for_ip: 1 });
-        let none = count_recent_failures(&mut conn, "a@x.dz", Some("10.0.0.1"), 0).await.expect("count");
-        assert_eq!(none, RecentFailures { for_email: 0, for_ip: 0 });
+        let (ok, _) = insert_login_attempt(&mut conn, "a@x.dz", Some("10.0.0.1")).await.expect("insert");
+        mark_login_succeeded(&mut conn, ok).await.expect("succeeded");
+        insert_login_attempt(&mut conn, "b@x.dz", Some("10.0.0.2")).await.expect("insert");
+        let (now, at) = insert_login_attempt(&mut conn, "a@x.dz", Some("10.0.0.2")).await.expect("insert");
+        let f = failures_before(&mut conn, now, "a@x.dz", Some("10.0.0.2"), 900).await.expect("count");
+        assert_eq!((f.for_email, f.for_ip), (3, 1));
+        assert!(f.last_for_email.is_some_and(|last| last <= at));
+        let first = failures_before(&mut conn, 1, "a@x.dz", Some("10.0.0.1"), 900).await.expect("count");
+        assert_eq!((first.for_email, first.for_ip), (0, 0), "nothing before the first");
+        let none = failures_before(&mut conn, now, "a@x.dz", Some("10.0.0.1"), 0).await.expect("count");
+        assert_eq!((none.for_email, none.for_ip), (0, 0));
     }
 
     #[sqlx::test(migrations = "../migrations")]

@@ -84,16 +84,65 @@ impl std::fmt::Debug for NewPassword {
 pub struct RecentFailures {
     pub for_email: i64,
     pub for_ip: i64,
+    /// When the latest of them was recorded.
+    pub last_for_email: Option<time::OffsetDateTime>,
+    pub last_for_ip: Option<time::OffsetDateTime>,
 }
 
-/// Whether one more login attempt may be tried now.
-pub fn login_allowed(limit: LoginLimit, failures: RecentFailures) -> bool {
-    failures.for_email < limit.max_failures_per_email && failures.for_ip < limit.max_failures_per_ip
+/// How long after the last failure the next try must wait, after `failures` recent failed ones
+/// (for one e-mail or one address, with `free` of them allowed back to back): nothing within the
+/// allowance, then 1 s doubling up to `max_delay` seconds. A slow-down, not a lockout: the right
+/// password works once the wait is over, so nobody can lock an agent out by guessing.
+pub fn login_delay(free: i64, failures: i64, max_delay: i64) -> i64 {
+    if failures < free {
+        return 0;
+    }
+    let over = u32::try_from((failures - free).min(32)).unwrap_or(32);
+    2i64.saturating_pow(over).min(max_delay.max(1))
+}
+
+/// Seconds still to wait at `now` before this attempt may be verified (0: go ahead).
+pub fn login_wait(limit: LoginLimit, failures: &RecentFailures, now: time::OffsetDateTime) -> i64 {
+    let wait = |free: i64, count: i64, last: Option<time::OffsetDateTime>| {
+        let delay = login_delay(free, count, limit.max_delay_seconds);
+        let since = last.map_or(i64::MAX, |last| (now - last).whole_milliseconds().try_into().unwrap_or(i64::MAX));
+        let left = delay.saturating_mul(1000).saturating_sub(since);
+        if left > 0 {
+            (left + 999) / 1000
+        } else {
+            0
+        }
+    };
+    wait(limit.max_failures_per_email, failures.for_email, failures.last_for_email).max(wait(
+        limit.max_failures_per_ip,
+        failures.for_ip,
+        failures.last_for_ip,
+    ))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn beyond_the_allowance_each_try_waits_twice_as_long_up_to_the_cap() {
+        let delays: Vec<i64> = (0..10).map(|f| login_delay(5, f, 60)).collect();
+        assert_eq!(delays, [0, 0, 0, 0, 0, 1, 2, 4, 8, 16]);
+        assert_eq!(login_delay(5, 11, 60), 60);
+        assert_eq!(login_delay(5, 1_000_000, 60), 60, "no overflow");
+        let limit = LoginLimit::default();
+        let at = time::macros::datetime!(2026-12-03 10:00:00 UTC);
+        let failures = |n: i64, ago_ms: i64| RecentFailures {
+            for_email: n,
+            last_for_email: Some(at - time::Duration::milliseconds(ago_ms)),
+            ..RecentFailures::default()
+        };
+        assert_eq!(login_wait(limit, &failures(4, 0), at), 0, "within the allowance");
+        assert_eq!(login_wait(limit, &failures(7, 1_500), at), 3, "4 s after the last, 1.5 s gone: 3 s (rounded up)");
+        assert_eq!(login_wait(limit, &failures(7, 4_000), at), 0, "waited enough: the right password works");
+        let from_ip = RecentFailures { for_ip: 31, last_for_ip: Some(at), ..RecentFailures::default() };
+        assert_eq!(login_wait(limit, &from_ip, at), 2, "the address has its own allowance");
+    }
 
     #[test]
     fn an_email_is_trimmed_and_lower_cased() {
@@ -127,14 +176,6 @@ mod tests {
     fn a_password_never_shows_in_debug_output() {
         let p = NewPassword::parse("super secret pw".into()).expect("valid");
         assert!(!format!("{p:?}").contains("secret"));
-    }
-
-    #[test]
-    fn logins_stop_at_the_limit_for_an_email_or_an_address() {
-        let limit = LoginLimit { max_failures_per_email: 5, max_failures_per_ip: 30, window_seconds: 900 };
-        assert!(login_allowed(limit, RecentFailures { for_email: 4, for_ip: 29 }));
-        assert!(!login_allowed(limit, RecentFailures { for_email: 5, for_ip: 0 }));
-        assert!(!login_allowed(limit, RecentFailures { for_email: 0, for_ip: 30 }));
     }
 
     #[test]

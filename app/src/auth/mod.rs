@@ -94,16 +94,18 @@ impl UserSummary {
     }
 }
 
-/// Login rate limits: failures allowed per e-mail and per client address within a window.
+/// Login rate limits: failures allowed back to back per e-mail and per client address within a
+/// window; beyond them each try waits longer, up to `max_delay_seconds` (a slow-down, not a lockout).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LoginLimit {
     pub max_failures_per_email: i64,
     pub max_failures_per_ip: i64,
     pub window_seconds: i64,
+    pub max_delay_seconds: i64,
 }
 
 impl Default for LoginLimit {
     fn default() -> Self {
-        Self { max_failures_per_email: 5, max_failures_per_ip: 30, window_seconds: 15 * 60 }
+        Self { max_failures_per_email: 5, max_failures_per_ip: 30, window_seconds: 15 * 60, max_delay_seconds: 60 }
     }
 }

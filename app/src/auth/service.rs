@@ -8,7 +8,7 @@ use argon2::Argon2;
 use sqlx::PgPool;
 use tower_sessions::Session;
 
-use super::domain::{login_allowed, Email, NewPassword, PersonName};
+use super::domain::{login_wait, Email, NewPassword, PersonName, PASSWORD_MAX_BYTES};
 use super::{db, CurrentUser, LoginLimit, Role, UserSummary};
 use crate::audit::db::{insert_audit, AuditEntry};
 use crate::error::{on_constraint, AppError, ErrorCode};
@@ -23,10 +23,30 @@ pub struct AuthSettings {
     pub login_limit: LoginLimit,
     /// Take the client address from `X-Forwarded-For` (only behind a proxy you control).
     pub trust_proxy: bool,
+    /// How many proxies of ours append to `X-Forwarded-For` (`TRUSTED_PROXY_HOPS`, 1): the
+    /// client is the entry the outermost one appended, so entries a client wrote are ignored.
+    pub proxy_hops: usize,
+}
+
+impl AuthSettings {
+    /// The trusted proxies' hops, when there are any.
+    pub fn proxies(&self) -> Option<usize> {
+        self.trust_proxy.then_some(self.proxy_hops.max(1))
+    }
+}
+
+/// Argon2 runs at most this many at once (one per core): a flood of logins queues instead of
+/// taking every core from the agents' requests.
+fn argon2_permits() -> &'static tokio::sync::Semaphore {
+    static PERMITS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    PERMITS.get_or_init(|| {
+        tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get))
+    })
 }
 
 /// Hashes a new password with argon2id on the blocking pool (it takes tens of milliseconds).
 pub async fn hash_password(password: NewPassword) -> Result<String, AppError> {
+    let _permit = argon2_permits().acquire().await.map_err(|_| AppError::new(ErrorCode::Internal))?;
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
         Argon2::default().hash_password(password.expose().as_bytes(), &salt).map(|h| h.to_string())
@@ -49,6 +69,7 @@ static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| {
 
 /// Verifies `password` against `hash`, or against the dummy hash when there is no account.
 async fn verify_password(hash: Option<String>, password: String) -> Result<bool, AppError> {
+    let _permit = argon2_permits().acquire().await.map_err(|_| AppError::new(ErrorCode::Internal))?;
     tokio::task::spawn_blocking(move || {
         let known = hash.is_some();
         let hash = hash.unwrap_or_else(|| DUMMY_HASH.clone());
@@ -97,13 +118,21 @@ pub async fn login(
     let email = Email::parse(email).map(|e| e.as_str().to_string()).unwrap_or_else(|_| email.trim().to_lowercase());
     let ip = client_ip.as_deref();
     let limit = settings.login_limit;
-    let credentials = {
+    // The attempt is recorded (as a failure) before anything is checked, so parallel attempts
+    // each count the ones before them: 50 at once cannot all pass the count.
+    let (credentials, attempt) = {
         let mut conn = pool.acquire().await?;
-        let failures = db::count_recent_failures(&mut conn, &email, ip, limit.window_seconds).await?;
-        if !login_allowed(limit, failures) {
-            return Err(AppError::new(ErrorCode::TooManyAttempts));
+        let (attempt, at) = db::insert_login_attempt(&mut conn, &email, ip).await?;
+        let failures = db::failures_before(&mut conn, attempt, &email, ip, limit.window_seconds).await?;
+        let wait = login_wait(limit, &failures, at);
+        if wait > 0 {
+            return Err(AppError::new(ErrorCode::TooManyAttempts).retry_after(wait));
         }
-        db::find_credentials(&mut conn, &email).await?
+        // no hashing of a password longer than any we store (a slow hash of megabytes)
+        if password.len() > PASSWORD_MAX_BYTES {
+            return Err(AppError::new(ErrorCode::InvalidCredentials));
+        }
+        (db::find_credentials(&mut conn, &email).await?, attempt)
     };
     // No pooled connection is held while argon2 works.
     let (user, hash) = match credentials {
@@ -113,8 +142,10 @@ pub async fn login(
     let verified = verify_password(hash, password).await?;
     let user = user.filter(|_| verified);
     let active = user.as_ref().is_some_and(|u| u.active);
-    let mut conn = pool.acquire().await?;
-    db::insert_login_attempt(&mut conn, &email, ip, active).await?;
+    if active {
+        let mut conn = pool.acquire().await?;
+        db::mark_login_succeeded(&mut conn, attempt).await?;
+    }
     let Some(user) = user else {
         return Err(AppError::new(ErrorCode::InvalidCredentials));
     };
@@ -141,17 +172,25 @@ pub async fn save_locale(pool: &PgPool, session: &Session, locale: UiLocale) -> 
     Ok(())
 }
 
-/// The client's address: the socket peer, or the first `X-Forwarded-For` hop behind a trusted proxy.
-pub fn client_ip(headers: &http::HeaderMap, peer: Option<std::net::SocketAddr>, trust_proxy: bool) -> Option<String> {
-    if trust_proxy {
-        let forwarded = headers
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
-            .map(|v| v.trim().to_string())
-            .filter(|v| !v.is_empty());
-        if forwarded.is_some() {
-            return forwarded;
+/// The client's address: the socket peer, or behind `proxies` trusted proxies the
+/// `X-Forwarded-For` entry the outermost one appended (counted from the right: whatever a client
+/// wrote itself stands to the left and is ignored).
+pub fn client_ip(
+    headers: &http::HeaderMap,
+    peer: Option<std::net::SocketAddr>,
+    proxies: Option<usize>,
+) -> Option<String> {
+    if let Some(hops) = proxies {
+        let entries: Vec<&str> = headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .collect();
+        if let Some(client) = entries.len().checked_sub(hops).and_then(|i| entries.get(i)) {
+            return Some((*client).to_string());
         }
     }
     peer.map(|p| p.ip().to_string())

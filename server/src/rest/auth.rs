@@ -34,7 +34,7 @@ pub async fn login(
     session: Session,
     ApiJson(body): ApiJson<LoginBody>,
 ) -> Result<Json<CurrentUser>, AppError> {
-    let ip = service::client_ip(&headers, Some(peer), state.auth.trust_proxy);
+    let ip = service::client_ip(&headers, Some(peer), state.auth.proxies());
     let user = service::login(&state.pool, &session, state.auth, ip, &body.email, body.password).await?;
     Ok(Json(user))
 }
