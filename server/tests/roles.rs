@@ -72,6 +72,7 @@ const TABLE: &[(&str, &str, Least)] = &[
     ("post", "/api/customer-service/customers/{customerId}/flags", Agent),
     ("post", "/api/customer-service/customers/{customerId}/notes", Agent),
     ("post", "/api/customer-service/customers/{customerId}/classification", Supervisor),
+    ("post", "/api/customer-service/customers/merges/{mergeId}/undo", Supervisor),
     ("get", "/api/customer-service/classification/distribution", Supervisor),
     ("get", "/api/customer-service/classification/settings", Supervisor),
     ("put", "/api/customer-service/classification/settings", Admin),
@@ -169,6 +170,7 @@ async fn every_route_answers_every_role_as_the_table_says(pool: PgPool) {
             .replace("{code}", "no_such_status")
             .replace("{name}", "no_such_job")
             .replace("{pairId}", "999999")
+            .replace("{mergeId}", "999999")
             .replace("{provider}", "mock");
         let body = body(method, template);
         for (who, caller, role) in &callers {
