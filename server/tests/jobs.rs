@@ -127,6 +127,28 @@ impl World {
             .unwrap();
     }
 
+    /// Starts the reclassification on schedule and keeps it running: it waits for the row of
+    /// `order`'s customer, which the returned transaction holds until it is rolled back.
+    async fn long_reclassification(&self, order: i64) -> sqlx::Transaction<'static, sqlx::Postgres> {
+        let customer: i64 = sqlx::query_scalar("SELECT customer_id FROM orders WHERE id = $1")
+            .bind(order)
+            .fetch_one(&self.db)
+            .await
+            .unwrap();
+        let mut hold = self.db.begin().await.unwrap();
+        sqlx::query("SELECT id FROM customers WHERE id = $1 FOR UPDATE")
+            .bind(customer)
+            .execute(&mut *hold)
+            .await
+            .unwrap();
+        self.make_due("classification").await;
+        self.until("the reclassification to start", || async {
+            self.runs("classification", "schedule").await.started == 1
+        })
+        .await;
+        hold
+    }
+
     async fn available_agent(&self, email: &str) -> i64 {
         let id = self.app.create_user(email, "agent").await;
         let client = self.app.logged_in(email).await;
@@ -241,14 +263,7 @@ async fn a_steady_stream_of_notifications_starves_neither_routing_nor_the_schedu
 async fn a_long_job_holds_back_neither_the_sweep_nor_event_routing(_: PgPoolOptions, connect: PgConnectOptions) {
     let w = world(connect).await;
     let first = w.order(1).await;
-    let customer: i64 =
-        sqlx::query_scalar("SELECT customer_id FROM orders WHERE id = $1").bind(first).fetch_one(&w.db).await.unwrap();
-    // the nightly reclassification, made long: it waits for this customer's row
-    let mut hold = w.db.begin().await.unwrap();
-    sqlx::query("SELECT id FROM customers WHERE id = $1 FOR UPDATE").bind(customer).execute(&mut *hold).await.unwrap();
-    w.make_due("classification").await;
-    w.until("the reclassification to start", || async { w.runs("classification", "schedule").await.started == 1 })
-        .await;
+    let hold = w.long_reclassification(first).await;
 
     w.sweep_runs_on_schedule().await;
     // an agent becomes available and a new order arrives: both are routed at once
@@ -271,14 +286,7 @@ async fn a_run_longer_than_its_lease_keeps_its_job_and_a_dead_instances_run_is_t
     const LEASE: Duration = Duration::from_millis(600);
     let w = world_with(connect, &[("JOBS_LEASE_MS", "600")]).await;
     let first = w.order(1).await;
-    let customer: i64 =
-        sqlx::query_scalar("SELECT customer_id FROM orders WHERE id = $1").bind(first).fetch_one(&w.db).await.unwrap();
-    // the reclassification, made long: it waits for this customer's row
-    let mut hold = w.db.begin().await.unwrap();
-    sqlx::query("SELECT id FROM customers WHERE id = $1 FOR UPDATE").bind(customer).execute(&mut *hold).await.unwrap();
-    w.make_due("classification").await;
-    w.until("the reclassification to start", || async { w.runs("classification", "schedule").await.started == 1 })
-        .await;
+    let hold = w.long_reclassification(first).await;
     let first_run: i64 =
         sqlx::query_scalar("SELECT id FROM job_runs WHERE job = 'classification'").fetch_one(&w.db).await.unwrap();
 

@@ -271,6 +271,79 @@ async fn a_deactivated_agent_or_one_made_supervisor_gives_back_every_open_order_
 }
 
 #[sqlx::test(migrations = "../migrations")]
+async fn a_run_that_changes_nothing_rewrites_no_waiting_order(pool: PgPool) {
+    let w = world(pool).await;
+    let ids = [
+        w.order("R-1", "0555 11 11 11", "ar-DZ", 16).await,
+        w.order("R-2", "0555 22 22 22", "fr", 31).await,
+        w.order("R-3", "0555 33 33 33", "ar", 9).await,
+    ];
+    // nobody to take them: each gets its reason
+    let report = w.auto_assign().await;
+    assert_eq!(report["unassigned"], 3, "{report}");
+    let versions = |pool: PgPool| async move {
+        let rows: Vec<(String, time::OffsetDateTime)> =
+            sqlx::query_as("SELECT xmin::text, routed_at FROM orders WHERE id = ANY($1) ORDER BY id")
+                .bind(ids.to_vec())
+                .fetch_all(&pool)
+                .await
+                .unwrap();
+        rows
+    };
+    let before = versions(w.app.pool.clone()).await;
+    for id in ids {
+        assert_eq!(w.order_json(id).await["confirmation"]["routing"]["kind"], "unassigned");
+    }
+    // the same again: the same reasons, no new row version, "since when" kept
+    let report = w.auto_assign().await;
+    assert_eq!(report["unassigned"], 3);
+    assert_eq!(versions(w.app.pool.clone()).await, before);
+    // a reason that changes is written
+    let (_agent, _) =
+        w.agent("a@test.dz", agent_profile(json!([{"language": "fr", "proficiency": 5}]), json!([]))).await;
+    w.auto_assign().await;
+    let after = versions(w.app.pool.clone()).await;
+    assert_ne!(after, before);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_profile_or_settings_saved_from_an_old_version_is_a_conflict_not_an_overwrite(pool: PgPool) {
+    let w = world(pool).await;
+    let (id, _) = w.agent("a@test.dz", agent_profile(json!([{"language": "fr", "proficiency": 4}]), json!([]))).await;
+    let url = w.app.url(&format!("/api/customer-service/agents/{id}"));
+    let read = get_json(&w.supervisor, &url).await;
+    let version = read["version"].as_i64().unwrap();
+    let edit = |max: i64, version: i64| {
+        let mut body = agent_profile(json!([{"language": "fr", "proficiency": 4}]), json!([]));
+        body["preferences"]["maxOpenOrders"] = json!(max);
+        body["version"] = json!(version);
+        body
+    };
+    // two supervisors opened the same profile; the first saves
+    let first = w.supervisor.put(&url).json(&edit(50, version)).send().await.unwrap();
+    assert_eq!(first.status(), 200);
+    let saved: Value = first.json().await.unwrap();
+    assert_eq!(saved["version"].as_i64(), Some(version + 1));
+    // the second saves from what they read: refused, the first one's change stands
+    let second = w.supervisor.put(&url).json(&edit(7, version)).send().await.unwrap();
+    assert_eq!(error_code(second).await, "conflict");
+    assert_eq!(get_json(&w.supervisor, &url).await["preferences"]["maxOpenOrders"], 50);
+    // from the new version it goes through
+    assert_eq!(w.supervisor.put(&url).json(&edit(7, version + 1)).send().await.unwrap().status(), 200);
+
+    let url = w.app.url("/api/customer-service/routing/settings");
+    let mut settings = get_json(&w.admin, &url).await;
+    let version = settings["version"].as_i64().unwrap();
+    settings["inactivityMinutes"] = json!(20);
+    let response = w.admin.put(&url).json(&settings).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.json::<Value>().await.unwrap()["version"].as_i64(), Some(version + 1));
+    settings["inactivityMinutes"] = json!(30);
+    assert_eq!(error_code(w.admin.put(&url).json(&settings).send().await.unwrap()).await, "conflict");
+    assert_eq!(get_json(&w.admin, &url).await["inactivityMinutes"], 20);
+}
+
+#[sqlx::test(migrations = "../migrations")]
 async fn roles_decide_who_routes_edits_and_reads_figures(pool: PgPool) {
     let w = world(pool).await;
     let (agent_id, agent) =

@@ -34,30 +34,34 @@ pub fn parse_language(code: &str) -> Option<routing::Language> {
 pub async fn get_settings(conn: &mut PgConnection) -> Result<RoutingSettings, sqlx::Error> {
     sqlx::query_as!(
         RoutingSettings,
-        "SELECT drop_wilaya_after_minutes, any_arabic_after_minutes, inactivity_minutes, business_start_minute,
-                business_end_minute, business_days
-         FROM routing_settings WHERE id"
+        r#"SELECT drop_wilaya_after_minutes, any_arabic_after_minutes, inactivity_minutes, business_start_minute,
+                business_end_minute, business_days, version AS "version?"
+         FROM routing_settings WHERE id"#
     )
     .fetch_one(conn)
     .await
 }
 
-pub async fn update_settings(conn: &mut PgConnection, s: &RoutingSettings) -> Result<(), sqlx::Error> {
-    sqlx::query!(
+/// Saves the settings if they are still at `s.version` (any, without one). False when someone
+/// saved in between.
+pub async fn update_settings(conn: &mut PgConnection, s: &RoutingSettings) -> Result<bool, sqlx::Error> {
+    let updated = sqlx::query!(
         "UPDATE routing_settings SET drop_wilaya_after_minutes = $1, any_arabic_after_minutes = $2,
                 inactivity_minutes = $3, business_start_minute = $4, business_end_minute = $5, business_days = $6,
-                updated_at = now()
-         WHERE id",
+                version = version + 1, updated_at = now()
+         WHERE id AND ($7::int4 IS NULL OR version = $7)",
         s.drop_wilaya_after_minutes,
         s.any_arabic_after_minutes,
         s.inactivity_minutes,
         s.business_start_minute,
         s.business_end_minute,
         &s.business_days,
+        s.version,
     )
     .execute(conn)
-    .await?;
-    Ok(())
+    .await?
+    .rows_affected();
+    Ok(updated == 1)
 }
 
 /// An order waiting for an agent, as routing reads it.
@@ -238,31 +242,38 @@ pub async fn apply_assignments(
     .await
 }
 
-/// Records why nobody took these orders (they stay in the pool, listed for supervisors).
+/// Records why nobody took these orders (they stay in the pool, listed for supervisors), on the
+/// orders whose reason changed only: a run every 15 minutes over a backlog of 200 000 waiting
+/// orders rewrote every one of them (new row versions, index entries, the tallies' trigger) and
+/// moved `routed_at` to now, so "since when" was lost. Returns how many changed.
 pub async fn note_unassigned(
     conn: &mut PgConnection,
     ids: &[i64],
     notes: &[serde_json::Value],
     now: OffsetDateTime,
-) -> Result<(), sqlx::Error> {
-    sqlx::query!(
+) -> Result<u64, sqlx::Error> {
+    let changed = sqlx::query!(
         r#"UPDATE orders o SET routing_reason = d.note, routed_at = $3
            FROM UNNEST($1::int8[], $2::jsonb[]) AS d (id, note)
-           WHERE o.id = d.id AND o.assigned_agent_id IS NULL"#,
+           WHERE o.id = d.id AND o.assigned_agent_id IS NULL AND o.routing_reason IS DISTINCT FROM d.note"#,
         ids,
         notes,
         now,
     )
     .execute(conn)
-    .await?;
-    Ok(())
+    .await?
+    .rows_affected();
+    Ok(changed)
 }
 
-/// Sends an agent's open orders they have not started back to the pool (started ones, and "me
-/// only" callbacks, stay). Returns the ids returned.
-pub async fn return_unstarted(
+/// Sends an agent's open orders back to the pool: with `all` every one, started or not, their
+/// "me" callbacks becoming "anyone" callbacks at the same time (they stopped being an agent);
+/// otherwise those not started (started ones, and "me only" callbacks, stay: offline, shift end).
+/// Returns the ids returned.
+pub async fn return_orders(
     conn: &mut PgConnection,
     agent_id: i64,
+    all: bool,
     note: &RoutingNote,
     now: OffsetDateTime,
 ) -> Result<Vec<i64>, sqlx::Error> {
@@ -270,37 +281,15 @@ pub async fn return_unstarted(
     sqlx::query_scalar!(
         "UPDATE orders
          SET assigned_agent_id = NULL, assigned_at = NULL, waiting_since = $3, routing_reason = $2, routed_at = $3,
-             version = version + 1, updated_at = now()
-         WHERE assigned_agent_id = $1 AND closed_at IS NULL AND attempts_count = 0
-           AND callback_scope IS DISTINCT FROM 'me'
-         RETURNING id",
-        agent_id,
-        note,
-        now,
-    )
-    .fetch_all(conn)
-    .await
-}
-
-/// Sends every open order of the agent back to the pool, started or not; their "me" callbacks
-/// become "anyone" callbacks at the same time. Returns the ids.
-pub async fn return_all_open(
-    conn: &mut PgConnection,
-    agent_id: i64,
-    note: &RoutingNote,
-    now: OffsetDateTime,
-) -> Result<Vec<i64>, sqlx::Error> {
-    let note = serde_json::to_value(note).unwrap_or_default();
-    sqlx::query_scalar!(
-        "UPDATE orders
-         SET assigned_agent_id = NULL, assigned_at = NULL, waiting_since = $3, routing_reason = $2, routed_at = $3,
-             callback_scope = CASE WHEN callback_scope = 'me' THEN 'anyone' ELSE callback_scope END,
+             callback_scope = CASE WHEN $4 AND callback_scope = 'me' THEN 'anyone' ELSE callback_scope END,
              version = version + 1, updated_at = now()
          WHERE assigned_agent_id = $1 AND closed_at IS NULL
+           AND ($4 OR (attempts_count = 0 AND callback_scope IS DISTINCT FROM 'me'))
          RETURNING id",
         agent_id,
         note,
         now,
+        all,
     )
     .fetch_all(conn)
     .await
@@ -411,6 +400,7 @@ pub struct ProfileRow {
     pub presence_since: OffsetDateTime,
     pub open_orders: i64,
     pub assigned_today: i64,
+    pub version: i32,
 }
 
 /// Agents' profiles (one agent with `only`), agents first by name.
@@ -428,7 +418,8 @@ pub async fn list_profiles(
                   coalesce((SELECT ap.reason FROM agent_presence ap WHERE ap.user_id = u.id), '') AS "presence_reason!",
                   coalesce((SELECT ap.since FROM agent_presence ap WHERE ap.user_id = u.id), p.created_at) AS "presence_since!",
                   (SELECT count(*) FROM orders o WHERE o.assigned_agent_id = u.id AND o.closed_at IS NULL) AS "open_orders!",
-                  (SELECT count(*) FROM orders o WHERE o.assigned_agent_id = u.id AND o.assigned_at >= $2) AS "assigned_today!"
+                  (SELECT count(*) FROM orders o WHERE o.assigned_agent_id = u.id AND o.assigned_at >= $2) AS "assigned_today!",
+                  p.version AS "version!"
            FROM users u JOIN agent_profiles p ON p.user_id = u.id
            WHERE u.role = 'agent' AND ($1::int8 IS NULL OR u.id = $1)
            ORDER BY u.active DESC, u.name, u.id"#,
@@ -439,18 +430,20 @@ pub async fn list_profiles(
     .await
 }
 
-/// Replaces an agent's profile whole (languages, shifts and days off included). False if the
-/// user has no profile (not an agent).
+/// Replaces an agent's profile whole (languages, shifts and days off included) if it is still at
+/// `p.version` (any, without one). False if the user has no profile (not an agent) or someone
+/// saved it in between.
 pub async fn replace_profile(conn: &mut PgConnection, user_id: i64, p: &ProfileInput) -> Result<bool, sqlx::Error> {
     let updated = sqlx::query!(
         "UPDATE agent_profiles SET is_confirmation_agent = $2, wilayas = $3, max_orders_per_day = $4,
-                max_open_orders = $5, updated_at = now()
-         WHERE user_id = $1",
+                max_open_orders = $5, version = version + 1, updated_at = now()
+         WHERE user_id = $1 AND ($6::int4 IS NULL OR version = $6)",
         user_id,
         p.is_confirmation_agent,
         &p.preferences.wilayas,
         p.preferences.max_orders_per_day,
         p.preferences.max_open_orders,
+        p.version,
     )
     .execute(&mut *conn)
     .await?

@@ -241,6 +241,7 @@ mod tests {
                 max_orders_per_day: 200,
                 max_open_orders: 40,
             },
+            version: None,
         }
     }
 

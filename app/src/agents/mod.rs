@@ -114,6 +114,10 @@ pub struct Preferences {
 pub struct ProfileInput {
     pub is_confirmation_agent: bool,
     pub preferences: Preferences,
+    /// The version the edit was made from (the profile's `version`): a save over a newer one is
+    /// `409 conflict`. Without it the save is unconditional (older clients).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i32>,
 }
 
 /// The brief's `performance` block, over the last 30 days.
@@ -149,6 +153,9 @@ pub struct AgentProfile {
     pub open_orders: i64,
     pub assigned_today: i64,
     pub performance: PerformanceSummary,
+    /// Changes with every save of the profile (send it back with the next edit).
+    #[serde(default)]
+    pub version: i32,
 }
 
 /// One order placed by an auto-assign run.
@@ -217,6 +224,9 @@ pub struct RoutingSettings {
     pub business_start_minute: i16,
     pub business_end_minute: i16,
     pub business_days: Vec<i16>,
+    /// As read; a save naming an older one is `409 conflict` (without it: unconditional).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i32>,
 }
 
 /// One attempt behind an agent's figures (the rankings drill-down).

@@ -144,7 +144,7 @@ pub async fn auto_assign(pool: &PgPool, actor: Option<i64>, now: OffsetDateTime)
     let t = Instant::now();
     let placed = db::apply_assignments(&mut tx, &placed_ids, &placed_agents, &placed_notes, now).await?;
     let t_apply = t.elapsed().as_millis();
-    db::note_unassigned(&mut tx, &waiting_ids, &waiting_notes, now).await?;
+    let renoted = db::note_unassigned(&mut tx, &waiting_ids, &waiting_notes, now).await?;
     let t_note = t.elapsed().as_millis();
     db::audit_auto_assign_run(&mut tx, actor, &placed, &placed_agents_of(&placed, &placed_ids, &placed_agents)).await?;
     let t_audit = t.elapsed().as_millis();
@@ -155,6 +155,7 @@ pub async fn auto_assign(pool: &PgPool, actor: Option<i64>, now: OffsetDateTime)
         t_apply,
         t_note,
         t_audit,
+        renoted,
         commit = t.elapsed().as_millis(),
         "auto-assign phases"
     );
@@ -286,10 +287,8 @@ async fn return_orders(
     now: OffsetDateTime,
 ) -> Result<Vec<i64>, AppError> {
     let note = RoutingNote::Returned { cause };
-    let returned = match cause {
-        ReturnCause::WentOffline | ReturnCause::ShiftEnded => db::return_unstarted(conn, agent_id, &note, now).await?,
-        ReturnCause::Deactivated | ReturnCause::RoleChanged => db::return_all_open(conn, agent_id, &note, now).await?,
-    };
+    let all = matches!(cause, ReturnCause::Deactivated | ReturnCause::RoleChanged);
+    let returned = db::return_orders(conn, agent_id, all, &note, now).await?;
     if !returned.is_empty() {
         insert_audits(
             conn,
@@ -368,7 +367,12 @@ pub async fn profiles(pool: &PgPool, user: &CurrentUser, only: Option<i64>) -> R
     let rows = db::list_profiles(&mut conn, only, local_day_start(now)).await?;
     let ids: Vec<i64> = rows.iter().map(|r| r.user_id).collect();
     let mut schedules = db::schedules(&mut conn, &ids, local_date(now)).await?;
-    let figures = db::performance(&mut conn, now - Duration::days(30), now, now, only).await?;
+    // the last 30 Algiers days, as the rankings count them: every agent's from the tallies
+    let (from, to) = domain::named_period("30d", now)?;
+    let figures = match (only, domain::whole_days(from, to)) {
+        (None, Some((first, last))) => db::tallied_performance(&mut conn, first, last, now).await?,
+        _ => db::performance(&mut conn, from, to, now, only).await?,
+    };
     Ok(rows
         .into_iter()
         .map(|r| {
@@ -397,6 +401,7 @@ pub async fn profiles(pool: &PgPool, user: &CurrentUser, only: Option<i64>) -> R
                 open_orders: r.open_orders,
                 assigned_today: r.assigned_today,
                 performance,
+                version: r.version,
             }
         })
         .collect())
@@ -434,7 +439,8 @@ pub async fn update_profile(
         return Err(AppError::field(ErrorCode::WilayaUnknown, &format!("preferences.provinces[{i}]")));
     }
     if !db::replace_profile(&mut tx, agent_id, input).await? {
-        return Err(AppError::new(ErrorCode::NotFound));
+        let code = if db::is_agent(&mut tx, agent_id).await? { ErrorCode::Conflict } else { ErrorCode::NotFound };
+        return Err(AppError::new(code));
     }
     insert_audit(
         &mut tx,
@@ -573,7 +579,9 @@ pub async fn update_settings(
     domain::validate_settings(input)?;
     let mut tx = pool.begin().await?;
     let before = db::get_settings(&mut tx).await?;
-    db::update_settings(&mut tx, input).await?;
+    if !db::update_settings(&mut tx, input).await? {
+        return Err(AppError::new(ErrorCode::Conflict));
+    }
     insert_audit(
         &mut tx,
         AuditEntry {
@@ -587,6 +595,7 @@ pub async fn update_settings(
     )
     .await?;
     kick_routing(&mut tx, "settings").await?;
+    let saved = db::get_settings(&mut tx).await?;
     tx.commit().await?;
-    Ok(input.clone())
+    Ok(saved)
 }

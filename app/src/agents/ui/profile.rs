@@ -24,6 +24,7 @@ struct Draft {
     days_off: String,
     max_per_day: String,
     max_open: String,
+    version: i32,
 }
 
 const LANGUAGES: [Language; 3] = [Language::ArDz, Language::Ar, Language::Fr];
@@ -40,6 +41,7 @@ impl Draft {
             days_off: p.days_off.iter().map(|d| d.day.to_string()).collect::<Vec<_>>().join(", "),
             max_per_day: p.max_orders_per_day.to_string(),
             max_open: p.max_open_orders.to_string(),
+            version: profile.version,
         }
     }
 
@@ -66,6 +68,7 @@ impl Draft {
                 max_orders_per_day: number(&self.max_per_day, "preferences.maxOrdersPerDay")?,
                 max_open_orders: number(&self.max_open, "preferences.maxOpenOrders")?,
             },
+            version: Some(self.version),
         })
     }
 }
@@ -100,6 +103,12 @@ fn ProfileForm(profile: AgentProfile) -> impl IntoView {
     let server_error = action_error(save);
     let error = Signal::derive(move || local_error.get().or_else(|| server_error.get()));
     let saved = move || save.value().with(|v| matches!(v, Some(Ok(_)))) && local_error.with(Option::is_none);
+    // the next save is made from the version this one produced
+    Effect::new(move |_| {
+        if let Some(Ok(saved)) = save.value().get() {
+            draft.update(|d| d.version = saved.version);
+        }
+    });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         match draft.with(Draft::to_input) {
