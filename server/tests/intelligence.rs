@@ -96,6 +96,18 @@ async fn a_serious_flag_makes_a_customer_bad_at_once(pool: PgPool) {
     let card = w.card(customer).await;
     assert_eq!(card["classification"]["type"], "bad");
     assert_eq!(card["classification"]["reason"], "serious_flag");
+    // the change is kept, and shown in the customer's history (to supervisors)
+    let changes: Vec<&Value> =
+        card["audit"].as_array().unwrap().iter().filter(|a| a["action"] == "customer.class").collect();
+    assert_eq!(changes.len(), 1, "{card}");
+    assert_eq!(changes[0]["after"]["to"], "bad");
+    assert_eq!(changes[0]["after"]["reason"], "serious_flag");
+    let kept: i64 = sqlx::query_scalar("SELECT count(*) FROM customer_class_history WHERE customer_id = $1")
+        .bind(customer)
+        .fetch_one(&w.app.pool)
+        .await
+        .unwrap();
+    assert_eq!(kept, 1, "one change (the intake classified it new, then the flag made it bad)");
 }
 
 #[sqlx::test(migrations = "../migrations")]

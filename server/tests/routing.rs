@@ -132,13 +132,21 @@ async fn two_auto_assign_runs_at_once_assign_each_order_once(pool: PgPool) {
     }
     let (a, b) = tokio::join!(w.auto_assign(), w.auto_assign());
     assert_eq!(a["assigned"].as_i64().unwrap() + b["assigned"].as_i64().unwrap(), 120);
+    // one audit row per order placed, naming its agent, the one it is held by
     let audited: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM audit_log, jsonb_array_elements(after -> 'assignments') WHERE action = 'routing.auto_assign'",
+        "SELECT count(DISTINCT a.entity_id) FROM audit_log a JOIN orders o ON o.id = a.entity_id
+         WHERE a.action = 'order.auto_assigned' AND a.entity = 'order'
+           AND (a.after->>'agentId')::int8 = o.assigned_agent_id AND a.after->'reason'->>'kind' = 'assigned'",
     )
     .fetch_one(&w.app.pool)
     .await
     .unwrap();
     assert_eq!(audited, 120, "one audited assignment per order");
+    let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'order.auto_assigned'")
+        .fetch_one(&w.app.pool)
+        .await
+        .unwrap();
+    assert_eq!(rows, 120);
     let held: i64 = sqlx::query_scalar("SELECT count(DISTINCT id) FROM orders WHERE assigned_agent_id IS NOT NULL")
         .fetch_one(&w.app.pool)
         .await

@@ -217,26 +217,37 @@ pub async fn lock_routing(conn: &mut PgConnection) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
-/// Assigns each order to its agent with its reason, unless someone placed it meanwhile. Returns
-/// the ids placed.
+/// Assigns each order to its agent with its reason, unless someone placed it meanwhile, and
+/// audits each one placed (`order.auto_assigned`: the agent and why, by `actor` or the
+/// scheduler) in the same statement, so an order's history says who had it and why. Returns the
+/// ids placed.
 pub async fn apply_assignments(
     conn: &mut PgConnection,
+    actor: Option<i64>,
     ids: &[i64],
     agents: &[i64],
     notes: &[serde_json::Value],
     now: OffsetDateTime,
 ) -> Result<Vec<i64>, sqlx::Error> {
     sqlx::query_scalar!(
-        r#"UPDATE orders o
-           SET assigned_agent_id = d.agent, assigned_at = $4, routing_reason = d.note, routed_at = $4,
-               version = o.version + 1, updated_at = now()
-           FROM UNNEST($1::int8[], $2::int8[], $3::jsonb[]) AS d (id, agent, note)
-           WHERE o.id = d.id AND o.assigned_agent_id IS NULL AND o.closed_at IS NULL
-           RETURNING o.id"#,
+        r#"WITH placed AS (
+               UPDATE orders o
+               SET assigned_agent_id = d.agent, assigned_at = $4, routing_reason = d.note, routed_at = $4,
+                   version = o.version + 1, updated_at = now()
+               FROM UNNEST($1::int8[], $2::int8[], $3::jsonb[]) AS d (id, agent, note)
+               WHERE o.id = d.id AND o.assigned_agent_id IS NULL AND o.closed_at IS NULL
+               RETURNING o.id, d.agent, d.note
+           ), audited AS (
+               INSERT INTO audit_log (actor_id, action, entity, entity_id, after)
+               SELECT $5, 'order.auto_assigned', 'order', p.id, jsonb_build_object('agentId', p.agent, 'reason', p.note)
+               FROM placed p
+           )
+           SELECT id AS "id!" FROM placed"#,
         ids,
         agents,
         notes,
         now,
+        actor,
     )
     .fetch_all(conn)
     .await
@@ -680,29 +691,4 @@ pub async fn is_agent(conn: &mut PgConnection, user_id: i64) -> Result<bool, sql
     sqlx::query_scalar!(r#"SELECT EXISTS (SELECT 1 FROM agent_profiles WHERE user_id = $1) AS "e!""#, user_id)
         .fetch_one(conn)
         .await
-}
-
-/// One audit row for a whole auto-assign run: every `[order, agent]` pair it placed (one row,
-/// not one per order: a run may place thousands, and each order keeps its reason anyway).
-pub async fn audit_auto_assign_run(
-    conn: &mut PgConnection,
-    actor: Option<i64>,
-    ids: &[i64],
-    agents: &[i64],
-) -> Result<(), sqlx::Error> {
-    if ids.is_empty() {
-        return Ok(());
-    }
-    sqlx::query!(
-        "INSERT INTO audit_log (actor_id, action, entity, entity_id, after)
-         SELECT $1, 'routing.auto_assign', 'routing_run', 0,
-                jsonb_build_object('assignments', jsonb_agg(jsonb_build_array(d.id, d.agent)))
-         FROM UNNEST($2::int8[], $3::int8[]) AS d (id, agent)",
-        actor,
-        ids,
-        agents,
-    )
-    .execute(conn)
-    .await?;
-    Ok(())
 }

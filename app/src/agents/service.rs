@@ -142,19 +142,17 @@ pub async fn auto_assign(pool: &PgPool, actor: Option<i64>, now: OffsetDateTime)
         }
     }
     let t = Instant::now();
-    let placed = db::apply_assignments(&mut tx, &placed_ids, &placed_agents, &placed_notes, now).await?;
+    let placed = db::apply_assignments(&mut tx, actor, &placed_ids, &placed_agents, &placed_notes, now).await?;
     let t_apply = t.elapsed().as_millis();
     let renoted = db::note_unassigned(&mut tx, &waiting_ids, &waiting_notes, now).await?;
     let t_note = t.elapsed().as_millis();
-    db::audit_auto_assign_run(&mut tx, actor, &placed, &placed_agents_of(&placed, &placed_ids, &placed_agents)).await?;
-    let t_audit = t.elapsed().as_millis();
+
     tx.commit().await?;
     tracing::debug!(
         read_ms,
         decide_ms,
         t_apply,
         t_note,
-        t_audit,
         renoted,
         commit = t.elapsed().as_millis(),
         "auto-assign phases"
@@ -171,12 +169,6 @@ pub async fn auto_assign(pool: &PgPool, actor: Option<i64>, now: OffsetDateTime)
         orders: lines,
         took_ms: i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX),
     })
-}
-
-/// The agents of the orders actually placed (a few may have been taken by hand meanwhile).
-fn placed_agents_of(placed: &[i64], ids: &[i64], agents: &[i64]) -> Vec<i64> {
-    let by_order: std::collections::HashMap<i64, i64> = ids.iter().copied().zip(agents.iter().copied()).collect();
-    placed.iter().map(|id| by_order.get(id).copied().unwrap_or_default()).collect()
 }
 
 /// Confirmed / final as 0..=1000.

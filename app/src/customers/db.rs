@@ -482,13 +482,21 @@ pub async fn card(
     .collect();
     let audit = if with_audit {
         sqlx::query!(
-            r#"SELECT a.action, a.entity, a.entity_id, (SELECT name FROM users WHERE id = a.actor_id) AS "actor_name?",
-                      a.after, a.created_at
+            r#"SELECT a.action AS "action!", a.entity AS "entity!", a.entity_id AS "entity_id!",
+                      (SELECT name FROM users WHERE id = a.actor_id) AS "actor_name?", a.after AS "after?",
+                      a.created_at AS "created_at!"
                FROM audit_log a
                WHERE (a.entity = 'customer' AND a.entity_id = $1)
                   OR (a.entity = 'customer' AND a.entity_id IN (SELECT id FROM customers WHERE merged_into_id = $1))
                   OR (a.entity = 'order' AND a.entity_id IN (SELECT id FROM orders WHERE customer_id = $1))
-               ORDER BY a.created_at DESC, a.id DESC LIMIT 100"#,
+               UNION ALL
+               -- the class changes, as the classification made them
+               SELECT 'customer.class', 'customer', h.customer_id, NULL,
+                      jsonb_build_object('from', h.class_before, 'to', h.class_after, 'score', h.score,
+                                         'reason', h.reason),
+                      h.changed_at
+               FROM customer_class_history h WHERE h.customer_id = $1
+               ORDER BY 6 DESC LIMIT 100"#,
             id
         )
         .fetch_all(&mut *conn)
@@ -687,8 +695,13 @@ pub async fn store_classifications(
                       SET class = d.class, score = d.score, class_reason = d.reason, score_breakdown = d.breakdown,
                           classified_at = $6
                       FROM d WHERE c.id = d.id
-                      RETURNING (SELECT c0.class FROM customers c0 WHERE c0.id = c.id) IS DISTINCT FROM d.class AS changed)
-           SELECT count(*) FILTER (WHERE changed) AS "n!" FROM u"#,
+                      RETURNING c.id, (SELECT c0.class FROM customers c0 WHERE c0.id = c.id) AS before, d.class,
+                                d.score, d.reason, d.breakdown),
+                h AS (INSERT INTO customer_class_history (customer_id, class_before, class_after, score, reason,
+                                                          breakdown, changed_at)
+                      SELECT id, before, class, score, reason, breakdown, $6 FROM u
+                      WHERE before IS DISTINCT FROM class)
+           SELECT count(*) FILTER (WHERE before IS DISTINCT FROM class) AS "n!" FROM u"#,
         ids,
         &classes,
         &scores,
