@@ -142,10 +142,20 @@ async fn an_override_needs_a_reason_keeps_the_computed_class_and_is_audited(pool
     .await
     .unwrap();
     assert_eq!(audited, 1);
-    // lifting it
+    // lifting it; the audit keeps what was lifted
     let card: Value = w.supervisor.post(&url).json(&json!({"class": null})).send().await.unwrap().json().await.unwrap();
     assert_eq!(card["classification"]["type"], "new");
     assert!(card["classification"]["override"].is_null());
+    let (before, after): (Value, Value) = sqlx::query_as(
+        "SELECT before, after FROM audit_log WHERE action = 'customer.class_override' AND entity_id = $1
+         ORDER BY id DESC LIMIT 1",
+    )
+    .bind(customer)
+    .fetch_one(&w.app.pool)
+    .await
+    .unwrap();
+    assert_eq!((before["class"].as_str(), before["reason"].as_str()), (Some("vip"), Some("Grossiste, paie toujours")));
+    assert!(after["class"].is_null());
 }
 
 #[sqlx::test(migrations = "../migrations")]

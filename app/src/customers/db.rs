@@ -715,6 +715,7 @@ pub async fn store_classifications(
 }
 
 /// Sets (or with `None` lifts) a supervisor's class override.
+/// Returns the override it replaced (class, reason, until, by), None when there is no such customer.
 pub async fn set_class_override(
     conn: &mut PgConnection,
     id: i64,
@@ -722,20 +723,22 @@ pub async fn set_class_override(
     reason: Option<&str>,
     until: Option<OffsetDateTime>,
     by: i64,
-) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query!(
-        "UPDATE customers SET class_override = $2, override_reason = $3, override_until = $4, override_by = $5,
+) -> Result<Option<serde_json::Value>, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"UPDATE customers c SET class_override = $2, override_reason = $3, override_until = $4, override_by = $5,
                 updated_at = now()
-         WHERE id = $1",
+           WHERE c.id = $1
+           RETURNING (SELECT jsonb_build_object('class', c0.class_override, 'reason', c0.override_reason,
+                                                'until', c0.override_until, 'by', c0.override_by)
+                      FROM customers c0 WHERE c0.id = c.id) AS "before!""#,
         id,
         class.map(|c| c.as_str()),
         reason,
         until,
         by,
     )
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    .fetch_optional(conn)
+    .await
 }
 
 /// How many customers are in each (effective) class.

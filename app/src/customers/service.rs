@@ -300,10 +300,10 @@ pub async fn override_class(
         return Err(AppError::field(ErrorCode::PeriodInvalid, "until"));
     }
     let mut tx = pool.begin().await?;
-    let found = db::set_class_override(&mut tx, id, class, class.map(|_| reason), input.until, user.id).await?;
-    if !found {
+    let Some(before) = db::set_class_override(&mut tx, id, class, class.map(|_| reason), input.until, user.id).await?
+    else {
         return Err(AppError::new(ErrorCode::NotFound));
-    }
+    };
     insert_audit(
         &mut tx,
         AuditEntry {
@@ -311,7 +311,7 @@ pub async fn override_class(
             action: "customer.class_override",
             entity: "customer",
             entity_id: id,
-            before: None,
+            before: Some(before),
             after: Some(json!({"class": class.map(|c| c.as_str()), "reason": reason, "until": input.until.map(|u| u.unix_timestamp())})),
         },
     )

@@ -273,7 +273,8 @@ pub async fn decide(pool: &PgPool, user: &CurrentUser, pair_id: i64, decision: D
             action: "order.duplicate_review",
             entity: "order",
             entity_id: order_id,
-            before: None,
+            // only an open pair is decided
+            before: Some(json!({"pairId": pair_id, "state": "open"})),
             after: Some(json!({"pairId": pair_id, "originalOrderId": original_id, "decision": decision.as_str()})),
         },
     )
