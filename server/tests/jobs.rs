@@ -329,6 +329,51 @@ async fn a_run_longer_than_its_lease_keeps_its_job_and_a_dead_instances_run_is_t
 }
 
 #[sqlx::test(migrations = "../migrations")]
+async fn a_run_whose_lease_was_taken_stops_and_the_runner_goes_on(_: PgPoolOptions, connect: PgConnectOptions) {
+    let w = world_with(connect, &[("JOBS_LEASE_MS", "600")]).await;
+    let first = w.order(1).await;
+    let hold = w.long_reclassification(first).await;
+    let (run, stolen): (i64, i64) = sqlx::query_as(
+        "WITH other AS (INSERT INTO job_runs (job, trigger, instance, started_at)
+                        VALUES ('classification', 'manual', 'other:1', now()) RETURNING id)
+         SELECT (SELECT running_run_id FROM scheduled_jobs WHERE name = 'classification'), id FROM other",
+    )
+    .fetch_one(&w.db)
+    .await
+    .unwrap();
+    // another instance took the job (as after this one stalled past its lease)
+    sqlx::query("UPDATE scheduled_jobs SET running_run_id = $1, lease_until = now() + interval '1 hour' WHERE name = 'classification'")
+        .bind(stolen)
+        .execute(&w.db)
+        .await
+        .unwrap();
+    // at its next renewal the run finds the job gone and stops, without freeing the other's claim
+    w.until("the run to stop", || async {
+        let outcome: String =
+            sqlx::query_scalar("SELECT outcome FROM job_runs WHERE id = $1").bind(run).fetch_one(&w.db).await.unwrap();
+        outcome == "failed"
+    })
+    .await;
+    let error: Option<String> = sqlx::query_scalar("SELECT detail->>'error' FROM job_runs WHERE id = $1")
+        .bind(run)
+        .fetch_one(&w.db)
+        .await
+        .unwrap();
+    assert_eq!(error.as_deref(), Some("lease_lost"));
+    let holder: Option<i64> =
+        sqlx::query_scalar("SELECT running_run_id FROM scheduled_jobs WHERE name = 'classification'")
+            .fetch_one(&w.db)
+            .await
+            .unwrap();
+    assert_eq!(holder, Some(stolen));
+    hold.rollback().await.unwrap();
+    // and the runner goes on: the sweep runs on schedule, twice
+    w.sweep_runs_on_schedule().await;
+    w.sweep_runs_on_schedule().await;
+    w.app.stop().await;
+}
+
+#[sqlx::test(migrations = "../migrations")]
 async fn a_lost_listener_comes_back_and_scheduled_runs_go_on_while_it_is_away(
     _: PgPoolOptions,
     connect: PgConnectOptions,
