@@ -8,7 +8,7 @@ use leptos_router::path;
 
 use crate::agents::ui::{AgentEditPage, AgentsPage, MyProfilePage, RankingsPage, RoutingSettingsForm};
 use crate::auth::api::get_me;
-use crate::auth::ui::{HomePage, LoginPage, UsersPage};
+use crate::auth::ui::{HomePage, LoginPage, TokensPage, UsersPage};
 use crate::components::session::Me;
 use crate::components::ErrorAlert;
 use crate::customers::ui::CustomerPage;
@@ -70,6 +70,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("imports") view=ImportsPage/>
                         <Route path=path!("imports/:id") view=ImportReportPage/>
                         <Route path=path!("admin/users") view=UsersPage/>
+                        <Route path=path!("admin/tokens") view=TokensPage/>
                         <Route path=path!("admin/statuses") view=StatusesPage/>
                         <Route path=path!("admin/messages") view=MessageTemplatesPage/>
                         <Route path=path!("messages") view=OutboxPageView/>

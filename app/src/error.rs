@@ -37,6 +37,14 @@ error_codes! {
     Unauthenticated => "unauthenticated", 401;
     /// Logged in, but this role may not do this (or not to this order).
     Forbidden => "forbidden", 403;
+    /// An API token whose scopes do not include this (a shop's `orders:write` token reading customers).
+    TokenScope => "token_scope", 403;
+    /// An API token past its expiry (the admin issues a new one).
+    TokenExpired => "token_expired", 401;
+    /// A token scope that does not exist (`scopes`).
+    ScopeUnknown => "scope_unknown", 422;
+    /// A token needs at least one scope (`scopes`).
+    ScopesRequired => "scopes_required", 422;
     /// Wrong e-mail or password (the same code for both, on purpose).
     InvalidCredentials => "invalid_credentials", 401;
     /// The password was right but an admin deactivated the account.

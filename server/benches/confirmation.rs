@@ -120,7 +120,7 @@ async fn main() {
         sqlx::query_scalar("SELECT id FROM users WHERE email = 'supervisor@bench.dz'").fetch_one(&pool).await.unwrap();
     let token: Value = admin
         .post(format!("{base}/api/tokens"))
-        .json(&json!({"userId": shop_user, "name": "bench"}))
+        .json(&json!({"userId": shop_user, "name": "bench", "scopes": ["orders:write"]}))
         .send()
         .await
         .unwrap()

@@ -120,6 +120,7 @@ async fn main() {
         name: "Sup".into(),
         role: Role::Supervisor,
         locale: UiLocale::Fr,
+        scopes: None,
     };
     let base: usize =
         sqlx::query_scalar::<_, i64>("SELECT count(*) FROM orders").fetch_one(&pool).await.unwrap() as usize;

@@ -18,6 +18,7 @@ use tokio::sync::{broadcast, watch};
 
 use app::auth::{CurrentUser, Role};
 use app::components::live::OrdersEvent;
+use app::error::AppError;
 
 use crate::rest::caller::Caller;
 use crate::state::AppState;
@@ -53,7 +54,7 @@ pub enum Notice {
 /// hear every order event; an agent only of the orders that are or were theirs (a big batch: that
 /// it touched them), never the duplicate queue. Everyone hears status changes and the tick.
 pub fn visible(notice: &Notice, user: &CurrentUser) -> Option<(&'static str, String)> {
-    let supervisor = user.role.at_least(Role::Supervisor);
+    let supervisor = user.has_role(Role::Supervisor);
     let orders = |ids: Vec<i64>| serde_json::to_string(&OrdersEvent { ids }).ok();
     match notice {
         Notice::Orders { rows, agents } => {
@@ -173,12 +174,14 @@ async fn ticks(hub: Hub, period: Duration) {
     }
 }
 
-/// `GET /api/customer-service/events`: the stream of one browser tab (session or token).
+/// `GET /api/customer-service/events`: the stream of one browser tab (session or a `full` token).
 pub async fn events(
     State(state): State<AppState>,
     caller: Caller,
-) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, AppError> {
     let user = caller.0;
+    // what a person's screens hear; a narrowly scoped token has no screen
+    user.require(Role::Agent)?;
     let receiver = state.live.subscribe();
     let closed = state.live.closed.clone();
     // subscribed first, then wait (a little) for the listener: what commits after the hello is heard
@@ -211,7 +214,7 @@ pub async fn events(
             }
         },
     );
-    Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(20)))
+    Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(20))))
 }
 
 #[cfg(test)]
@@ -219,7 +222,7 @@ mod tests {
     use super::*;
 
     fn user(id: i64, role: Role) -> CurrentUser {
-        CurrentUser { id, email: String::new(), name: String::new(), role, locale: Default::default() }
+        CurrentUser { id, email: String::new(), name: String::new(), role, locale: Default::default(), scopes: None }
     }
 
     fn parse(payload: &str) -> Notice {

@@ -61,6 +61,7 @@ impl Shop {
             name: String::new(),
             role: Role::Agent,
             locale: Default::default(),
+            scopes: None,
         };
         let version: i32 = sqlx::query_scalar("SELECT version FROM orders WHERE id = $1")
             .bind(id)
@@ -469,6 +470,7 @@ async fn the_tallies_equal_a_recount_after_a_random_mix_of_changes(pool: PgPool)
         name: String::new(),
         role: Role::Supervisor,
         locale: Default::default(),
+        scopes: None,
     };
     use app::duplicates::Decision;
     for (pair, decision) in pairs.iter().zip([Decision::Duplicate, Decision::SameCustomer, Decision::NotDuplicate]) {

@@ -135,7 +135,12 @@ async fn intake_needs_a_valid_token_of_a_supervisor_or_admin(pool: PgPool) {
     let agent_token = w.app.token_for(&w.admin, "agent-token@test.dz", "agent").await;
     let agent = client().post(w.app.url("/api/orders")).bearer_auth(&agent_token).json(&body).send().await.unwrap();
     assert_eq!((agent.status().as_u16(), error_code(agent).await.as_str()), (403, "forbidden"));
-    let not_admin = w.supervisor.post(w.app.url("/api/tokens")).json(&json!({"userId": 1, "name": "x"})).send().await;
+    let not_admin = w
+        .supervisor
+        .post(w.app.url("/api/tokens"))
+        .json(&json!({"userId": 1, "name": "x", "scopes": ["orders:write"]}))
+        .send()
+        .await;
     assert_eq!(not_admin.unwrap().status(), 403);
     // A deactivated user's token stops working at once.
     sqlx::query("UPDATE users SET active = false WHERE email = 'shop@test.dz'").execute(&w.app.pool).await.unwrap();

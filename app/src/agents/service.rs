@@ -15,7 +15,7 @@ use super::{
     ProfileInput, ReturnCause, RoutedOrder, RoutingNote, RoutingSettings,
 };
 use crate::audit::db::{insert_audit, insert_audits, AuditEntry};
-use crate::auth::{CurrentUser, Role};
+use crate::auth::{CurrentUser, Role, Scope};
 use crate::customers::classification::CustomerClass;
 use crate::error::{AppError, ErrorCode};
 use crate::jobs::domain::{BusinessHours, Schedule};
@@ -195,7 +195,9 @@ pub async fn set_presence(
     state: Presence,
     reason: &str,
 ) -> Result<Vec<i64>, AppError> {
-    if agent_id != user.id {
+    if agent_id == user.id {
+        user.require(Role::Agent)?;
+    } else {
         user.require(Role::Supervisor)?;
     }
     let reason = reason.trim();
@@ -351,7 +353,7 @@ pub async fn sweep_presence(pool: &PgPool, now: OffsetDateTime) -> Result<SweepR
 /// themself, with `only`).
 pub async fn profiles(pool: &PgPool, user: &CurrentUser, only: Option<i64>) -> Result<Vec<AgentProfile>, AppError> {
     match only {
-        Some(id) if id == user.id => {}
+        Some(id) if id == user.id => user.require(Role::Agent)?,
         _ => user.require(Role::Supervisor)?,
     }
     let now = OffsetDateTime::now_utc();
@@ -458,7 +460,7 @@ pub async fn performance(
     from: OffsetDateTime,
     to: OffsetDateTime,
 ) -> Result<Vec<AgentPerformance>, AppError> {
-    user.require(Role::Supervisor)?;
+    user.require_scope(Scope::ReportsRead, Role::Supervisor)?;
     check_period(from, to)?;
     let mut conn = pool.acquire().await?;
     let now = OffsetDateTime::now_utc();
@@ -547,8 +549,10 @@ pub async fn agent_attempts(
     from: OffsetDateTime,
     to: OffsetDateTime,
 ) -> Result<Vec<AgentAttempt>, AppError> {
-    if agent_id != user.id {
-        user.require(Role::Supervisor)?;
+    if agent_id == user.id {
+        user.require(Role::Agent)?;
+    } else {
+        user.require_scope(Scope::ReportsRead, Role::Supervisor)?;
     }
     check_period(from, to)?;
     let mut conn = pool.acquire().await?;

@@ -1,8 +1,9 @@
 //! Server functions for accounts. Each one: authenticate → parse → service → answer; the roles
 //! and rules live in `domain` and `service`.
 use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
 
-use super::{CurrentUser, UserSummary};
+use super::{CurrentUser, NewToken, TokenInput, TokenView, UserSummary};
 use crate::error::AppError;
 use crate::locale::UiLocale;
 
@@ -102,6 +103,28 @@ pub async fn set_active(id: i64, active: bool) -> Result<UserSummary, AppError> 
     crate::server_ctx::call(Some("/admin/users"), |pool, admin| async move {
         let change = crate::auth::service::UserChange::Active(active);
         crate::auth::service::change_user(&pool, &admin, id, change).await
+    })
+    .await
+}
+
+#[server(prefix = "/fn", endpoint = "list_tokens")]
+pub async fn list_tokens() -> Result<Vec<TokenView>, AppError> {
+    crate::server_ctx::call(None, |pool, admin| async move { crate::auth::service::list_tokens(&pool, &admin).await })
+        .await
+}
+
+#[server(prefix = "/fn", endpoint = "create_token", input = Json)]
+pub async fn create_token(input: TokenInput) -> Result<NewToken, AppError> {
+    crate::server_ctx::call(None, |pool, admin| async move {
+        crate::auth::service::create_token(&pool, &admin, &input).await
+    })
+    .await
+}
+
+#[server(prefix = "/fn", endpoint = "revoke_token")]
+pub async fn revoke_token(id: i64) -> Result<(), AppError> {
+    crate::server_ctx::call(Some("/admin/users"), |pool, admin| async move {
+        crate::auth::service::revoke_token(&pool, &admin, id).await
     })
     .await
 }

@@ -2,8 +2,9 @@
 use sqlx::PgConnection;
 
 use super::domain::RecentFailures;
-use super::{CurrentUser, Role, UserSummary};
+use super::{CurrentUser, Role, Scope, TokenView, UserSummary};
 use crate::locale::UiLocale;
+use time::OffsetDateTime;
 
 /// What login needs to know about an e-mail's account: the user and their password hash, in one
 /// query.
@@ -60,40 +61,118 @@ pub async fn find_user(conn: &mut PgConnection, id: i64) -> Result<Option<UserSu
     Ok(row.map(UserRow::into_summary))
 }
 
-/// The active user an API token acts as (and notes its use), or `None` for an unknown, revoked or
-/// orphaned token. Only the token's SHA-256 is stored.
-pub async fn find_token_user(conn: &mut PgConnection, token: &str) -> Result<Option<CurrentUser>, sqlx::Error> {
-    let row = sqlx::query_as!(
-        UserRow,
-        "WITH t AS (
-             UPDATE api_tokens SET last_used_at = now()
-             WHERE token_hash = sha256(convert_to($1, 'UTF8')) AND revoked_at IS NULL
-             RETURNING user_id)
-         SELECT u.id, u.email, u.name, u.role, u.locale, u.active FROM t JOIN users u ON u.id = t.user_id",
+/// What a bearer token resolves to: its user (active or not), its scopes and whether it expired.
+pub struct TokenCaller {
+    pub user: UserSummary,
+    pub scopes: Vec<String>,
+    pub expired: bool,
+}
+
+/// The user and scopes of an unrevoked token, found by the token's SHA-256 (only the hash is
+/// stored). Notes its use at most once a minute, so a busy shop's token does not write on every
+/// request (the condition is on the row, re-checked after a concurrent writer's commit).
+pub async fn find_token(conn: &mut PgConnection, token: &str) -> Result<Option<TokenCaller>, sqlx::Error> {
+    let row = sqlx::query!(
+        r#"WITH t AS (
+             SELECT id, user_id, scopes, expires_at <= now() AS expired
+             FROM api_tokens WHERE token_hash = sha256(convert_to($1, 'UTF8')) AND revoked_at IS NULL),
+           used AS (
+             UPDATE api_tokens a SET last_used_at = now() FROM t
+             WHERE a.id = t.id AND NOT t.expired
+               AND (a.last_used_at IS NULL OR a.last_used_at < now() - interval '1 minute'))
+         SELECT u.id, u.email, u.name, u.role, u.locale, u.active, t.scopes, t.expired AS "expired!"
+         FROM t JOIN users u ON u.id = t.user_id"#,
         token
     )
     .fetch_optional(conn)
     .await?;
-    Ok(row.map(UserRow::into_summary).filter(|u| u.active).map(UserSummary::into_current))
+    Ok(row.map(|r| TokenCaller {
+        user: UserRow { id: r.id, email: r.email, name: r.name, role: r.role, locale: r.locale, active: r.active }
+            .into_summary(),
+        scopes: r.scopes,
+        expired: r.expired,
+    }))
 }
 
 pub async fn insert_token(
     conn: &mut PgConnection,
-    user_id: i64,
-    name: &str,
+    grant: &TokenGrant<'_>,
     token: &str,
     created_by: i64,
-) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar!(
-        "INSERT INTO api_tokens (user_id, name, prefix, token_hash, created_by)
-         VALUES ($1, $2, left($3, 8), sha256(convert_to($3, 'UTF8')), $4) RETURNING id",
-        user_id,
-        name,
+) -> Result<(i64, OffsetDateTime), sqlx::Error> {
+    let scopes: Vec<String> = grant.scopes.iter().map(|s| s.as_str().to_string()).collect();
+    let row = sqlx::query!(
+        "INSERT INTO api_tokens (user_id, name, prefix, token_hash, created_by, scopes, expires_at)
+         VALUES ($1, $2, left($3, 8), sha256(convert_to($3, 'UTF8')), $4, $5, now() + make_interval(days => $6))
+         RETURNING id, expires_at",
+        grant.user_id,
+        grant.name,
         token,
-        created_by
+        created_by,
+        &scopes,
+        grant.days,
     )
     .fetch_one(conn)
-    .await
+    .await?;
+    Ok((row.id, row.expires_at))
+}
+
+/// What an admin grants a new token.
+pub struct TokenGrant<'a> {
+    pub user_id: i64,
+    pub name: &'a str,
+    pub scopes: &'a [Scope],
+    pub days: i32,
+}
+
+/// Every token, live ones first, newest first.
+pub async fn list_tokens(conn: &mut PgConnection) -> Result<Vec<TokenView>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT t.id, t.name, t.prefix, t.scopes, t.user_id, u.name AS user_name, u.email AS user_email,
+                t.created_at, c.name AS created_by, t.expires_at, t.expires_at <= now() AS "expired!", t.last_used_at,
+                t.revoked_at
+         FROM api_tokens t JOIN users u ON u.id = t.user_id JOIN users c ON c.id = t.created_by
+         ORDER BY t.revoked_at IS NOT NULL, t.expires_at <= now(), t.created_at DESC, t.id DESC"#
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| TokenView {
+            id: r.id,
+            name: r.name,
+            prefix: r.prefix,
+            user_id: r.user_id,
+            user_name: r.user_name,
+            user_email: r.user_email,
+            // the CHECK constraint keeps the column to known scopes
+            scopes: r.scopes.iter().filter_map(|s| Scope::parse(s).ok()).collect(),
+            created_at: r.created_at,
+            created_by: r.created_by,
+            expires_at: r.expires_at,
+            expired: r.expired,
+            last_used_at: r.last_used_at,
+            revoked_at: r.revoked_at,
+        })
+        .collect())
+}
+
+/// Revokes a live token; answers its name and user, or `None` when it is unknown or already
+/// revoked (the row lock makes two revokes record one).
+pub async fn revoke_token(conn: &mut PgConnection, id: i64, by: i64) -> Result<Option<(String, i64)>, sqlx::Error> {
+    let row = sqlx::query!(
+        "UPDATE api_tokens SET revoked_at = now(), revoked_by = $2 WHERE id = $1 AND revoked_at IS NULL
+         RETURNING name, user_id",
+        id,
+        by
+    )
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|r| (r.name, r.user_id)))
+}
+
+pub async fn token_exists(conn: &mut PgConnection, id: i64) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar!(r#"SELECT EXISTS (SELECT 1 FROM api_tokens WHERE id = $1) AS "e!""#, id).fetch_one(conn).await
 }
 
 /// Locks the user's row for the rest of the transaction (read-modify-write with an audit entry).

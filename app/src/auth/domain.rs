@@ -1,7 +1,7 @@
 //! Pure account rules: what a valid e-mail, name and password are, and when logins are throttled.
 use crate::error::{AppError, ErrorCode};
 
-use super::LoginLimit;
+use super::{LoginLimit, Scope};
 
 pub const PASSWORD_MIN_CHARS: usize = 10;
 /// Bounds the work argon2 does for one request.
@@ -79,6 +79,41 @@ impl std::fmt::Debug for NewPassword {
     }
 }
 
+/// How long a new API token lives when the admin does not say, and at most (days).
+pub const TOKEN_DAYS_DEFAULT: i64 = 365;
+pub const TOKEN_DAYS_MAX: i64 = 730;
+pub const TOKEN_NAME_MAX_CHARS: usize = 120;
+
+/// A token's scopes as asked: each one known, at least one, each once (in `Scope::ALL`'s order).
+pub fn token_scopes(raw: &[String]) -> Result<Vec<Scope>, AppError> {
+    let asked = raw.iter().map(|s| Scope::parse(s)).collect::<Result<Vec<_>, _>>()?;
+    if asked.is_empty() {
+        return Err(AppError::field(ErrorCode::ScopesRequired, "scopes"));
+    }
+    Ok(Scope::ALL.iter().copied().filter(|s| asked.contains(s)).collect())
+}
+
+/// A token's lifetime in days: 1 to 730, 365 when not given.
+pub fn token_days(days: Option<i64>) -> Result<i32, AppError> {
+    let days = days.unwrap_or(TOKEN_DAYS_DEFAULT);
+    if !(1..=TOKEN_DAYS_MAX).contains(&days) {
+        return Err(AppError::field(ErrorCode::LimitInvalid, "expiresInDays"));
+    }
+    i32::try_from(days).map_err(|_| AppError::field(ErrorCode::LimitInvalid, "expiresInDays"))
+}
+
+/// A token's name: trimmed, 1–120 characters.
+pub fn token_name(raw: &str) -> Result<&str, AppError> {
+    let name = raw.trim();
+    if name.is_empty() {
+        return Err(AppError::field(ErrorCode::NameRequired, "name"));
+    }
+    if name.chars().count() > TOKEN_NAME_MAX_CHARS {
+        return Err(AppError::field(ErrorCode::TextTooLong, "name"));
+    }
+    Ok(name)
+}
+
 /// Recent failed logins, counted by the database.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct RecentFailures {
@@ -142,6 +177,28 @@ mod tests {
         assert_eq!(login_wait(limit, &failures(7, 4_000), at), 0, "waited enough: the right password works");
         let from_ip = RecentFailures { for_ip: 31, last_for_ip: Some(at), ..RecentFailures::default() };
         assert_eq!(login_wait(limit, &from_ip, at), 2, "the address has its own allowance");
+    }
+
+    #[test]
+    fn a_token_gets_known_scopes_once_and_a_bounded_life() {
+        let raw = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            token_scopes(&raw(&["reports:read", "orders:write", " orders:write "])).expect("valid"),
+            [Scope::OrdersWrite, Scope::ReportsRead]
+        );
+        let unknown = token_scopes(&raw(&["orders:write", "admin"])).expect_err("unknown");
+        assert_eq!((unknown.code, unknown.field.as_deref()), (ErrorCode::ScopeUnknown, Some("scopes")));
+        assert_eq!(token_scopes(&[]).expect_err("none").code, ErrorCode::ScopesRequired);
+        assert_eq!(token_days(None).expect("default"), 365);
+        assert_eq!(token_days(Some(1)).expect("a day"), 1);
+        assert_eq!(token_days(Some(730)).expect("two years"), 730);
+        for days in [0, -1, 731, i64::MAX] {
+            let error = token_days(Some(days)).expect_err("out of range");
+            assert_eq!((error.code, error.field.as_deref()), (ErrorCode::LimitInvalid, Some("expiresInDays")));
+        }
+        assert_eq!(token_name("  Boutique  ").expect("valid"), "Boutique");
+        assert_eq!(token_name(" ").expect_err("blank").code, ErrorCode::NameRequired);
+        assert_eq!(token_name(&"x".repeat(121)).expect_err("long").code, ErrorCode::TextTooLong);
     }
 
     #[test]

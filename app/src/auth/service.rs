@@ -8,8 +8,10 @@ use argon2::Argon2;
 use sqlx::PgPool;
 use tower_sessions::Session;
 
-use super::domain::{login_wait, Email, NewPassword, PersonName, PASSWORD_MAX_BYTES};
-use super::{db, CurrentUser, LoginLimit, Role, UserSummary};
+use super::domain::{
+    login_wait, token_days, token_name, token_scopes, Email, NewPassword, PersonName, PASSWORD_MAX_BYTES,
+};
+use super::{db, CurrentUser, LoginLimit, NewToken, Role, Scope, TokenInput, TokenView, UserSummary};
 use crate::audit::db::{insert_audit, AuditEntry};
 use crate::error::{on_constraint, AppError, ErrorCode};
 use crate::locale::UiLocale;
@@ -376,25 +378,33 @@ fn generate_secret(len: usize) -> String {
     (0..len).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char).collect()
 }
 
-/// The user a bearer token acts as, or `unauthenticated`.
+/// The caller a bearer token is: its user with the token's scopes; `unauthenticated` for an
+/// unknown or revoked token or an inactive user, `token_expired` past its expiry.
 pub async fn token_user(pool: &PgPool, token: &str) -> Result<CurrentUser, AppError> {
     let mut conn = pool.acquire().await?;
-    db::find_token_user(&mut conn, token.trim()).await?.ok_or(AppError::new(ErrorCode::Unauthenticated))
+    let found = db::find_token(&mut conn, token.trim()).await?;
+    let found = found.filter(|t| t.user.active).ok_or(AppError::new(ErrorCode::Unauthenticated))?;
+    if found.expired {
+        return Err(AppError::new(ErrorCode::TokenExpired));
+    }
+    let scopes = found.scopes.iter().filter_map(|s| Scope::parse(s).ok()).collect();
+    Ok(CurrentUser { scopes: Some(scopes), ..found.user.into_current() })
 }
 
-/// A new API token acting as `user_id` (admins only). The token is returned once and never stored.
-pub async fn create_token(pool: &PgPool, admin: &CurrentUser, user_id: i64, name: &str) -> Result<NewToken, AppError> {
+/// A new API token acting for `input.user_id` with the scopes asked (admins only), audited. The
+/// token is answered once and never stored.
+pub async fn create_token(pool: &PgPool, admin: &CurrentUser, input: &TokenInput) -> Result<NewToken, AppError> {
     admin.require(Role::Admin)?;
-    let name = name.trim();
-    if name.is_empty() {
-        return Err(AppError::field(ErrorCode::NameRequired, "name"));
-    }
+    let name = token_name(&input.name)?;
+    let scopes = token_scopes(&input.scopes)?;
+    let days = token_days(input.expires_in_days)?;
     let token = format!("ecs_{}", generate_secret(40));
     let mut tx = pool.begin().await?;
-    if db::find_active_user(&mut tx, user_id).await?.is_none() {
+    if db::find_active_user(&mut tx, input.user_id).await?.is_none() {
         return Err(AppError::field(ErrorCode::NotFound, "userId"));
     }
-    let id = db::insert_token(&mut tx, user_id, name, &token, admin.id).await?;
+    let grant = db::TokenGrant { user_id: input.user_id, name, scopes: &scopes, days };
+    let (id, expires_at) = db::insert_token(&mut tx, &grant, &token, admin.id).await?;
     insert_audit(
         &mut tx,
         AuditEntry {
@@ -403,18 +413,45 @@ pub async fn create_token(pool: &PgPool, admin: &CurrentUser, user_id: i64, name
             entity: "api_token",
             entity_id: id,
             before: None,
-            after: Some(serde_json::json!({"userId": user_id, "name": name})),
+            after: Some(serde_json::json!({
+                "userId": input.user_id, "name": name, "scopes": scopes, "expiresInDays": days,
+            })),
         },
     )
     .await?;
     tx.commit().await?;
-    Ok(NewToken { id, token })
+    Ok(NewToken { id, token, scopes, expires_at })
 }
 
-/// A token as created: shown once.
-#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-pub struct NewToken {
-    pub id: i64,
-    pub token: String,
+/// Every API token, live ones first (admins).
+pub async fn list_tokens(pool: &PgPool, admin: &CurrentUser) -> Result<Vec<TokenView>, AppError> {
+    admin.require(Role::Admin)?;
+    let mut conn = pool.acquire().await?;
+    Ok(db::list_tokens(&mut conn).await?)
+}
+
+/// Revokes a token at once (admins), audited; revoking a revoked token changes nothing.
+pub async fn revoke_token(pool: &PgPool, admin: &CurrentUser, id: i64) -> Result<(), AppError> {
+    admin.require(Role::Admin)?;
+    let mut tx = pool.begin().await?;
+    match db::revoke_token(&mut tx, id, admin.id).await? {
+        Some((name, user_id)) => {
+            insert_audit(
+                &mut tx,
+                AuditEntry {
+                    actor_id: Some(admin.id),
+                    action: "token.revoke",
+                    entity: "api_token",
+                    entity_id: id,
+                    before: Some(serde_json::json!({"userId": user_id, "name": name, "revoked": false})),
+                    after: Some(serde_json::json!({"revoked": true})),
+                },
+            )
+            .await?;
+        }
+        None if !db::token_exists(&mut tx, id).await? => return Err(AppError::new(ErrorCode::NotFound)),
+        None => {}
+    }
+    tx.commit().await?;
+    Ok(())
 }

@@ -25,6 +25,10 @@ pub fn error_text(i18n: I18nContext<Locale>, code: ErrorCode) -> String {
     match code {
         ErrorCode::Unauthenticated => t_string!(i18n, errors.unauthenticated).to_string(),
         ErrorCode::Forbidden => t_string!(i18n, errors.forbidden).to_string(),
+        ErrorCode::TokenScope => t_string!(i18n, errors.token_scope).to_string(),
+        ErrorCode::TokenExpired => t_string!(i18n, errors.token_expired).to_string(),
+        ErrorCode::ScopeUnknown => t_string!(i18n, errors.scope_unknown).to_string(),
+        ErrorCode::ScopesRequired => t_string!(i18n, errors.scopes_required).to_string(),
         ErrorCode::InvalidCredentials => t_string!(i18n, errors.invalid_credentials).to_string(),
         ErrorCode::AccountDisabled => t_string!(i18n, errors.account_disabled).to_string(),
         ErrorCode::TooManyAttempts => t_string!(i18n, errors.too_many_attempts).to_string(),

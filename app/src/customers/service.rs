@@ -8,16 +8,17 @@ use super::db;
 use super::domain::MAX_NOTE_CHARS;
 use super::{CustomerCard, CustomerFlag, CustomerNote, FlagType, OverrideInput};
 use crate::audit::db::{insert_audit, AuditEntry};
-use crate::auth::{CurrentUser, Role};
+use crate::auth::{CurrentUser, Role, Scope};
 use crate::error::{AppError, ErrorCode};
 use crate::jobs::domain::Schedule;
 use crate::jobs::service::JobSpec;
 
 async fn check_visible(conn: &mut sqlx::PgConnection, user: &CurrentUser, id: i64) -> Result<(), AppError> {
+    user.require(Role::Agent)?;
     if !db::exists(conn, id).await? {
         return Err(AppError::new(ErrorCode::NotFound));
     }
-    if user.role.at_least(Role::Supervisor) || db::visible_to_agent(conn, id, user.id).await? {
+    if user.has_role(Role::Supervisor) || db::visible_to_agent(conn, id, user.id).await? {
         Ok(())
     } else {
         Err(AppError::new(ErrorCode::Forbidden))
@@ -141,7 +142,7 @@ pub async fn undo_merge(pool: &PgPool, user: &CurrentUser, merge_id: i64) -> Res
 pub async fn card(pool: &PgPool, user: &CurrentUser, id: i64) -> Result<CustomerCard, AppError> {
     let mut conn = pool.acquire().await?;
     check_visible(&mut conn, user, id).await?;
-    let with_audit = user.role.at_least(Role::Supervisor);
+    let with_audit = user.has_role(Role::Supervisor);
     let mut card = db::card(&mut conn, id, user.locale, with_audit).await?.ok_or(AppError::new(ErrorCode::NotFound))?;
     card.messages = crate::messaging::service::customer_history(&mut conn, id).await?;
     Ok(card)
@@ -322,7 +323,7 @@ pub async fn override_class(
 
 /// Customers per class (the dashboard's distribution; supervisors, admins).
 pub async fn class_distribution(pool: &PgPool, user: &CurrentUser) -> Result<Vec<(String, i64)>, AppError> {
-    user.require(Role::Supervisor)?;
+    user.require_scope(Scope::ReportsRead, Role::Supervisor)?;
     let mut conn = pool.acquire().await?;
     Ok(db::class_distribution(&mut conn).await?)
 }

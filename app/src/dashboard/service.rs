@@ -11,7 +11,7 @@ use super::{
     Bucket, Confirmation, Dashboard, DashboardSettings, DrillDown, DrillList, ReasonCount, Satisfaction, Utilisation,
 };
 use crate::audit::db::{insert_audit, AuditEntry};
-use crate::auth::{CurrentUser, Role};
+use crate::auth::{CurrentUser, Role, Scope};
 use crate::error::AppError;
 use crate::jobs::domain::Schedule;
 use crate::jobs::service::JobSpec;
@@ -31,9 +31,10 @@ impl Query {
     }
 }
 
-/// The agent the figures are limited to: None for supervisors and admins.
+/// The agent the figures are limited to: None for supervisors, admins and a `reports:read`
+/// token (the shop's figures).
 fn scope(user: &CurrentUser) -> Option<i64> {
-    (!user.role.at_least(Role::Supervisor)).then_some(user.id)
+    (!user.has_role(Role::Supervisor) && !user.has_scope(Scope::ReportsRead)).then_some(user.id)
 }
 
 /// Every widget's figures for the range, as of `now`.
@@ -43,6 +44,7 @@ pub async fn dashboard(
     query: &Query,
     now: OffsetDateTime,
 ) -> Result<Dashboard, AppError> {
+    user.require_scope(Scope::ReportsRead, Role::Agent)?;
     let agent = scope(user);
     let range = query.range(now)?;
     let (start, end) = range.bounds();
@@ -406,7 +408,9 @@ pub async fn drill_down(
     status: Option<&str>,
     now: OffsetDateTime,
 ) -> Result<DrillDown, AppError> {
-    let agent = scope(user);
+    // the orders behind a figure name customers: a person's door, not a reporting token's
+    user.require(Role::Agent)?;
+    let agent = (!user.has_role(Role::Supervisor)).then_some(user.id);
     let range = query.range(now)?;
     let (start, end) = range.bounds();
     let hours = crate::agents::service::business_hours(pool.clone()).await?;

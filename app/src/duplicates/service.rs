@@ -11,7 +11,7 @@ use time::{Duration, OffsetDateTime};
 use super::db;
 use super::{Accuracy, Decision, DetectReport, DetectRequest, DuplicatePair, ScoredPair};
 use crate::audit::db::{insert_audit, AuditEntry};
-use crate::auth::{CurrentUser, Role};
+use crate::auth::{CurrentUser, Role, Scope};
 use crate::error::{AppError, ErrorCode};
 use crate::jobs::domain::Schedule;
 use crate::jobs::service::JobSpec;
@@ -287,7 +287,7 @@ pub async fn decide(pool: &PgPool, user: &CurrentUser, pair_id: i64, decision: D
 
 /// The detection accuracy KPI (supervisors, admins).
 pub async fn accuracy(pool: &PgPool, user: &CurrentUser) -> Result<Accuracy, AppError> {
-    user.require(Role::Supervisor)?;
+    user.require_scope(Scope::ReportsRead, Role::Supervisor)?;
     let mut conn = pool.acquire().await?;
     Ok(db::accuracy(&mut conn, i16::from(model().review_threshold)).await?)
 }

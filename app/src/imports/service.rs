@@ -10,7 +10,7 @@ use sqlx::PgPool;
 use super::csv::{self, CsvOrder};
 use super::db::{self, ResultRow};
 use super::{ImportReport, ImportSummary};
-use crate::auth::{CurrentUser, Role};
+use crate::auth::{CurrentUser, Role, Scope};
 use crate::error::{AppError, ErrorCode};
 use crate::orders::service::create_order;
 
@@ -19,7 +19,7 @@ const BATCH: usize = 50;
 
 /// Reads the file and starts importing it in the background. Returns the import's id.
 pub async fn start(pool: &PgPool, user: &CurrentUser, file_name: &str, bytes: &[u8]) -> Result<i64, AppError> {
-    user.require(Role::Supervisor)?;
+    user.require_scope(Scope::OrdersWrite, Role::Supervisor)?;
     if bytes.is_empty() {
         return Err(AppError::new(ErrorCode::FileRequired));
     }
@@ -113,7 +113,7 @@ async fn flush(pool: &PgPool, id: i64, batch: &mut Vec<ResultRow>) -> Result<(),
 }
 
 pub async fn report(pool: &PgPool, user: &CurrentUser, id: i64) -> Result<ImportReport, AppError> {
-    user.require(Role::Supervisor)?;
+    user.require_scope(Scope::OrdersWrite, Role::Supervisor)?;
     let mut conn = pool.acquire().await?;
     let summary =
         db::summaries(&mut conn, Some(id), 1).await?.into_iter().next().ok_or(AppError::new(ErrorCode::NotFound))?;

@@ -42,6 +42,7 @@ pub fn Header(user: CurrentUser) -> impl IntoView {
                 </Show>
                 <Show when=move || is_admin>
                     <A href="/admin/users">{t!(i18n, nav.users)}</A>
+                    <A href="/admin/tokens">{t!(i18n, nav.tokens)}</A>
                     <A href="/admin/jobs">{t!(i18n, nav.jobs)}</A>
                 </Show>
             </nav>

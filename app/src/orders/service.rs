@@ -11,7 +11,7 @@ use super::domain::{self, AttemptRequest};
 use super::intake::{self, NewOrder};
 use super::{AttemptInput, IntakeResult, Method, OrderRow, OrderView, PageCursor, PendingFilter};
 use crate::audit::db::{insert_audit, insert_audits, AuditEntry};
-use crate::auth::{CurrentUser, Role};
+use crate::auth::{CurrentUser, Role, Scope};
 use crate::customers::domain::normalize_name;
 use crate::customers::service::{self as customers, CustomerUpsert};
 use crate::error::{AppError, ErrorCode};
@@ -26,7 +26,7 @@ pub const QUEUE_LIMIT: i64 = 200;
 /// reference: the same request again answers the stored order with `created: false`; a different
 /// order under a used reference is `409 reference_reused`.
 pub async fn create_order(pool: &PgPool, actor: &CurrentUser, input: &NewOrder) -> Result<IntakeResult, AppError> {
-    actor.require(Role::Supervisor)?;
+    actor.require_scope(Scope::OrdersWrite, Role::Supervisor)?;
     let order = intake::validate(input)?;
     let fingerprint = serde_json::to_vec(&order).map_err(|_| AppError::new(ErrorCode::Internal))?;
     let hash = sha256(&fingerprint);
@@ -134,6 +134,7 @@ fn sha256(bytes: &[u8]) -> Vec<u8> {
 
 /// The agent's queue (for anyone: the orders assigned to them).
 pub async fn my_queue(pool: &PgPool, user: &CurrentUser) -> Result<Vec<OrderRow>, AppError> {
+    user.require(Role::Agent)?;
     // opening the queue is activity: it keeps the agent from being turned offline
     crate::agents::service::touch(pool, user).await?;
     let mut conn = pool.acquire().await?;
@@ -142,7 +143,7 @@ pub async fn my_queue(pool: &PgPool, user: &CurrentUser) -> Result<Vec<OrderRow>
 
 /// Open orders: all of them for supervisors and admins (filtered), the agent's own queue for agents.
 pub async fn pending(pool: &PgPool, user: &CurrentUser, filter: &PendingFilter) -> Result<Vec<OrderRow>, AppError> {
-    if !user.role.at_least(Role::Supervisor) {
+    if !user.has_role(Role::Supervisor) {
         return my_queue(pool, user).await;
     }
     let after = filter.after.as_deref().filter(|a| !a.is_empty()).map(PageCursor::decode).transpose()?;
@@ -157,8 +158,9 @@ async fn authorised(
     id: i64,
     now: OffsetDateTime,
 ) -> Result<OrderAccess, AppError> {
+    user.require(Role::Agent)?;
     let order = db::access(conn, id).await?.ok_or(AppError::new(ErrorCode::NotFound))?;
-    if user.role.at_least(Role::Supervisor) || order.open_to_agent(user.id, now) {
+    if user.has_role(Role::Supervisor) || order.open_to_agent(user.id, now) {
         Ok(order)
     } else {
         // Not 404: the order exists, the agent is simply not on it.
@@ -399,7 +401,7 @@ pub async fn record_attempt_at(
     let Some(version) = db::apply_attempt(&mut tx, &order, user.id, &plan, now).await? else {
         return Err(AppError::new(ErrorCode::Conflict));
     };
-    if order.assigned_agent_id.is_some_and(|a| a != user.id) && !user.role.at_least(Role::Supervisor) {
+    if order.assigned_agent_id.is_some_and(|a| a != user.id) && !user.has_role(Role::Supervisor) {
         db::take_over(&mut tx, order.id, user.id, now).await?;
     }
     let attempt_id = db::insert_attempt(&mut tx, &order, user.id, &plan, now).await?;

@@ -9,11 +9,7 @@ use crate::error::AppError;
 /// The whole configuration (statuses, transitions, policy), as agents' screens read it.
 #[server(prefix = "/fn", endpoint = "status_config")]
 pub async fn get_status_config() -> Result<StatusConfig, AppError> {
-    crate::server_ctx::call(None, |pool, _| async move {
-        let mut conn = pool.acquire().await?;
-        Ok(super::db::load_config(&mut conn).await?)
-    })
-    .await
+    crate::server_ctx::call(None, |pool, user| async move { super::service::config(&pool, &user).await }).await
 }
 
 /// Creates (`create`) or updates a status (supervisors and admins).

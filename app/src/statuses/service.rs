@@ -35,6 +35,13 @@ fn check(config: &StatusConfig) -> Result<(), AppError> {
     }
 }
 
+/// The status configuration as the screens and the API show it (anyone signed in).
+pub async fn config(pool: &PgPool, user: &CurrentUser) -> Result<StatusConfig, AppError> {
+    user.require(Role::Agent)?;
+    let mut conn = pool.acquire().await?;
+    Ok(db::load_config(&mut conn).await?)
+}
+
 /// The status configuration, read in the caller's transaction (what an attempt is checked
 /// against).
 pub async fn load_config(conn: &mut PgConnection) -> Result<StatusConfig, AppError> {

@@ -9,8 +9,9 @@ use tower_sessions::Session;
 
 use app::auth::service;
 use app::auth::CurrentUser;
-use app::error::{AppError, ErrorCode};
+use app::error::AppError;
 
+use super::caller::Caller;
 use super::ApiJson;
 use crate::state::AppState;
 
@@ -49,8 +50,11 @@ pub async fn logout(session: Session) -> Result<Json<serde_json::Value>, AppErro
     get,
     path = "/api/auth/me",
     tag = "auth",
-    responses((status = 200, body = CurrentUser), (status = 401, body = AppError)),
+    responses(
+        (status = 200, description = "The signed-in user, or a token's user with its scopes", body = CurrentUser),
+        (status = 401, body = AppError),
+    ),
 )]
-pub async fn me(State(state): State<AppState>, session: Session) -> Result<Json<CurrentUser>, AppError> {
-    service::current_user(&state.pool, &session).await?.map(Json).ok_or(AppError::new(ErrorCode::Unauthenticated))
+pub async fn me(caller: Caller) -> Json<CurrentUser> {
+    Json(caller.0)
 }

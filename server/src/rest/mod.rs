@@ -21,7 +21,7 @@ mod users;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
-use axum::routing::{get, patch, post, put};
+use axum::routing::{delete, get, patch, post, put};
 use axum::Router;
 use serde::de::DeserializeOwned;
 
@@ -39,7 +39,8 @@ pub fn router() -> Router<AppState> {
         .route("/api/auth/me", get(auth::me))
         .route("/api/users", get(users::list).post(users::create))
         .route("/api/users/{id}", patch(users::change))
-        .route("/api/tokens", post(tokens::create))
+        .route("/api/tokens", get(tokens::list).post(tokens::create))
+        .route("/api/tokens/{tokenId}", delete(tokens::revoke))
         .route("/api/orders", post(orders::create))
         .route("/api/customer-service/sms/preview", post(messaging::preview))
         .route("/api/customer-service/sms/callbacks/{provider}", get(messaging::callback).post(messaging::callback))

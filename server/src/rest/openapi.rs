@@ -10,7 +10,10 @@ use utoipa::{Modify, OpenApi};
         title = "EcoManager CS",
         description = "Order confirmation for cash-on-delivery shops. Errors are `{\"code\", \"field\"}` with the \
                        code's HTTP status. Authenticate with the session cookie (`POST /api/auth/login`) or an API \
-                       token (`Authorization: Bearer ecs_…`, created by an admin with `POST /api/tokens`)."
+                       token (`Authorization: Bearer ecs_…`, created by an admin with `POST /api/tokens`). A token \
+                       carries scopes: `orders:write` (post orders), `deliveries:write` (courier outcomes), \
+                       `reports:read` (dashboard and rankings) or `full` (its user's whole role); anything else \
+                       answers 403 `token_scope`. An expired token answers 401 `token_expired`."
     ),
     paths(
         super::health::health,
@@ -22,6 +25,8 @@ use utoipa::{Modify, OpenApi};
         super::users::create,
         super::users::change,
         super::tokens::create,
+        super::tokens::list,
+        super::tokens::revoke,
         super::orders::create,
         super::orders::pending,
         super::orders::my_queue,

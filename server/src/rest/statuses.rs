@@ -19,9 +19,8 @@ use crate::state::AppState;
     tag = "statuses",
     responses((status = 200, body = StatusConfig), Denied),
 )]
-pub async fn config(State(state): State<AppState>, _caller: Caller) -> Result<Json<StatusConfig>, AppError> {
-    let mut conn = state.pool.acquire().await?;
-    Ok(Json(app::statuses::db::load_config(&mut conn).await?))
+pub async fn config(State(state): State<AppState>, caller: Caller) -> Result<Json<StatusConfig>, AppError> {
+    Ok(Json(app::statuses::service::config(&state.pool, &caller.0).await?))
 }
 
 #[utoipa::path(

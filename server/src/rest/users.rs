@@ -4,19 +4,19 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use serde::Deserialize;
-use tower_sessions::Session;
 
 use app::auth::service::{self, NewUserInput, UserChange};
 use app::auth::{Role, UserSummary};
 use app::error::{AppError, ErrorCode};
 
+use super::caller::Caller;
 use super::responses::{Denied, Invalid};
 use super::ApiJson;
 use crate::state::AppState;
 
 #[utoipa::path(get, path = "/api/users", tag = "users", responses((status = 200, body = Vec<UserSummary>), Denied))]
-pub async fn list(State(state): State<AppState>, session: Session) -> Result<Json<Vec<UserSummary>>, AppError> {
-    let admin = service::authenticated(&state.pool, &session).await?;
+pub async fn list(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<UserSummary>>, AppError> {
+    let admin = caller.0;
     Ok(Json(service::list_users(&state.pool, &admin).await?))
 }
 
@@ -29,10 +29,10 @@ pub async fn list(State(state): State<AppState>, session: Session) -> Result<Jso
 )]
 pub async fn create(
     State(state): State<AppState>,
-    session: Session,
+    caller: Caller,
     ApiJson(input): ApiJson<NewUserInput>,
 ) -> Result<(StatusCode, Json<UserSummary>), AppError> {
-    let admin = service::authenticated(&state.pool, &session).await?;
+    let admin = caller.0;
     let user = service::create_user(&state.pool, Some(&admin), input).await?;
     Ok((StatusCode::CREATED, Json(user)))
 }
@@ -53,11 +53,11 @@ pub struct ChangeBody {
 )]
 pub async fn change(
     State(state): State<AppState>,
-    session: Session,
+    caller: Caller,
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<ChangeBody>,
 ) -> Result<Json<UserSummary>, AppError> {
-    let admin = service::authenticated(&state.pool, &session).await?;
+    let admin = caller.0;
     let change = match (body.role, body.active) {
         (Some(role), None) => UserChange::Role(Role::parse(&role)?),
         (None, Some(active)) => UserChange::Active(active),

@@ -99,6 +99,7 @@ pub async fn seed_orders(pool: &PgPool) -> Result<usize, AppError> {
                 name,
                 role: Role::parse(&role).ok()?,
                 locale: app::locale::UiLocale::parse(&locale).ok()?,
+                scopes: None,
             })
         })
         .collect();

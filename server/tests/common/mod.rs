@@ -190,12 +190,17 @@ pub fn distinct_order_body(reference: &str, n: usize, phone: &str) -> serde_json
 }
 
 impl TestApp {
-    /// An API token acting as a new user with `role` (created through the admin endpoint).
+    /// A `full` API token acting as a new user with `role` (created through the admin endpoint).
     pub async fn token_for(&self, admin: &reqwest::Client, email: &str, role: &str) -> String {
+        self.token_with(admin, email, role, &["full"]).await
+    }
+
+    /// An API token with `scopes` acting as a new user with `role`.
+    pub async fn token_with(&self, admin: &reqwest::Client, email: &str, role: &str, scopes: &[&str]) -> String {
         let user_id = self.create_user(email, role).await;
         let response = admin
             .post(self.url("/api/tokens"))
-            .json(&serde_json::json!({"userId": user_id, "name": format!("{role} token")}))
+            .json(&serde_json::json!({"userId": user_id, "name": format!("{role} token"), "scopes": scopes}))
             .send()
             .await
             .expect("create token");

@@ -1,8 +1,10 @@
 //! Account pages: login, home, and user administration (admins).
 mod home;
 mod login;
+mod tokens;
 mod users;
 
 pub use home::HomePage;
 pub use login::LoginPage;
+pub use tokens::TokensPage;
 pub use users::UsersPage;
