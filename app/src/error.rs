@@ -45,6 +45,20 @@ error_codes! {
     ScopeUnknown => "scope_unknown", 422;
     /// A token needs at least one scope (`scopes`).
     ScopesRequired => "scopes_required", 422;
+    /// A status meaning that does not exist (`flags.outcome`).
+    OutcomeUnknown => "outcome_unknown", 422;
+    /// A delivery outcome other than delivered, returned, refused, failed_attempt (`outcome`).
+    DeliveryOutcomeUnknown => "delivery_outcome_unknown", 422;
+    /// A courier's reason code we do not know (`reason`).
+    DeliveryReasonUnknown => "delivery_reason_unknown", 422;
+    /// A delivery event id must be 1 to 100 characters (`eventId`).
+    EventIdInvalid => "event_id_invalid", 422;
+    /// A delivery time in the future or before the order (`at`).
+    DeliveryTimeInvalid => "delivery_time_invalid", 422;
+    /// This event id was used for another event (`eventId`).
+    EventReused => "event_reused", 409;
+    /// Only a confirmed order is shipped: a courier outcome for another one is refused.
+    OrderNotConfirmed => "order_not_confirmed", 409;
     /// Wrong e-mail or password (the same code for both, on purpose).
     InvalidCredentials => "invalid_credentials", 401;
     /// The password was right but an admin deactivated the account.

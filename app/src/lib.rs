@@ -15,6 +15,7 @@ pub mod auth;
 pub mod components;
 pub mod customers;
 pub mod dashboard;
+pub mod deliveries;
 pub mod duplicates;
 pub mod error;
 #[cfg(feature = "ssr")]

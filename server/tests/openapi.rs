@@ -26,6 +26,7 @@ async fn the_document_describes_every_endpoint(pool: PgPool) {
         ("/api/customer-service/customers/merges/{mergeId}/undo", "post"),
         ("/api/customer-service/statuses/{code}/transitions", "put"),
         ("/api/tokens", "post"),
+        ("/api/orders/{reference}/delivery", "post"),
         ("/api/customer-service/orders/auto-assign", "post"),
         ("/api/customer-service/agents/performance", "get"),
         ("/api/customer-service/agents/{agentId}/presence", "put"),
@@ -39,7 +40,7 @@ async fn the_document_describes_every_endpoint(pool: PgPool) {
     for (path, method) in expected {
         assert!(paths.get(path).and_then(|p| p.get(method)).is_some(), "{method} {path} is documented");
     }
-    assert_eq!(paths.len(), 46, "every route of rest::router is documented: {:?}", paths.keys().collect::<Vec<_>>());
+    assert_eq!(paths.len(), 47, "every route of rest::router is documented: {:?}", paths.keys().collect::<Vec<_>>());
     let schemas = doc["components"]["schemas"].as_object().unwrap();
     for name in [
         "NewOrder",

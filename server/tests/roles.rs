@@ -36,6 +36,7 @@ const TABLE: &[(&str, &str, Least)] = &[
     ("get", "/api/tokens", Admin),
     ("delete", "/api/tokens/{tokenId}", Admin),
     ("post", "/api/orders", Supervisor),
+    ("post", "/api/orders/{reference}/delivery", Supervisor),
     ("post", "/api/customer-service/sms/preview", Agent),
     ("post", "/api/customer-service/sms/callbacks/{provider}", Signed),
     ("post", "/api/orders/import", Supervisor),
@@ -86,6 +87,7 @@ const TABLE: &[(&str, &str, Least)] = &[
 fn granted(method: &str, template: &str) -> &'static [&'static str] {
     match (method, template) {
         ("get", "/api/auth/me") => &["orders:write", "deliveries:write", "reports:read"],
+        ("post", "/api/orders/{reference}/delivery") => &["deliveries:write"],
         ("post", "/api/orders") | ("post", "/api/orders/import") | ("get", "/api/orders/import/{id}") => {
             &["orders:write"]
         }
@@ -179,6 +181,7 @@ async fn every_route_answers_every_role_as_the_table_says(pool: PgPool) {
             ("patch", "/api/users/{id}") => json!({"active": true}),
             ("post", "/api/tokens") => json!({"userId": agent_id, "name": "roles", "scopes": ["reports:read"]}),
             ("post", "/api/orders") => order_body("ROLES-2", "0555 10 20 31"),
+            ("post", "/api/orders/{reference}/delivery") => json!({"eventId": "roles", "outcome": "delivered"}),
             ("post", "/api/customer-service/statuses") | ("put", "/api/customer-service/statuses/{code}") => {
                 new_status.clone()
             }
@@ -219,6 +222,7 @@ async fn every_route_answers_every_role_as_the_table_says(pool: PgPool) {
             .replace("{pairId}", "999999")
             .replace("{mergeId}", "999999")
             .replace("{tokenId}", "999999")
+            .replace("{reference}", "ROLES-1")
             .replace("/dashboard/orders", "/dashboard/orders?list=received")
             .replace("{provider}", "mock");
         let body = body(method, template);

@@ -36,9 +36,17 @@ pub struct History {
     pub orders: i32,
     pub confirmed: i32,
     pub delivered: i32,
+    /// Cancelled by the customer (an order closed unreached, abandoned or as a duplicate does not
+    /// count here: an unreachable customer is not a bad customer).
     pub cancelled: i32,
-    /// Returned or refused at the door.
+    /// Closed because the number was wrong.
+    pub wrong_number: i32,
+    /// Returned by the courier (for a reason other than a refusal at the door).
     pub returned: i32,
+    /// Refused at the door.
+    pub refused: i32,
+    /// Returns and refusals the courier reported as a fake order.
+    pub fake_orders: i32,
     /// Orders abandoned or closed unreached in a row, most recent first.
     pub unanswered_streak: i32,
     pub total_spent: i64,
@@ -63,10 +71,15 @@ pub struct ClassificationSettings {
     /// Points for each delivered order (max `delivered_cap`).
     pub delivered_points: i32,
     pub delivered_cap: i32,
-    /// Points removed per cancelled order, and per returned or refused one (max `failure_cap`).
+    /// Points removed per cancelled order, per wrong number, per returned one and per one refused
+    /// at the door (together at most `failure_cap`).
     pub cancelled_points: i32,
+    pub wrong_number_points: i32,
     pub returned_points: i32,
+    pub refused_points: i32,
     pub failure_cap: i32,
+    /// Points removed per order the courier reported as fake (no cap; one makes the customer bad).
+    pub fake_order_points: i32,
     /// Points removed per order in the unanswered streak (max `unanswered_cap`).
     pub unanswered_points: i32,
     pub unanswered_cap: i32,
@@ -105,8 +118,11 @@ impl Default for ClassificationSettings {
             delivered_points: 6,
             delivered_cap: 30,
             cancelled_points: 8,
+            wrong_number_points: 10,
             returned_points: 12,
+            refused_points: 20,
             failure_cap: 50,
+            fake_order_points: 40,
             unanswered_points: 5,
             unanswered_cap: 20,
             spend_points_per_10k: 2,
@@ -133,7 +149,8 @@ text_enum!(
     /// One signal of the breakdown.
     Signal, ErrorCode::BadRequest, "signal" {
         Base => "base", Confirmed => "confirmed", Delivered => "delivered", Cancelled => "cancelled",
-        Returned => "returned", Unanswered => "unanswered", Spend => "spend", Recency => "recency",
+        WrongNumber => "wrong_number", Returned => "returned", Refused => "refused", FakeOrders => "fake_orders",
+        Unanswered => "unanswered", Spend => "spend", Recency => "recency",
         Frequency => "frequency", SeriousFlags => "serious_flags", MinorFlags => "minor_flags",
     }
 );
@@ -145,6 +162,8 @@ text_enum!(
 pub enum ClassReason {
     NoHistory,
     SeriousFlag,
+    /// The courier reported an order of theirs as fake.
+    FakeOrder,
     FailureRate,
     LowScore,
     VipRules,
@@ -184,11 +203,20 @@ pub fn classify(h: &History, s: &ClassificationSettings) -> Classification {
     };
     add(Signal::Confirmed, h.confirmed.into(), (h.confirmed * s.confirmed_points).min(s.confirmed_cap));
     add(Signal::Delivered, h.delivered.into(), (h.delivered * s.delivered_points).min(s.delivered_cap));
-    let cancelled = h.cancelled * s.cancelled_points;
-    let returned = h.returned * s.returned_points;
-    let failure_room = s.failure_cap;
-    add(Signal::Cancelled, h.cancelled.into(), -cancelled.min(failure_room));
-    add(Signal::Returned, h.returned.into(), -returned.min((failure_room - cancelled).max(0)));
+    // the failures share one cap, taken in this order: the heaviest evidence last, so a refusal
+    // at the door still shows when cancellations filled most of it
+    let mut room = s.failure_cap;
+    for (signal, count, points) in [
+        (Signal::Cancelled, h.cancelled, s.cancelled_points),
+        (Signal::WrongNumber, h.wrong_number, s.wrong_number_points),
+        (Signal::Returned, h.returned, s.returned_points),
+        (Signal::Refused, h.refused, s.refused_points),
+    ] {
+        let taken = count.saturating_mul(points).min(room.max(0));
+        room -= taken;
+        add(signal, count.into(), -taken);
+    }
+    add(Signal::FakeOrders, h.fake_orders.into(), -h.fake_orders.saturating_mul(s.fake_order_points));
     add(
         Signal::Unanswered,
         h.unanswered_streak.into(),
@@ -209,10 +237,13 @@ pub fn classify(h: &History, s: &ClassificationSettings) -> Classification {
     let raw: i32 = breakdown.iter().map(|b| b.points).sum();
     let score = raw.clamp(0, 100);
     let good = h.delivered.max(h.confirmed);
-    let closed = h.confirmed + h.cancelled + h.returned;
-    let failures = h.cancelled + h.returned;
+    // each order once: returned and refused orders were confirmed first
+    let closed = h.confirmed + h.cancelled + h.wrong_number;
+    let failures = h.cancelled + h.wrong_number + h.returned + h.refused;
     let (class, reason) = if h.serious_flags > 0 {
         (CustomerClass::Bad, ClassReason::SeriousFlag)
+    } else if h.fake_orders > 0 {
+        (CustomerClass::Bad, ClassReason::FakeOrder)
     } else if closed >= s.bad_min_orders && failures * 100 >= s.bad_failure_percent * closed {
         (CustomerClass::Bad, ClassReason::FailureRate)
     } else if h.orders > 0 && score < s.bad_below_score {
@@ -244,8 +275,11 @@ pub fn validate_settings(s: &ClassificationSettings) -> Result<(), AppError> {
         ("deliveredPoints", s.delivered_points),
         ("deliveredCap", s.delivered_cap),
         ("cancelledPoints", s.cancelled_points),
+        ("wrongNumberPoints", s.wrong_number_points),
         ("returnedPoints", s.returned_points),
+        ("refusedPoints", s.refused_points),
         ("failureCap", s.failure_cap),
+        ("fakeOrderPoints", s.fake_order_points),
         ("unansweredPoints", s.unanswered_points),
         ("unansweredCap", s.unanswered_cap),
         ("spendPointsPer10k", s.spend_points_per_10k),
@@ -318,6 +352,7 @@ mod tests {
             orders_90d: 3,
             serious_flags: 0,
             minor_flags: 0,
+            ..Default::default()
         };
         let c = classify(&h, &settings());
         assert_eq!(i32::from(c.score), sum(&c));
@@ -364,6 +399,64 @@ mod tests {
         // two orders are not enough to judge
         let h = History { orders: 2, confirmed: 1, cancelled: 1, ..Default::default() };
         assert_ne!(classify(&h, &settings()).class, CustomerClass::Bad);
+    }
+
+    #[test]
+    fn a_customer_who_never_answers_is_not_a_bad_customer() {
+        // five orders closed unreached or abandoned: the streak costs its capped points, nothing
+        // counts as a failure, so neither the failure rate nor the score makes them bad
+        let h = History {
+            orders: 5,
+            unanswered_streak: 5,
+            days_since_last_order: Some(2),
+            orders_90d: 5,
+            ..Default::default()
+        };
+        let c = classify(&h, &settings());
+        assert_ne!(c.class, CustomerClass::Bad, "{c:?}");
+        assert!(!c.breakdown.iter().any(|b| b.signal == Signal::Cancelled));
+        // the same five orders cancelled by the customer do
+        let h = History { orders: 5, confirmed: 1, cancelled: 4, ..Default::default() };
+        assert_eq!(classify(&h, &settings()).reason, ClassReason::FailureRate);
+    }
+
+    #[test]
+    fn the_courier_s_word_weighs_most_refused_and_fake_orders_above_all() {
+        // a score away from both ends, so that each signal shows
+        let base = History {
+            orders: 2,
+            confirmed: 2,
+            delivered: 1,
+            days_since_last_order: Some(5),
+            orders_90d: 2,
+            ..Default::default()
+        };
+        let score = |h: &History| classify(h, &settings()).score;
+        let returned = History { returned: 1, ..base.clone() };
+        let refused = History { refused: 1, ..base.clone() };
+        let fake = History { refused: 1, fake_orders: 1, ..base.clone() };
+        assert!(
+            score(&base) > score(&returned) && score(&returned) > score(&refused) && score(&refused) > score(&fake)
+        );
+        let c = classify(&fake, &settings());
+        assert_eq!((c.class, c.reason), (CustomerClass::Bad, ClassReason::FakeOrder));
+        assert_eq!(i32::from(c.score), sum(&c).clamp(0, 100));
+        // a wrong number counts against, a little more than a cancellation
+        let wrong = History { wrong_number: 1, ..base.clone() };
+        let cancelled = History { cancelled: 1, ..base.clone() };
+        assert!(score(&cancelled) > score(&wrong));
+        // all failures share one cap
+        let many = History { cancelled: 5, wrong_number: 5, returned: 5, refused: 5, ..base };
+        let c = classify(&many, &settings());
+        let failures: i32 = c
+            .breakdown
+            .iter()
+            .filter(|b| {
+                matches!(b.signal, Signal::Cancelled | Signal::WrongNumber | Signal::Returned | Signal::Refused)
+            })
+            .map(|b| b.points)
+            .sum();
+        assert_eq!(failures, -50);
     }
 
     #[test]

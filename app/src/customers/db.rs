@@ -171,13 +171,7 @@ pub async fn merge(conn: &mut PgConnection, from: i64, into: i64, by: Option<i64
     sqlx::query!("DELETE FROM customer_contacts WHERE customer_id = $1", from).execute(&mut *conn).await?;
     move_records(conn, from, into).await?;
     sqlx::query!(
-        "UPDATE customers c SET orders_count = c.orders_count + f.orders_count,
-                confirmed_count = c.confirmed_count + f.confirmed_count,
-                delivered_count = c.delivered_count + f.delivered_count,
-                cancelled_count = c.cancelled_count + f.cancelled_count,
-                returned_count = c.returned_count + f.returned_count,
-                total_spent_dzd = c.total_spent_dzd + f.total_spent_dzd,
-                last_order_at = greatest(c.last_order_at, f.last_order_at), updated_at = now()
+        "UPDATE customers c SET last_order_at = greatest(c.last_order_at, f.last_order_at), updated_at = now()
          FROM customers f WHERE c.id = $2 AND f.id = $1",
         from,
         into
@@ -185,14 +179,14 @@ pub async fn merge(conn: &mut PgConnection, from: i64, into: i64, by: Option<i64
     .execute(&mut *conn)
     .await?;
     sqlx::query!(
-        "UPDATE customers SET merged_into_id = $2, merged_at = now(), orders_count = 0, confirmed_count = 0,
-                delivered_count = 0, cancelled_count = 0, returned_count = 0, total_spent_dzd = 0, updated_at = now()
-         WHERE id = $1",
+        "UPDATE customers SET merged_into_id = $2, merged_at = now(), updated_at = now() WHERE id = $1",
         from,
         into
     )
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
+    recount(conn, into).await?;
+    recount(conn, from).await?;
     Ok(merge_id)
 }
 
@@ -233,43 +227,8 @@ pub async fn lock_merge(conn: &mut PgConnection, id: i64) -> Result<Option<Merge
 /// customer's own come back.
 pub async fn undo_merge(conn: &mut PgConnection, id: i64, by: i64) -> Result<(), sqlx::Error> {
     sqlx::query!(
-        "WITH m AS (SELECT * FROM customer_merges WHERE id = $1),
-              f AS (SELECT c.id, c.phone FROM customers c, m WHERE c.id = m.from_customer_id),
-              since AS (
-                  SELECT o.id FROM orders o, m, f
-                  WHERE o.customer_id = m.into_customer_id AND o.created_at >= m.merged_at AND o.phone = f.phone
-              ),
-              counts AS (
-                  SELECT count(*)::int4 AS orders,
-                         (count(*) FILTER (WHERE o.closed_at IS NOT NULL AND s.counts_as_confirmed))::int4 AS confirmed,
-                         (count(*) FILTER (WHERE o.closed_at IS NOT NULL AND s.is_final AND NOT s.counts_as_confirmed))::int4
-                             AS cancelled
-                  FROM orders o JOIN confirmation_statuses s ON s.code = o.status
-                  WHERE o.id IN (SELECT id FROM since)
-              )
-         UPDATE customers c
-         SET orders_count = (m.moved->'counters'->>'orders')::int4 + counts.orders,
-             confirmed_count = (m.moved->'counters'->>'confirmed')::int4 + counts.confirmed,
-             delivered_count = (m.moved->'counters'->>'delivered')::int4,
-             cancelled_count = (m.moved->'counters'->>'cancelled')::int4 + counts.cancelled,
-             returned_count = (m.moved->'counters'->>'returned')::int4,
-             total_spent_dzd = (m.moved->'counters'->>'spent')::int8,
-             merged_into_id = NULL, merged_at = NULL, updated_at = now()
-         FROM m, counts
-         WHERE c.id = m.from_customer_id",
-        id
-    )
-    .execute(&mut *conn)
-    .await?;
-    // the survivor gives back what the merged customer counts now
-    sqlx::query!(
-        "UPDATE customers c
-         SET orders_count = c.orders_count - f.orders_count, confirmed_count = c.confirmed_count - f.confirmed_count,
-             delivered_count = c.delivered_count - f.delivered_count, cancelled_count = c.cancelled_count - f.cancelled_count,
-             returned_count = c.returned_count - f.returned_count, total_spent_dzd = c.total_spent_dzd - f.total_spent_dzd,
-             updated_at = now()
-         FROM customer_merges m, customers f
-         WHERE m.id = $1 AND c.id = m.into_customer_id AND f.id = m.from_customer_id",
+        "UPDATE customers c SET merged_into_id = NULL, merged_at = NULL, updated_at = now()
+         FROM customer_merges m WHERE m.id = $1 AND c.id = m.from_customer_id",
         id
     )
     .execute(&mut *conn)
@@ -334,9 +293,16 @@ pub async fn undo_merge(conn: &mut PgConnection, id: i64, by: i64) -> Result<(),
     )
     .execute(&mut *conn)
     .await?;
-    sqlx::query!("UPDATE customer_merges SET undone_at = now(), undone_by = $2 WHERE id = $1", id, by)
-        .execute(conn)
-        .await?;
+    let merge = sqlx::query!(
+        "UPDATE customer_merges SET undone_at = now(), undone_by = $2 WHERE id = $1
+         RETURNING from_customer_id, into_customer_id",
+        id,
+        by
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    recount(conn, merge.from_customer_id).await?;
+    recount(conn, merge.into_customer_id).await?;
     Ok(())
 }
 
@@ -355,22 +321,35 @@ pub async fn list_merged_into(conn: &mut PgConnection, id: i64) -> Result<Vec<Me
     .await
 }
 
-/// Counts an order's outcome when it closes.
-pub async fn count_outcome(
-    conn: &mut PgConnection,
-    customer_id: i64,
-    confirmed: bool,
-    cancelled: bool,
-) -> Result<(), sqlx::Error> {
+/// Recounts a customer's counters from their orders (in the caller's transaction): orders, each
+/// final outcome by its status's meaning, and what the courier reported. The row is locked first,
+/// so the counting statement starts after any other transaction recounting this customer has
+/// committed, and sees its orders (a count read before the lock could miss them).
+pub async fn recount(conn: &mut PgConnection, id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query!("SELECT id FROM customers WHERE id = $1 FOR UPDATE", id).fetch_optional(&mut *conn).await?;
     sqlx::query!(
-        "UPDATE customers
-         SET confirmed_count = confirmed_count + CASE WHEN $2 THEN 1 ELSE 0 END,
-             cancelled_count = cancelled_count + CASE WHEN $3 THEN 1 ELSE 0 END,
-             updated_at = now()
-         WHERE id = $1",
-        customer_id,
-        confirmed,
-        cancelled
+        "UPDATE customers c
+         SET orders_count = k.orders, confirmed_count = k.confirmed, cancelled_count = k.cancelled,
+             wrong_number_count = k.wrong_number, unreachable_count = k.unreachable, abandoned_count = k.abandoned,
+             duplicate_count = k.duplicate, delivered_count = k.delivered, returned_count = k.returned,
+             refused_count = k.refused, fake_order_count = k.fake, total_spent_dzd = k.spent, updated_at = now()
+         FROM (SELECT count(*)::int4 AS orders,
+                      count(*) FILTER (WHERE o.closed_at IS NOT NULL AND s.outcome = 'confirmed')::int4 AS confirmed,
+                      count(*) FILTER (WHERE o.closed_at IS NOT NULL AND s.outcome = 'cancelled')::int4 AS cancelled,
+                      count(*) FILTER (WHERE o.closed_at IS NOT NULL AND s.outcome = 'wrong_number')::int4 AS wrong_number,
+                      count(*) FILTER (WHERE o.closed_at IS NOT NULL AND s.outcome = 'unreachable')::int4 AS unreachable,
+                      count(*) FILTER (WHERE o.closed_at IS NOT NULL AND s.outcome = 'abandoned')::int4 AS abandoned,
+                      count(*) FILTER (WHERE o.closed_at IS NOT NULL AND s.outcome = 'duplicate')::int4 AS duplicate,
+                      count(*) FILTER (WHERE o.delivery_outcome = 'delivered')::int4 AS delivered,
+                      count(*) FILTER (WHERE o.delivery_outcome = 'returned')::int4 AS returned,
+                      count(*) FILTER (WHERE o.delivery_outcome = 'refused')::int4 AS refused,
+                      count(*) FILTER (WHERE o.delivery_outcome IN ('returned', 'refused')
+                                         AND o.delivery_reason = 'fake_order')::int4 AS fake,
+                      coalesce(sum(o.total_dzd) FILTER (WHERE o.delivery_outcome = 'delivered'), 0)::int8 AS spent
+               FROM orders o JOIN confirmation_statuses s ON s.code = o.status
+               WHERE o.customer_id = $1) k
+         WHERE c.id = $1",
+        id
     )
     .execute(conn)
     .await?;
@@ -407,6 +386,8 @@ pub async fn card(
     let Some(c) = sqlx::query!(
         r#"SELECT c.id, c.name, c.phone, c.email, c.locale, c.wilaya_code, c.address, c.orders_count, c.confirmed_count,
                   c.delivered_count, c.cancelled_count, c.returned_count, c.total_spent_dzd, c.last_order_at,
+                  c.wrong_number_count, c.unreachable_count, c.abandoned_count, c.duplicate_count, c.refused_count,
+                  c.fake_order_count,
                   (SELECT CASE WHEN $2 THEN name_ar ELSE name_fr END FROM wilayas WHERE code = c.wilaya_code)
                       AS "wilaya_name?",
                   c.class, c.score, c.class_reason, c.score_breakdown, c.classified_at, c.class_override,
@@ -529,7 +510,13 @@ pub async fn card(
             confirmed: c.confirmed_count,
             delivered: c.delivered_count,
             cancelled: c.cancelled_count,
+            wrong_number: c.wrong_number_count,
+            unreachable: c.unreachable_count,
+            abandoned: c.abandoned_count,
+            duplicates: c.duplicate_count,
             returned: c.returned_count,
+            refused: c.refused_count,
+            fake_orders: c.fake_order_count,
             total_spent: c.total_spent_dzd,
             last_order_at: c.last_order_at,
         },
@@ -622,6 +609,7 @@ pub async fn histories(
 ) -> Result<Vec<(i64, History)>, sqlx::Error> {
     let rows = sqlx::query!(
         r#"SELECT c.id, c.orders_count, c.confirmed_count, c.delivered_count, c.cancelled_count, c.returned_count,
+                  c.wrong_number_count, c.refused_count, c.fake_order_count,
                   -- delivered spend when a courier reports it; until then what confirmed orders are worth
                   greatest(c.total_spent_dzd,
                            (SELECT coalesce(sum(o.total_dzd), 0) FROM orders o JOIN confirmation_statuses s ON s.code = o.status
@@ -660,7 +648,10 @@ pub async fn histories(
                     confirmed: r.confirmed_count,
                     delivered: r.delivered_count,
                     cancelled: r.cancelled_count,
+                    wrong_number: r.wrong_number_count,
                     returned: r.returned_count,
+                    refused: r.refused_count,
+                    fake_orders: r.fake_order_count,
                     unanswered_streak: r.unanswered,
                     total_spent: r.spent,
                     days_since_last_order: r.days_since,

@@ -79,9 +79,24 @@ pub struct PastOrder {
 pub struct CustomerCounters {
     pub total_orders: i32,
     pub confirmed: i32,
+    /// Delivered, as the courier reported.
     pub delivered: i32,
+    /// Cancelled by the customer.
     pub cancelled: i32,
+    pub wrong_number: i32,
+    /// Closed unreached (not held against the customer).
+    pub unreachable: i32,
+    /// Abandoned after the attempts ran out (not held against the customer).
+    pub abandoned: i32,
+    /// Closed as duplicates of another order.
+    pub duplicates: i32,
+    /// Returned by the courier (other than refused at the door).
     pub returned: i32,
+    /// Refused at the door.
+    pub refused: i32,
+    /// Returns and refusals reported as a fake order.
+    pub fake_orders: i32,
+    /// What the delivered orders were worth (DZD).
     pub total_spent: i64,
     #[serde(with = "time::serde::rfc3339::option")]
     pub last_order_at: Option<OffsetDateTime>,

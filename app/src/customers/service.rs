@@ -53,14 +53,10 @@ pub async fn upsert_for_order(
     Ok(upserted)
 }
 
-/// Counts an order's outcome on its customer (in the attempt's transaction).
-pub async fn count_outcome(
-    conn: &mut PgConnection,
-    customer_id: i64,
-    confirmed: bool,
-    cancelled: bool,
-) -> Result<(), AppError> {
-    Ok(db::count_outcome(conn, customer_id, confirmed, cancelled).await?)
+/// Recounts the customer's counters from their orders (in the caller's transaction): after an
+/// order closes, a courier reports, or orders move between customers.
+pub async fn recount(conn: &mut PgConnection, customer_id: i64) -> Result<(), AppError> {
+    Ok(db::recount(conn, customer_id).await?)
 }
 
 /// Merges customer `from` into `into` ("same customer", in the caller's transaction): both rows

@@ -37,6 +37,9 @@ fn signal_text(i18n: leptos_i18n::I18nContext<Locale>, signal: Signal) -> String
         Signal::Delivered => t_string!(i18n, customer.signal_delivered),
         Signal::Cancelled => t_string!(i18n, customer.signal_cancelled),
         Signal::Returned => t_string!(i18n, customer.signal_returned),
+        Signal::WrongNumber => t_string!(i18n, customer.signal_wrong_number),
+        Signal::Refused => t_string!(i18n, customer.signal_refused),
+        Signal::FakeOrders => t_string!(i18n, customer.signal_fake_orders),
         Signal::Unanswered => t_string!(i18n, customer.signal_unanswered),
         Signal::Spend => t_string!(i18n, customer.signal_spend),
         Signal::Recency => t_string!(i18n, customer.signal_recency),
@@ -191,6 +194,17 @@ fn CardBody(card: CustomerCard, current_order: Option<i64>) -> impl IntoView {
             <div><dt>{t!(i18n, customer.orders)}</dt><dd>{counters.total_orders}</dd></div>
             <div><dt>{t!(i18n, customer.confirmed)}</dt><dd>{counters.confirmed}</dd></div>
             <div><dt>{t!(i18n, customer.cancelled)}</dt><dd>{counters.cancelled}</dd></div>
+            {(counters.wrong_number > 0).then(|| view! { <div><dt>{t!(i18n, customer.wrong_number)}</dt><dd>{counters.wrong_number}</dd></div> })}
+            {(counters.unreachable + counters.abandoned > 0).then(|| view! {
+                <div><dt>{t!(i18n, customer.unreached)}</dt><dd>{counters.unreachable + counters.abandoned}</dd></div>
+            })}
+            <div data-testid="counter-delivered"><dt>{t!(i18n, customer.delivered)}</dt><dd>{counters.delivered}</dd></div>
+            <div data-testid="counter-returned"><dt>{t!(i18n, customer.returned)}</dt><dd>{counters.returned + counters.refused}</dd></div>
+            {(counters.refused > 0).then(|| view! { <div><dt>{t!(i18n, customer.refused)}</dt><dd>{counters.refused}</dd></div> })}
+            {(counters.fake_orders > 0).then(|| view! {
+                <div class="danger"><dt>{t!(i18n, customer.fake_orders)}</dt><dd>{counters.fake_orders}</dd></div>
+            })}
+            <div data-testid="counter-spent"><dt>{t!(i18n, customer.spent)}</dt><dd>{dzd(counters.total_spent)}</dd></div>
         </dl>
         {(!card.flags.is_empty()).then(|| view! {
             <h4>{t!(i18n, customer.flags)}</h4>

@@ -211,19 +211,24 @@ pub async fn decide_pair(conn: &mut PgConnection, id: i64, state: &str, by: i64)
     Ok(())
 }
 
-/// Closes an order as a duplicate of another: the configured `duplicate` status, linked.
-pub async fn close_as_duplicate(conn: &mut PgConnection, order_id: i64, original_id: i64) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query!(
+/// Closes an order as a duplicate of another: the configured `duplicate` status, linked. Answers
+/// the order's customer, or `None` when the order was closed already.
+pub async fn close_as_duplicate(
+    conn: &mut PgConnection,
+    order_id: i64,
+    original_id: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar!(
         "UPDATE orders SET status = 'duplicate', closed_at = now(), is_duplicate = true, original_order_id = $2,
                 next_contact_at = NULL, version = version + 1, updated_at = now()
          WHERE id = $1 AND closed_at IS NULL
-           AND EXISTS (SELECT 1 FROM confirmation_statuses WHERE code = 'duplicate' AND active AND is_final)",
+           AND EXISTS (SELECT 1 FROM confirmation_statuses WHERE code = 'duplicate' AND active AND is_final)
+         RETURNING customer_id",
         order_id,
         original_id
     )
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    .fetch_optional(conn)
+    .await
 }
 
 /// The KPI: decisions on flagged pairs, and duplicates closed by agents that were never flagged.

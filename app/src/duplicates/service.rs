@@ -250,9 +250,11 @@ pub async fn decide(pool: &PgPool, user: &CurrentUser, pair_id: i64, decision: D
     db::decide_pair(&mut tx, pair_id, decision.as_str(), user.id).await?;
     match decision {
         Decision::Duplicate => {
-            if !db::close_as_duplicate(&mut tx, order_id, original_id).await? {
+            let Some(customer) = db::close_as_duplicate(&mut tx, order_id, original_id).await? else {
                 return Err(AppError::new(ErrorCode::OrderClosed));
-            }
+            };
+            // a duplicate counts as one (and not against the customer)
+            crate::customers::service::recount(&mut tx, customer).await?;
         }
         Decision::NotDuplicate => db::refresh_order_flag(&mut tx, order_id, i16::from(model.warn_threshold)).await?,
         Decision::SameCustomer => {

@@ -416,7 +416,7 @@ pub async fn record_attempt_at(
         messaging::enqueue_order_step(&mut tx, &plan.status_after, &message, now).await?;
     }
     if plan.closes {
-        customers::count_outcome(&mut tx, order.customer_id, plan.counts_as_confirmed, plan.failed).await?;
+        customers::recount(&mut tx, order.customer_id).await?;
         // the class follows the outcome in the same transaction
         customers::reclassify(&mut tx, order.customer_id, now).await?;
     }

@@ -2,13 +2,13 @@
 use sqlx::PgConnection;
 
 use super::domain::{category_from_db, AttemptPolicy};
-use super::{StatusCategory, StatusConfig, StatusDef, StatusFlags, StatusLabels, StatusTransition};
+use super::{Outcome, StatusCategory, StatusConfig, StatusDef, StatusFlags, StatusLabels, StatusTransition};
 use crate::auth::Role;
 
 pub async fn load_config(conn: &mut PgConnection) -> Result<StatusConfig, sqlx::Error> {
     let statuses = sqlx::query!(
         "SELECT code, label_fr, label_ar, label_ar_dz, color, category, contact_made, is_final, callback, line_busy,
-                do_not_call, counts_as_confirmed, initial, sort_order, active
+                do_not_call, counts_as_confirmed, outcome, initial, sort_order, active
          FROM confirmation_statuses ORDER BY sort_order, code"
     )
     .fetch_all(&mut *conn)
@@ -26,6 +26,8 @@ pub async fn load_config(conn: &mut PgConnection) -> Result<StatusConfig, sqlx::
             line_busy: r.line_busy,
             do_not_call: r.do_not_call,
             counts_as_confirmed: r.counts_as_confirmed,
+            // the CHECK constraint keeps the column to known outcomes
+            outcome: r.outcome.as_deref().and_then(|o| Outcome::parse(o).ok()),
         },
         initial: r.initial,
         sort_order: r.sort_order,
@@ -89,15 +91,15 @@ pub async fn upsert_status(conn: &mut PgConnection, s: &StatusDef) -> Result<(),
     sqlx::query!(
         "INSERT INTO confirmation_statuses
              (code, label_fr, label_ar, label_ar_dz, color, category, contact_made, is_final, callback, line_busy,
-              do_not_call, counts_as_confirmed, initial, sort_order, active)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+              do_not_call, counts_as_confirmed, initial, sort_order, active, outcome)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
          ON CONFLICT (code) DO UPDATE
          SET label_fr = EXCLUDED.label_fr, label_ar = EXCLUDED.label_ar, label_ar_dz = EXCLUDED.label_ar_dz,
              color = EXCLUDED.color, category = EXCLUDED.category, contact_made = EXCLUDED.contact_made,
              is_final = EXCLUDED.is_final, callback = EXCLUDED.callback, line_busy = EXCLUDED.line_busy,
              do_not_call = EXCLUDED.do_not_call, counts_as_confirmed = EXCLUDED.counts_as_confirmed,
              initial = EXCLUDED.initial, sort_order = EXCLUDED.sort_order, active = EXCLUDED.active,
-             updated_at = now()",
+             outcome = EXCLUDED.outcome, updated_at = now()",
         s.code,
         s.labels.fr,
         s.labels.ar,
@@ -113,6 +115,7 @@ pub async fn upsert_status(conn: &mut PgConnection, s: &StatusDef) -> Result<(),
         s.initial,
         s.sort_order,
         s.active,
+        s.flags.outcome.map(Outcome::as_str),
     )
     .execute(conn)
     .await?;

@@ -25,6 +25,19 @@ pub enum StatusCategory {
     Abandoned,
 }
 
+text_enum!(
+    /// What a final status means for the customer's record (and their class): only a customer's
+    /// own cancellation counts against them as one; an unreachable customer is not a bad customer.
+    Outcome, crate::error::ErrorCode::OutcomeUnknown, "flags.outcome" {
+        Confirmed => "confirmed",
+        Cancelled => "cancelled",
+        WrongNumber => "wrong_number",
+        Unreachable => "unreachable",
+        Abandoned => "abandoned",
+        Duplicate => "duplicate",
+    }
+);
+
 /// What a status means, so KPIs and routing work for any status set (VICIdial's idea).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -41,6 +54,30 @@ pub struct StatusFlags {
     pub do_not_call: bool,
     /// Counts as a confirmation in rates and rankings.
     pub counts_as_confirmed: bool,
+    /// A final status's meaning for the customer's record (none for open statuses; a confirmation
+    /// is `confirmed`; left out, it follows the category and whether the customer was reached).
+    #[serde(default)]
+    pub outcome: Option<Outcome>,
+}
+
+impl StatusFlags {
+    /// The outcome this status records: none unless final, `confirmed` for a confirmation, else
+    /// the one chosen (never `confirmed`) or, by default, abandoned / cancelled by the customer
+    /// when reached / unreachable.
+    pub fn normalised_outcome(&self, category: StatusCategory) -> Option<Outcome> {
+        if !self.is_final {
+            return None;
+        }
+        if self.counts_as_confirmed {
+            return Some(Outcome::Confirmed);
+        }
+        Some(match self.outcome.filter(|o| *o != Outcome::Confirmed) {
+            Some(chosen) => chosen,
+            None if category == StatusCategory::Abandoned => Outcome::Abandoned,
+            None if self.contact_made => Outcome::Cancelled,
+            None => Outcome::Unreachable,
+        })
+    }
 }
 
 /// A status label in each UI language.

@@ -59,6 +59,7 @@ pub async fn save_status(
     user.require(Role::Supervisor)?;
     status.code = status.code.trim().to_string();
     status.color = status.color.trim().to_lowercase();
+    status.flags.outcome = status.flags.normalised_outcome(status.category);
     for label in [&mut status.labels.fr, &mut status.labels.ar, &mut status.labels.ar_dz] {
         *label = label.split_whitespace().collect::<Vec<_>>().join(" ");
         if label.chars().count() > 60 {
@@ -81,9 +82,13 @@ pub async fn save_status(
     }
     config.statuses.retain(|s| s.code != status.code);
     config.statuses.push(status.clone());
-    if !status.active {
-        config.transitions.retain(|t| t.to != status.code);
-    }
+    // deactivating a status removes the transitions into it: the audit keeps them
+    let removed: Vec<StatusTransition> = if status.active {
+        Vec::new()
+    } else {
+        config.transitions.iter().filter(|t| t.to == status.code).cloned().collect()
+    };
+    config.transitions.retain(|t| !removed.contains(t));
     check(&config)?;
     db::upsert_status(&mut tx, &status).await?;
     if !status.active {
@@ -96,7 +101,7 @@ pub async fn save_status(
             action: if create { "status.create" } else { "status.update" },
             entity: "status",
             entity_id: 0,
-            before: before.map(|b| json!(b)),
+            before: before.map(|b| json!({"status": b, "transitionsRemoved": removed})),
             after: Some(json!(status)),
         },
     )

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::api::{get_status_config, DeleteStatus, SaveExits, SaveStatus};
-use super::{StatusCategory, StatusConfig, StatusDef, StatusFlags, StatusLabels};
+use super::{Outcome, StatusCategory, StatusConfig, StatusDef, StatusFlags, StatusLabels};
 use crate::auth::Role;
 use crate::components::{action_error, role_text, ErrorAlert, Field, Loaded, RoleGate};
 use crate::i18n::*;
@@ -25,6 +25,17 @@ pub fn category_text(i18n: leptos_i18n::I18nContext<Locale>, category: StatusCat
         StatusCategory::Confirmed => t_string!(i18n, statuses.cat_confirmed).to_string(),
         StatusCategory::Failed => t_string!(i18n, statuses.cat_failed).to_string(),
         StatusCategory::Abandoned => t_string!(i18n, statuses.cat_abandoned).to_string(),
+    }
+}
+
+pub fn outcome_text(i18n: leptos_i18n::I18nContext<Locale>, outcome: Outcome) -> String {
+    match outcome {
+        Outcome::Confirmed => t_string!(i18n, statuses.outcome_confirmed).to_string(),
+        Outcome::Cancelled => t_string!(i18n, statuses.outcome_cancelled).to_string(),
+        Outcome::WrongNumber => t_string!(i18n, statuses.outcome_wrong_number).to_string(),
+        Outcome::Unreachable => t_string!(i18n, statuses.outcome_unreachable).to_string(),
+        Outcome::Abandoned => t_string!(i18n, statuses.outcome_abandoned).to_string(),
+        Outcome::Duplicate => t_string!(i18n, statuses.outcome_duplicate).to_string(),
     }
 }
 
@@ -135,6 +146,9 @@ fn flag_names(i18n: leptos_i18n::I18nContext<Locale>, s: &StatusDef) -> String {
         if on {
             names.push(name);
         }
+    }
+    if let Some(outcome) = s.flags.outcome.filter(|o| *o != Outcome::Confirmed) {
+        names.push(outcome_text(i18n, outcome));
     }
     names.join(" · ")
 }
@@ -256,6 +270,23 @@ fn StatusForm(
                     {checkbox(t_string!(i18n, statuses.initial).to_string(), |d| d.initial, |d, v| d.initial = v, "flag-initial")}
                     {checkbox(t_string!(i18n, statuses.active).to_string(), |d| d.active, |d, v| d.active = v, "flag-active")}
                 </fieldset>
+                <Show when=move || draft.with(|d| d.flags.is_final && !d.flags.counts_as_confirmed)>
+                    <Field for_id="status-outcome" label=move || t!(i18n, statuses.outcome)>
+                        <select id="status-outcome" on:change=move |ev| {
+                            let value = event_target_value(&ev);
+                            draft.update(|d| d.flags.outcome = Outcome::parse(&value).ok());
+                        }>
+                            <option value="" selected=move || draft.with(|d| d.flags.outcome.is_none())>
+                                {t!(i18n, statuses.outcome_auto)}
+                            </option>
+                            {Outcome::ALL.iter().copied().filter(|o| *o != Outcome::Confirmed).map(|o| view! {
+                                <option value=o.as_str() selected=move || draft.with(|d| d.flags.outcome == Some(o))>
+                                    {move || outcome_text(i18n, o)}
+                                </option>
+                            }).collect_view()}
+                        </select>
+                    </Field>
+                </Show>
                 <div class="inline">
                     <button type="submit" class="primary" disabled=move || save.pending().get()>{t!(i18n, statuses.save)}</button>
                     <button type="button" on:click=move |_| editing.set(None)>{t!(i18n, statuses.cancel)}</button>

@@ -6,6 +6,7 @@ mod auth;
 pub mod caller;
 mod customers;
 mod dashboard;
+mod deliveries;
 mod duplicates;
 mod health;
 mod imports;
@@ -42,6 +43,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/tokens", get(tokens::list).post(tokens::create))
         .route("/api/tokens/{tokenId}", delete(tokens::revoke))
         .route("/api/orders", post(orders::create))
+        .route("/api/orders/{reference}/delivery", post(deliveries::record))
         .route("/api/customer-service/sms/preview", post(messaging::preview))
         .route("/api/customer-service/sms/callbacks/{provider}", get(messaging::callback).post(messaging::callback))
         .route("/api/orders/import/{id}", get(imports::report))

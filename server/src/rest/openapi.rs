@@ -28,6 +28,7 @@ use utoipa::{Modify, OpenApi};
         super::tokens::list,
         super::tokens::revoke,
         super::orders::create,
+        super::deliveries::record,
         super::orders::pending,
         super::orders::my_queue,
         super::orders::get,
