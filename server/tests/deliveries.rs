@@ -178,3 +178,76 @@ async fn outcomes_count_by_meaning_and_a_customer_who_never_answers_is_not_bad(p
     let counters = w.card(orders[0]).await["counters"].clone();
     assert_eq!((counters["cancelled"].as_i64(), counters["unreachable"].as_i64()), (Some(1), Some(4)), "{counters}");
 }
+
+/// Waits for an import to finish and returns its report.
+async fn finished_import(w: &World, response: reqwest::Response) -> Value {
+    assert_eq!(response.status(), 202);
+    let id = response.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    for _ in 0..600 {
+        let report: Value = client()
+            .get(w.app.url(&format!("/api/orders/import/{id}")))
+            .bearer_auth(&w.courier)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        if report["summary"]["state"] != "running" {
+            return report;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the import did not finish");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_courier_s_report_uploaded_twice_records_each_parcel_once(pool: PgPool) {
+    let w = world(pool.clone()).await;
+    let a = w.app.intake(&w.shop, &distinct_order_body("SHOP-R1", 21, "0555 12 34 61")).await;
+    let b = w.app.intake(&w.shop, &distinct_order_body("SHOP-R2", 22, "0555 12 34 62")).await;
+    w.close(a, "confirmed").await;
+    w.close(b, "confirmed").await;
+    let today = time::OffsetDateTime::now_utc().to_offset(time::macros::offset!(+1));
+    let date = format!("{:02}/{:02}/{} 00:01", today.day(), u8::from(today.month()), today.year());
+    let report = format!(
+        "Référence;Statut;Motif;Date\nSHOP-R1;Livrée;;{date}\nSHOP-R2;Refusé;Fausse commande;{date}\nSHOP-R9;Livrée;;{date}\nSHOP-R1;Perdu;;\n"
+    );
+    let upload = || {
+        client()
+            .post(w.app.url("/api/orders/import?name=yalidine.csv"))
+            .bearer_auth(&w.courier)
+            .header("content-type", "text/csv")
+            .body(report.clone())
+            .send()
+    };
+    let first = finished_import(&w, upload().await.unwrap()).await;
+    let summary = &first["summary"];
+    assert_eq!((summary["created"].as_i64(), summary["rejected"].as_i64()), (Some(2), Some(2)), "{first}");
+    let rejected: Vec<(i64, &str)> = first["rejections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["firstLine"].as_i64().unwrap(), r["code"].as_str().unwrap()))
+        .collect();
+    assert_eq!(rejected, [(4, "not_found"), (5, "delivery_outcome_unknown")]);
+    assert_eq!(w.card(a).await["counters"]["delivered"], 1);
+    let card = w.card(b).await;
+    assert_eq!((card["counters"]["refused"].as_i64(), card["counters"]["fakeOrders"].as_i64()), (Some(1), Some(1)));
+    assert_eq!(card["classification"]["type"], "bad");
+
+    let second = finished_import(&w, upload().await.unwrap()).await;
+    assert_eq!((second["summary"]["created"].as_i64(), second["summary"]["existing"].as_i64()), (Some(0), Some(2)));
+    let events: i64 = sqlx::query_scalar("SELECT count(*) FROM delivery_events").fetch_one(&pool).await.unwrap();
+    assert_eq!(events, 2, "the same report twice records each parcel once");
+    // an order list is still an order list, and the courier's token may not send one
+    let orders = client()
+        .post(w.app.url("/api/orders/import"))
+        .bearer_auth(&w.courier)
+        .header("content-type", "text/csv")
+        .body("reference,name,phone,wilaya,product,quantity,unit_price\nX,Ali,0555123463,16,Lampe,1,1000\n")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!((orders.status().as_u16(), error_code(orders).await.as_str()), (403, "token_scope"));
+}

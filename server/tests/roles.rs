@@ -88,9 +88,8 @@ fn granted(method: &str, template: &str) -> &'static [&'static str] {
     match (method, template) {
         ("get", "/api/auth/me") => &["orders:write", "deliveries:write", "reports:read"],
         ("post", "/api/orders/{reference}/delivery") => &["deliveries:write"],
-        ("post", "/api/orders") | ("post", "/api/orders/import") | ("get", "/api/orders/import/{id}") => {
-            &["orders:write"]
-        }
+        ("post", "/api/orders") | ("post", "/api/orders/import") => &["orders:write"],
+        ("get", "/api/orders/import/{id}") => &["orders:write", "deliveries:write"],
         ("get", "/api/customer-service/dashboard")
         | ("get", "/api/customer-service/agents/performance")
         | ("get", "/api/customer-service/agents/{agentId}/attempts")

@@ -610,10 +610,12 @@ pub async fn histories(
     let rows = sqlx::query!(
         r#"SELECT c.id, c.orders_count, c.confirmed_count, c.delivered_count, c.cancelled_count, c.returned_count,
                   c.wrong_number_count, c.refused_count, c.fake_order_count,
-                  -- delivered spend when a courier reports it; until then what confirmed orders are worth
-                  greatest(c.total_spent_dzd,
-                           (SELECT coalesce(sum(o.total_dzd), 0) FROM orders o JOIN confirmation_statuses s ON s.code = o.status
-                            WHERE o.customer_id = c.id AND s.counts_as_confirmed)::int8) AS "spent!",
+                  -- what was delivered, plus what the confirmed orders the courier has not reported on
+                  -- yet are worth (a returned order is worth nothing)
+                  (c.total_spent_dzd
+                   + (SELECT coalesce(sum(o.total_dzd), 0) FROM orders o JOIN confirmation_statuses s ON s.code = o.status
+                      WHERE o.customer_id = c.id AND s.counts_as_confirmed
+                        AND (o.delivery_outcome IS NULL OR o.delivery_outcome = 'failed_attempt')))::int8 AS "spent!",
                   (extract(day FROM $4::timestamptz - c.last_order_at))::int4 AS days_since,
                   (SELECT count(*) FROM orders o WHERE o.customer_id = c.id
                      AND o.created_at >= $4::timestamptz - interval '90 days')::int4 AS "orders_90d!",

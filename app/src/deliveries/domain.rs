@@ -9,6 +9,9 @@ pub const NOTE_MAX_CHARS: usize = 1000;
 pub const EVENT_ID_MAX_CHARS: usize = 100;
 /// Clocks differ: an event stamped a little ahead of ours is taken as now.
 pub const CLOCK_SKEW: Duration = Duration::minutes(5);
+/// Reports often give a day, not a time: an event up to a day before the order's creation is
+/// taken as at its creation; earlier than that it is a mistake.
+pub const DATE_ONLY_SLACK: Duration = Duration::days(1);
 
 /// A checked event.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -41,14 +44,15 @@ pub fn validate(
         _ => reason,
     };
     let at = input.at.unwrap_or(now);
-    if at > now + CLOCK_SKEW || at < created_at {
+    if at > now + CLOCK_SKEW || at < created_at - DATE_ONLY_SLACK {
         return Err(AppError::field(ErrorCode::DeliveryTimeInvalid, "at"));
     }
     let note = input.note.trim();
     if note.chars().count() > NOTE_MAX_CHARS {
         return Err(AppError::field(ErrorCode::TextTooLong, "note"));
     }
-    Ok(DeliveryEvent { event_id: event_id.to_string(), outcome, reason, at: at.min(now), note: note.to_string() })
+    let at = at.clamp(created_at, now.max(created_at));
+    Ok(DeliveryEvent { event_id: event_id.to_string(), outcome, reason, at, note: note.to_string() })
 }
 
 /// Whether `event` becomes the order's delivery outcome, given the current one: the latest event
@@ -112,8 +116,10 @@ mod tests {
         assert_eq!(code(validate(&blank, CREATED, NOW)), (ErrorCode::EventIdInvalid, Some("eventId".into())));
         let long = DeliveryInput { event_id: "x".repeat(101), ..input("delivered", None) };
         assert_eq!(code(validate(&long, CREATED, NOW)).0, ErrorCode::EventIdInvalid);
-        let early = DeliveryInput { at: Some(CREATED - Duration::minutes(1)), ..input("delivered", None) };
+        let early = DeliveryInput { at: Some(CREATED - Duration::hours(25)), ..input("delivered", None) };
         assert_eq!(code(validate(&early, CREATED, NOW)), (ErrorCode::DeliveryTimeInvalid, Some("at".into())));
+        let same_day = DeliveryInput { at: Some(CREATED - Duration::hours(3)), ..input("delivered", None) };
+        assert_eq!(validate(&same_day, CREATED, NOW).expect("a day's date").at, CREATED, "taken as at the order");
         let future = DeliveryInput { at: Some(NOW + Duration::hours(1)), ..input("delivered", None) };
         assert_eq!(code(validate(&future, CREATED, NOW)).0, ErrorCode::DeliveryTimeInvalid);
         let skewed = DeliveryInput { at: Some(NOW + Duration::minutes(2)), ..input("delivered", None) };

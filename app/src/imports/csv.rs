@@ -72,11 +72,11 @@ pub struct CsvFile {
     pub orders: Vec<CsvOrder>,
 }
 
-fn normalise_header(h: &str) -> String {
+pub(super) fn normalise_header(h: &str) -> String {
     h.trim().trim_matches('"').to_lowercase().replace([' ', '-'], "_")
 }
 
-fn detect_delimiter(text: &str) -> u8 {
+pub(super) fn detect_delimiter(text: &str) -> u8 {
     let header = text.lines().next().unwrap_or_default();
     [b';', b'\t', b',']
         .into_iter()
@@ -99,14 +99,18 @@ fn number(raw: &str) -> Option<i64> {
 /// Turns byte offsets (increasing) into 1-based line numbers, scanning the text once. A record's
 /// line is that of its first character that is not a line break (the reader reports a record's
 /// position before the blank lines it skips).
-struct Lines<'a> {
+pub(super) struct Lines<'a> {
     bytes: &'a [u8],
     at: usize,
     line: usize,
 }
 
-impl Lines<'_> {
-    fn line_of(&mut self, byte: usize) -> usize {
+impl<'a> Lines<'a> {
+    pub(super) fn new(bytes: &'a [u8]) -> Self {
+        Lines { bytes, at: 0, line: 1 }
+    }
+
+    pub(super) fn line_of(&mut self, byte: usize) -> usize {
         let mut target = byte.min(self.bytes.len());
         while target < self.bytes.len() && matches!(self.bytes[target], b'\r' | b'\n') {
             target += 1;
@@ -155,7 +159,7 @@ pub fn parse(bytes: &[u8]) -> Result<CsvFile, AppError> {
     }
     let mut drafts: Vec<Draft> = Vec::new();
     let mut rows = 0;
-    let mut lines = Lines { bytes: text.as_bytes(), at: 0, line: 1 };
+    let mut lines = Lines::new(text.as_bytes());
     let mut last_line = 1;
     for record in reader.records() {
         // The file line the record starts on (blank lines are skipped by the reader).

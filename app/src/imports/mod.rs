@@ -4,6 +4,8 @@
 //! `api` the server functions, `ui` the page.
 pub mod api;
 #[cfg(feature = "ssr")]
+pub mod courier;
+#[cfg(feature = "ssr")]
 pub mod csv;
 #[cfg(feature = "ssr")]
 pub mod db;

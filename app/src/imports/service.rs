@@ -2,11 +2,14 @@
 //! at once), then each order goes through the same intake as `POST /api/orders`, in the
 //! background, its outcome stored as it goes so the page can show progress and the report. Each
 //! order is all or nothing; orders with a reference are never created twice, so a file can be
-//! uploaded again after an interruption.
+//! uploaded again after an interruption. A courier's report (a file with an outcome column) is
+//! read the same way, each line recorded as a delivery event through the same front door as
+//! `POST /api/orders/{reference}/delivery`.
 use std::time::Duration;
 
 use sqlx::PgPool;
 
+use super::courier::{self, CourierLine};
 use super::csv::{self, CsvOrder};
 use super::db::{self, ResultRow};
 use super::{ImportReport, ImportSummary};
@@ -19,9 +22,13 @@ const BATCH: usize = 50;
 
 /// Reads the file and starts importing it in the background. Returns the import's id.
 pub async fn start(pool: &PgPool, user: &CurrentUser, file_name: &str, bytes: &[u8]) -> Result<i64, AppError> {
-    user.require_scope(Scope::OrdersWrite, Role::Supervisor)?;
+    let report = courier::is_courier_report(bytes);
+    user.require_scope(if report { Scope::DeliveriesWrite } else { Scope::OrdersWrite }, Role::Supervisor)?;
     if bytes.is_empty() {
         return Err(AppError::new(ErrorCode::FileRequired));
+    }
+    if report {
+        return start_report(pool, user, file_name, bytes).await;
     }
     let file = csv::parse(bytes)?;
     let name: String = file_name.chars().take(200).collect();
@@ -39,12 +46,64 @@ pub async fn start(pool: &PgPool, user: &CurrentUser, file_name: &str, bytes: &[
     Ok(id)
 }
 
+/// A courier's report: read whole, then each line recorded in the background.
+async fn start_report(pool: &PgPool, user: &CurrentUser, file_name: &str, bytes: &[u8]) -> Result<i64, AppError> {
+    let lines = courier::parse(bytes)?;
+    let name: String = file_name.chars().take(200).collect();
+    let total = i32::try_from(lines.len()).unwrap_or(i32::MAX);
+    let mut conn = pool.acquire().await?;
+    let id = db::insert_import(&mut conn, user.id, &name, total, total).await?;
+    drop(conn);
+    let (pool, user) = (pool.clone(), user.clone());
+    tokio::spawn(async move {
+        if let Err(error) = run_report(&pool, &user, id, lines).await {
+            tracing::error!(import = id, code = error.code.as_str(), "courier report stopped");
+        }
+    });
+    Ok(id)
+}
+
+async fn run_report(pool: &PgPool, user: &CurrentUser, id: i64, lines: Vec<CourierLine>) -> Result<(), AppError> {
+    let source = format!("import:{id}");
+    let mut batch = Vec::with_capacity(BATCH);
+    for (i, unit) in lines.into_iter().enumerate() {
+        let recorded = match (&unit.event, &unit.reference) {
+            (Err(e), _) => Err(e.clone()),
+            (Ok(event), Some(reference)) => {
+                with_retry(|| crate::deliveries::service::record(pool, user, reference, event, &source)).await
+            }
+            (Ok(_), None) => Err(AppError::field(ErrorCode::CsvRowInvalid, "reference")),
+        };
+        let (outcome, order_id, error) = match recorded {
+            Ok(r) => (if r.created { "created" } else { "existing" }, Some(r.order_id), None),
+            Err(e) => ("rejected", None, Some(e)),
+        };
+        batch.push(ResultRow {
+            position: i as i32 + 1,
+            first_line: unit.line as i32,
+            last_line: unit.line as i32,
+            reference: unit.reference,
+            outcome,
+            order_id,
+            error_code: error.as_ref().map(|e| e.code.as_str().to_string()),
+            error_field: error.and_then(|e| e.field),
+        });
+        if batch.len() == BATCH {
+            flush(pool, id, &mut batch).await?;
+        }
+    }
+    flush(pool, id, &mut batch).await?;
+    let mut conn = pool.acquire().await?;
+    db::finish(&mut conn, id).await?;
+    Ok(())
+}
+
 async fn run(pool: &PgPool, user: &CurrentUser, id: i64, orders: Vec<CsvOrder>) -> Result<(), AppError> {
     let mut batch = Vec::with_capacity(BATCH);
     for (i, unit) in orders.into_iter().enumerate() {
         let (outcome, order_id, error) = match &unit.order {
             Err(e) => ("rejected", None, Some(e.clone())),
-            Ok(order) => match create_with_retry(pool, user, order).await {
+            Ok(order) => match with_retry(|| create_order(pool, user, order)).await {
                 Ok(r) => (if r.created { "created" } else { "existing" }, Some(r.id), None),
                 Err(e) => ("rejected", None, Some(e)),
             },
@@ -69,15 +128,15 @@ async fn run(pool: &PgPool, user: &CurrentUser, id: i64, orders: Vec<CsvOrder>) 
     Ok(())
 }
 
-/// A database that blinks is waited for (a few times) rather than turning orders into rejections.
-async fn create_with_retry(
-    pool: &PgPool,
-    user: &CurrentUser,
-    order: &crate::orders::intake::NewOrder,
-) -> Result<crate::orders::IntakeResult, AppError> {
+/// A database that blinks is waited for (a few times) rather than turning lines into rejections.
+async fn with_retry<T, F, Fut>(call: F) -> Result<T, AppError>
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Result<T, AppError>>,
+{
     let mut delay = Duration::from_millis(200);
     for _ in 0..5 {
-        match create_order(pool, user, order).await {
+        match call().await {
             Err(e) if e.code == ErrorCode::DatabaseUnavailable => {
                 tokio::time::sleep(delay).await;
                 delay *= 2;
@@ -85,7 +144,7 @@ async fn create_with_retry(
             other => return other,
         }
     }
-    create_order(pool, user, order).await
+    call().await
 }
 
 async fn flush(pool: &PgPool, id: i64, batch: &mut Vec<ResultRow>) -> Result<(), AppError> {
@@ -113,7 +172,9 @@ async fn flush(pool: &PgPool, id: i64, batch: &mut Vec<ResultRow>) -> Result<(),
 }
 
 pub async fn report(pool: &PgPool, user: &CurrentUser, id: i64) -> Result<ImportReport, AppError> {
-    user.require_scope(Scope::OrdersWrite, Role::Supervisor)?;
+    if !user.has_scope(Scope::DeliveriesWrite) {
+        user.require_scope(Scope::OrdersWrite, Role::Supervisor)?;
+    }
     let mut conn = pool.acquire().await?;
     let summary =
         db::summaries(&mut conn, Some(id), 1).await?.into_iter().next().ok_or(AppError::new(ErrorCode::NotFound))?;

@@ -34,6 +34,7 @@ pub fn ImportsPage() -> impl IntoView {
         <RoleGate role=Role::Supervisor>
             <section class="card">
                 <p class="muted">{t!(i18n, imports.intro)}</p>
+                <p class="muted" data-testid="courier-help">{t!(i18n, imports.courier_intro)}</p>
                 <ErrorAlert error=query_error/>
                 <form method="post" action="/api/orders/import" enctype="multipart/form-data">
                     <Field for_id="import-file" label=move || t!(i18n, imports.file)>
