@@ -8,7 +8,7 @@ use leptos_router::path;
 
 use crate::agents::ui::{AgentEditPage, AgentsPage, MyProfilePage, RankingsPage, RoutingSettingsForm};
 use crate::auth::api::get_me;
-use crate::auth::ui::{HomePage, LoginPage, TokensPage, UsersPage};
+use crate::auth::ui::{AccountPage, HomePage, LoginPage, ResetPasswordPage, TokensPage, UsersPage};
 use crate::components::session::Me;
 use crate::components::ErrorAlert;
 use crate::customers::ui::CustomerPage;
@@ -59,6 +59,7 @@ pub fn App() -> impl IntoView {
             <Router>
                 <Routes fallback=|| view! { <NotFound/> }>
                     <Route path=path!("/login") view=LoginPage/>
+                    <Route path=path!("/reset-password") view=ResetPasswordPage/>
                     <ParentRoute path=path!("") view=LoggedInLayout>
                         <Route path=path!("") view=Landing/>
                         <Route path=path!("dashboard") view=DashboardPage/>
@@ -71,6 +72,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("imports/:id") view=ImportReportPage/>
                         <Route path=path!("admin/users") view=UsersPage/>
                         <Route path=path!("admin/tokens") view=TokensPage/>
+                        <Route path=path!("account") view=AccountPage/>
                         <Route path=path!("admin/statuses") view=StatusesPage/>
                         <Route path=path!("admin/messages") view=MessageTemplatesPage/>
                         <Route path=path!("messages") view=OutboxPageView/>

@@ -45,6 +45,10 @@ error_codes! {
     ScopeUnknown => "scope_unknown", 422;
     /// A token needs at least one scope (`scopes`).
     ScopesRequired => "scopes_required", 422;
+    /// The current password given to change it is not the user's (`currentPassword`).
+    PasswordWrong => "password_wrong", 422;
+    /// A password reset link that is unknown, used or expired (`token`).
+    ResetInvalid => "reset_invalid", 422;
     /// A status meaning that does not exist (`flags.outcome`).
     OutcomeUnknown => "outcome_unknown", 422;
     /// A delivery outcome other than delivered, returned, refused, failed_attempt (`outcome`).

@@ -32,6 +32,9 @@ const TABLE: &[(&str, &str, Least)] = &[
     ("get", "/api/users", Admin),
     ("post", "/api/users", Admin),
     ("patch", "/api/users/{id}", Admin),
+    ("post", "/api/users/{id}/password-reset", Admin),
+    ("post", "/api/auth/password", Agent),
+    ("post", "/api/auth/password-reset", Anyone),
     ("post", "/api/tokens", Admin),
     ("get", "/api/tokens", Admin),
     ("delete", "/api/tokens/{tokenId}", Admin),
@@ -178,6 +181,12 @@ async fn every_route_answers_every_role_as_the_table_says(pool: PgPool) {
             ("post", "/api/users") => json!({"email": "new@test.dz", "name": "Nouvel Agent", "role": "agent",
                                               "locale": "fr", "password": common::PASSWORD}),
             ("patch", "/api/users/{id}") => json!({"active": true}),
+            ("post", "/api/auth/password") => {
+                json!({"currentPassword": "not the password", "newPassword": "a new long password"})
+            }
+            ("post", "/api/auth/password-reset") => {
+                json!({"token": "no-such-link", "newPassword": "a new long password"})
+            }
             ("post", "/api/tokens") => json!({"userId": agent_id, "name": "roles", "scopes": ["reports:read"]}),
             ("post", "/api/orders") => order_body("ROLES-2", "0555 10 20 31"),
             ("post", "/api/orders/{reference}/delivery") => json!({"eventId": "roles", "outcome": "delivered"}),

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
-use super::{CurrentUser, NewToken, TokenInput, TokenView, UserSummary};
+use super::{CurrentUser, NewToken, PasswordReset, TokenInput, TokenView, UserSummary};
 use crate::error::AppError;
 use crate::locale::UiLocale;
 
@@ -125,6 +125,36 @@ pub async fn create_token(input: TokenInput) -> Result<NewToken, AppError> {
 pub async fn revoke_token(id: i64) -> Result<(), AppError> {
     crate::server_ctx::call(Some("/admin/users"), |pool, admin| async move {
         crate::auth::service::revoke_token(&pool, &admin, id).await
+    })
+    .await
+}
+
+/// The signed-in user changes their password (the current one required; other sessions end).
+#[server(prefix = "/fn", endpoint = "change_password")]
+pub async fn change_password(current_password: String, new_password: String) -> Result<(), AppError> {
+    crate::server_ctx::call(None, |pool, user| async move {
+        let session = crate::server_ctx::session().await?;
+        crate::auth::service::change_password(&pool, &session, &user, current_password, new_password).await
+    })
+    .await
+}
+
+/// An admin issues a one-time reset link for a user.
+#[server(prefix = "/fn", endpoint = "issue_password_reset")]
+pub async fn issue_password_reset(user_id: i64) -> Result<PasswordReset, AppError> {
+    crate::server_ctx::call(None, |pool, admin| async move {
+        crate::auth::service::issue_reset(&pool, &admin, user_id).await
+    })
+    .await
+}
+
+/// Sets a new password with a reset link (no login needed).
+#[server(prefix = "/fn", endpoint = "redeem_password_reset")]
+pub async fn redeem_password_reset(token: String, new_password: String) -> Result<(), AppError> {
+    use crate::server_ctx as ctx;
+    ctx::answer(None, async {
+        let pool = ctx::pool()?;
+        crate::auth::service::redeem_reset(&pool, &token, new_password).await
     })
     .await
 }

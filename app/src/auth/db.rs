@@ -11,18 +11,91 @@ use time::OffsetDateTime;
 pub struct Credentials {
     pub user: UserSummary,
     pub password_hash: String,
+    /// Stamped on the session at login: a password change bumps it and ends the other sessions.
+    pub session_epoch: i32,
 }
 
 pub async fn find_credentials(conn: &mut PgConnection, email: &str) -> Result<Option<Credentials>, sqlx::Error> {
-    let row =
-        sqlx::query!("SELECT id, email, name, role, locale, active, password_hash FROM users WHERE email = $1", email)
-            .fetch_optional(conn)
-            .await?;
+    let row = sqlx::query!(
+        "SELECT id, email, name, role, locale, active, password_hash, session_epoch FROM users WHERE email = $1",
+        email
+    )
+    .fetch_optional(conn)
+    .await?;
     Ok(row.map(|r| Credentials {
         user: UserRow { id: r.id, email: r.email, name: r.name, role: r.role, locale: r.locale, active: r.active }
             .into_summary(),
         password_hash: r.password_hash,
+        session_epoch: r.session_epoch,
     }))
+}
+
+/// The active user behind a session and their session epoch (a session stamped with another
+/// epoch was ended by a password change).
+pub async fn session_user(conn: &mut PgConnection, id: i64) -> Result<Option<(CurrentUser, i32)>, sqlx::Error> {
+    let row = sqlx::query!(
+        "SELECT id, email, name, role, locale, active, session_epoch FROM users WHERE id = $1 AND active",
+        id
+    )
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|r| {
+        let user = UserRow { id: r.id, email: r.email, name: r.name, role: r.role, locale: r.locale, active: r.active };
+        (user.into_summary().into_current(), r.session_epoch)
+    }))
+}
+
+pub async fn password_hash(conn: &mut PgConnection, id: i64) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar!("SELECT password_hash FROM users WHERE id = $1", id).fetch_optional(conn).await
+}
+
+/// Replaces a user's password and ends their sessions (the epoch moves on); answers the new epoch.
+pub async fn set_password(conn: &mut PgConnection, id: i64, hash: &str) -> Result<i32, sqlx::Error> {
+    sqlx::query_scalar!(
+        "UPDATE users SET password_hash = $2, session_epoch = session_epoch + 1, updated_at = now() WHERE id = $1
+         RETURNING session_epoch",
+        id,
+        hash
+    )
+    .fetch_one(conn)
+    .await
+}
+
+/// A new one-time reset link for the user, valid `hours`; the user's earlier unused links lapse.
+pub async fn insert_reset(
+    conn: &mut PgConnection,
+    user_id: i64,
+    token: &str,
+    by: i64,
+    hours: i32,
+) -> Result<(i64, OffsetDateTime), sqlx::Error> {
+    sqlx::query!("UPDATE password_resets SET used_at = now() WHERE user_id = $1 AND used_at IS NULL", user_id)
+        .execute(&mut *conn)
+        .await?;
+    let row = sqlx::query!(
+        "INSERT INTO password_resets (user_id, token_hash, created_by, expires_at)
+         VALUES ($1, sha256(convert_to($2, 'UTF8')), $3, now() + make_interval(hours => $4))
+         RETURNING id, expires_at",
+        user_id,
+        token,
+        by,
+        hours
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok((row.id, row.expires_at))
+}
+
+/// Uses a reset link: the user it was for, once, before it expires (a second use finds nothing).
+pub async fn take_reset(conn: &mut PgConnection, token: &str) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar!(
+        "UPDATE password_resets SET used_at = now()
+         WHERE token_hash = sha256(convert_to($1, 'UTF8')) AND used_at IS NULL AND expires_at > now()
+         RETURNING user_id",
+        token
+    )
+    .fetch_optional(conn)
+    .await
 }
 
 struct UserRow {

@@ -135,6 +135,17 @@ pub struct NewToken {
     pub expires_at: time::OffsetDateTime,
 }
 
+/// A one-time link to set a new password, as an admin issued it (shown once).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct PasswordReset {
+    /// `/reset-password?token=…`, on this site.
+    pub path: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub expires_at: time::OffsetDateTime,
+}
+
 /// A row of the users page.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

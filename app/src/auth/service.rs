@@ -11,13 +11,17 @@ use tower_sessions::Session;
 use super::domain::{
     login_wait, token_days, token_name, token_scopes, Email, NewPassword, PersonName, PASSWORD_MAX_BYTES,
 };
-use super::{db, CurrentUser, LoginLimit, NewToken, Role, Scope, TokenInput, TokenView, UserSummary};
+use super::{db, CurrentUser, LoginLimit, NewToken, PasswordReset, Role, Scope, TokenInput, TokenView, UserSummary};
 use crate::audit::db::{insert_audit, AuditEntry};
 use crate::error::{on_constraint, AppError, ErrorCode};
 use crate::locale::UiLocale;
 
 /// The session key holding the logged-in user's id.
 const USER_ID_KEY: &str = "user_id";
+/// The session key holding the user's session epoch at login (see `db::session_user`).
+const EPOCH_KEY: &str = "epoch";
+/// How long an admin's reset link stays valid.
+pub const RESET_HOURS: i32 = 24;
 
 /// Account settings the host provides (as Leptos context and axum state).
 #[derive(Clone, Copy, Debug, Default)]
@@ -90,8 +94,9 @@ pub async fn current_user(pool: &PgPool, session: &Session) -> Result<Option<Cur
     let Some(id) = session.get::<i64>(USER_ID_KEY).await? else {
         return Ok(None);
     };
+    let epoch = session.get::<i32>(EPOCH_KEY).await?.unwrap_or(0);
     let mut conn = pool.acquire().await?;
-    let user = db::find_active_user(&mut conn, id).await?;
+    let user = db::session_user(&mut conn, id).await?.filter(|(_, current)| *current == epoch).map(|(user, _)| user);
     if user.is_none() {
         session.flush().await?;
     }
@@ -137,9 +142,9 @@ pub async fn login(
         (db::find_credentials(&mut conn, &email).await?, attempt)
     };
     // No pooled connection is held while argon2 works.
-    let (user, hash) = match credentials {
-        Some(c) => (Some(c.user), Some(c.password_hash)),
-        None => (None, None),
+    let (user, hash, epoch) = match credentials {
+        Some(c) => (Some(c.user), Some(c.password_hash), c.session_epoch),
+        None => (None, None, 0),
     };
     let verified = verify_password(hash, password).await?;
     let user = user.filter(|_| verified);
@@ -157,7 +162,104 @@ pub async fn login(
     let user = user.into_current();
     session.cycle_id().await?;
     session.insert(USER_ID_KEY, user.id).await?;
+    session.insert(EPOCH_KEY, epoch).await?;
     Ok(user)
+}
+
+/// A signed-in user changes their own password: the current one is required, the new one follows
+/// the rules, every other session of theirs ends and this one goes on (with a new id).
+pub async fn change_password(
+    pool: &PgPool,
+    session: &Session,
+    user: &CurrentUser,
+    current: String,
+    new: String,
+) -> Result<(), AppError> {
+    // a person's own act: not a token's
+    if user.scopes.is_some() {
+        return Err(AppError::new(ErrorCode::TokenScope));
+    }
+    let new = NewPassword::parse(new).map_err(|e| AppError::field(e.code, "newPassword"))?;
+    let hash = {
+        let mut conn = pool.acquire().await?;
+        db::password_hash(&mut conn, user.id).await?.ok_or(AppError::new(ErrorCode::Unauthenticated))?
+    };
+    if current.len() > PASSWORD_MAX_BYTES || !verify_password(Some(hash), current).await? {
+        return Err(AppError::field(ErrorCode::PasswordWrong, "currentPassword"));
+    }
+    let new_hash = hash_password(new).await?;
+    let mut tx = pool.begin().await?;
+    let epoch = db::set_password(&mut tx, user.id, &new_hash).await?;
+    insert_audit(
+        &mut tx,
+        AuditEntry {
+            actor_id: Some(user.id),
+            action: "user.password_change",
+            entity: "user",
+            entity_id: user.id,
+            before: None,
+            after: Some(serde_json::json!({"otherSessionsEnded": true})),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    session.cycle_id().await?;
+    session.insert(EPOCH_KEY, epoch).await?;
+    Ok(())
+}
+
+/// An admin issues a one-time link for a user to set a new password (valid [`RESET_HOURS`]; the
+/// user's earlier links lapse). Answers the link's path, shown once.
+pub async fn issue_reset(pool: &PgPool, admin: &CurrentUser, user_id: i64) -> Result<PasswordReset, AppError> {
+    admin.require(Role::Admin)?;
+    let token = generate_secret(40);
+    let mut tx = pool.begin().await?;
+    if db::find_active_user(&mut tx, user_id).await?.is_none() {
+        return Err(AppError::new(ErrorCode::NotFound));
+    }
+    let (id, expires_at) = db::insert_reset(&mut tx, user_id, &token, admin.id, RESET_HOURS).await?;
+    insert_audit(
+        &mut tx,
+        AuditEntry {
+            actor_id: Some(admin.id),
+            action: "user.password_reset_issued",
+            entity: "user",
+            entity_id: user_id,
+            before: None,
+            after: Some(serde_json::json!({"resetId": id, "expiresAt": expires_at.unix_timestamp()})),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(PasswordReset { path: format!("/reset-password?token={token}"), expires_at })
+}
+
+/// Sets a new password with a reset link: once, before it expires; every session of the user
+/// ends. An unknown, used or expired link is `reset_invalid`.
+pub async fn redeem_reset(pool: &PgPool, token: &str, new: String) -> Result<(), AppError> {
+    let new = NewPassword::parse(new).map_err(|e| AppError::field(e.code, "newPassword"))?;
+    let token = token.trim();
+    if token.is_empty() || token.len() > 100 {
+        return Err(AppError::field(ErrorCode::ResetInvalid, "token"));
+    }
+    let new_hash = hash_password(new).await?;
+    let mut tx = pool.begin().await?;
+    let user_id = db::take_reset(&mut tx, token).await?.ok_or(AppError::field(ErrorCode::ResetInvalid, "token"))?;
+    db::set_password(&mut tx, user_id, &new_hash).await?;
+    insert_audit(
+        &mut tx,
+        AuditEntry {
+            actor_id: Some(user_id),
+            action: "user.password_reset",
+            entity: "user",
+            entity_id: user_id,
+            before: None,
+            after: Some(serde_json::json!({"sessionsEnded": true})),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 pub async fn logout(session: &Session) -> Result<(), AppError> {

@@ -29,6 +29,8 @@ pub fn error_text(i18n: I18nContext<Locale>, code: ErrorCode) -> String {
         ErrorCode::TokenExpired => t_string!(i18n, errors.token_expired).to_string(),
         ErrorCode::ScopeUnknown => t_string!(i18n, errors.scope_unknown).to_string(),
         ErrorCode::ScopesRequired => t_string!(i18n, errors.scopes_required).to_string(),
+        ErrorCode::PasswordWrong => t_string!(i18n, errors.password_wrong).to_string(),
+        ErrorCode::ResetInvalid => t_string!(i18n, errors.reset_invalid).to_string(),
         ErrorCode::OutcomeUnknown => t_string!(i18n, errors.outcome_unknown).to_string(),
         ErrorCode::DeliveryOutcomeUnknown => t_string!(i18n, errors.delivery_outcome_unknown).to_string(),
         ErrorCode::DeliveryReasonUnknown => t_string!(i18n, errors.delivery_reason_unknown).to_string(),

@@ -47,10 +47,10 @@ pub fn Header(user: CurrentUser) -> impl IntoView {
                 </Show>
             </nav>
             <div class="header-tools">
-                <div class="user-chip">
+                <A href="/account" attr:class="user-chip" attr:title=move || t_string!(i18n, account.title).to_string()>
                     <span data-testid="user-name">{user.name.clone()}</span>
                     <small data-testid="user-role">{move || role_text(i18n, role)}</small>
-                </div>
+                </A>
                 <Show when=move || role == Role::Agent>
                     <PresenceSwitch/>
                     <A href="/profile">{t!(i18n, agents.my_profile)}</A>

@@ -2,7 +2,7 @@
 use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use serde::Deserialize;
 use tower_sessions::Session;
@@ -12,6 +12,7 @@ use app::auth::CurrentUser;
 use app::error::AppError;
 
 use super::caller::Caller;
+use super::responses::Denied;
 use super::ApiJson;
 use crate::state::AppState;
 
@@ -57,4 +58,57 @@ pub async fn logout(session: Session) -> Result<Json<serde_json::Value>, AppErro
 )]
 pub async fn me(caller: Caller) -> Json<CurrentUser> {
     Json(caller.0)
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PasswordChange {
+    current_password: String,
+    new_password: String,
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/auth/password",
+    tag = "auth",
+    request_body = PasswordChange,
+    responses(
+        (status = 204, description = "Changed; the user's other sessions are ended, this one goes on"),
+        (status = 422, description = "`password_wrong` (currentPassword) or the new one refused (newPassword)", body = AppError),
+        Denied,
+    ),
+)]
+pub async fn change_password(
+    State(state): State<AppState>,
+    caller: Caller,
+    session: Session,
+    ApiJson(body): ApiJson<PasswordChange>,
+) -> Result<StatusCode, AppError> {
+    service::change_password(&state.pool, &session, &caller.0, body.current_password, body.new_password).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PasswordResetBody {
+    token: String,
+    new_password: String,
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/auth/password-reset",
+    tag = "auth",
+    request_body = PasswordResetBody,
+    responses(
+        (status = 204, description = "Set; every session of the user is ended"),
+        (status = 422, description = "`reset_invalid` (unknown, used or expired link) or the new password refused", body = AppError),
+    ),
+)]
+pub async fn redeem_reset(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<PasswordResetBody>,
+) -> Result<StatusCode, AppError> {
+    service::redeem_reset(&state.pool, &body.token, body.new_password).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -6,7 +6,7 @@ use axum::Json;
 use serde::Deserialize;
 
 use app::auth::service::{self, NewUserInput, UserChange};
-use app::auth::{Role, UserSummary};
+use app::auth::{PasswordReset, Role, UserSummary};
 use app::error::{AppError, ErrorCode};
 
 use super::caller::Caller;
@@ -64,4 +64,23 @@ pub async fn change(
         _ => return Err(AppError::new(ErrorCode::BadRequest)),
     };
     Ok(Json(service::change_user(&state.pool, &admin, id, change).await?))
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/users/{id}/password-reset",
+    tag = "users",
+    params(("id" = i64, Path)),
+    responses(
+        (status = 201, description = "A one-time link to set a new password (valid 24 h), shown once", body = PasswordReset),
+        (status = 404, description = "No active user with this id", body = AppError),
+        Denied,
+    ),
+)]
+pub async fn issue_reset(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Result<(StatusCode, Json<PasswordReset>), AppError> {
+    Ok((StatusCode::CREATED, Json(service::issue_reset(&state.pool, &caller.0, id).await?)))
 }

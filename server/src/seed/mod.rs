@@ -153,6 +153,7 @@ pub async fn seed_orders(pool: &PgPool) -> Result<usize, AppError> {
         let story = history::story(&mut rng, duplicate);
         let mut version = 2;
         let mut when = first_call;
+        let mut confirmed_at = None;
         for (step, result) in story.iter().enumerate() {
             if when >= now {
                 break;
@@ -169,7 +170,12 @@ pub async fn seed_orders(pool: &PgPool) -> Result<usize, AppError> {
                 version,
             };
             match service::record_attempt_at(pool, agent, order.id, &input, when).await {
-                Ok(view) => version = view.version,
+                Ok(view) => {
+                    version = view.version;
+                    if *result == "confirmed" {
+                        confirmed_at = Some(when);
+                    }
+                }
                 // a step the configured graph refuses ends the story here
                 Err(e) if matches!(e.code, ErrorCode::TransitionNotAllowed | ErrorCode::OrderClosed) => break,
                 Err(e) => return Err(e),
@@ -179,9 +185,46 @@ pub async fn seed_orders(pool: &PgPool) -> Result<usize, AppError> {
                 None => history::retry(when, result, step, &hours, &mut rng),
             };
         }
+        if let Some(confirmed) = confirmed_at {
+            deliver(pool, &supervisor, &order.number, confirmed, now, &mut rng).await?;
+        }
     }
     history::presence(pool, &agents.iter().map(|a| a.id).collect::<Vec<_>>(), now, &hours, &mut rng).await?;
     Ok(ids.iter().flatten().count())
+}
+
+/// What the courier said of a confirmed order, one to four days later (if that is past): most are
+/// delivered, some come back (a few as fake orders), some are refused at the door.
+async fn deliver(
+    pool: &PgPool,
+    supervisor: &CurrentUser,
+    number: &str,
+    confirmed: OffsetDateTime,
+    now: OffsetDateTime,
+    rng: &mut StdRng,
+) -> Result<(), AppError> {
+    let at = confirmed + Duration::hours(rng.gen_range(20..96));
+    if at >= now {
+        return Ok(());
+    }
+    let (outcome, reason) = match rng.gen_range(0..100) {
+        0..=81 => ("delivered", None),
+        82..=85 => ("returned", Some("customer_absent")),
+        86..=87 => ("returned", Some("changed_mind")),
+        88 => ("returned", Some("wrong_address")),
+        89..=90 => ("returned", Some("fake_order")),
+        91..=96 => ("refused", Some("customer_refused")),
+        _ => ("refused", Some("fake_order")),
+    };
+    let input = app::deliveries::DeliveryInput {
+        event_id: format!("demo-{number}"),
+        outcome: outcome.into(),
+        reason: reason.map(Into::into),
+        at: Some(at),
+        note: String::new(),
+    };
+    app::deliveries::service::record(pool, supervisor, number, &input, "demo").await?;
+    Ok(())
 }
 
 /// Moves an order just taken in to its arrival time (and its customer's first order, and the

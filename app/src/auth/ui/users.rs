@@ -2,7 +2,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::auth::api::{list_users, ChangeRole, CreateUser, SetActive};
+use crate::auth::api::{list_users, ChangeRole, CreateUser, IssuePasswordReset, SetActive};
 use crate::auth::{Role, UserSummary};
 use crate::components::session::use_current_user;
 use crate::components::{action_error, error_from_query, role_text, ErrorAlert, Field, Loaded, RoleGate};
@@ -26,6 +26,7 @@ fn UsersAdmin() -> impl IntoView {
     let create = ServerAction::<CreateUser>::new();
     let change_role = ServerAction::<ChangeRole>::new();
     let set_active = ServerAction::<SetActive>::new();
+    let reset = ServerAction::<IssuePasswordReset>::new();
     let users = Resource::new(
         move || (create.version().get(), change_role.version().get(), set_active.version().get()),
         |_| list_users(),
@@ -34,8 +35,11 @@ fn UsersAdmin() -> impl IntoView {
     let change_error = {
         let role_error = action_error(change_role);
         let active_error = action_error(set_active);
+        let reset_error = action_error(reset);
         let query_error = error_from_query();
-        Signal::derive(move || role_error.get().or_else(|| active_error.get()).or_else(|| query_error.get()))
+        Signal::derive(move || {
+            role_error.get().or_else(|| active_error.get()).or_else(|| reset_error.get()).or_else(|| query_error.get())
+        })
     };
     let created = move || create.value().with(|v| matches!(v, Some(Ok(_))));
     let (filter, set_filter) = signal(String::new());
@@ -55,6 +59,21 @@ fn UsersAdmin() -> impl IntoView {
                 </Field>
             </div>
             <ErrorAlert error=change_error/>
+            {move || {
+                reset
+                    .value()
+                    .get()
+                    .and_then(Result::ok)
+                    .map(|link| {
+                        let url = format!("{}{}", window().location().origin().unwrap_or_default(), link.path);
+                        view! {
+                            <div class="form-ok" role="status" data-testid="reset-link">
+                                <p>{t!(i18n, users.reset_issued)}</p>
+                                <code dir="ltr" class="secret">{url}</code>
+                            </div>
+                        }
+                    })
+            }}
             <Loaded load=move || async move { users.await } let:list>
                 {
                     let list = StoredValue::new(list);
@@ -95,6 +114,7 @@ fn UsersAdmin() -> impl IntoView {
                                             me_id=me_id.get_untracked().map(|m| m.id)
                                             change_role=change_role
                                             set_active=set_active
+                                            reset=reset
                                         />
                                     </For>
                                 </tbody>
@@ -155,6 +175,7 @@ fn UserRow(
     me_id: Option<i64>,
     change_role: ServerAction<ChangeRole>,
     set_active: ServerAction<SetActive>,
+    reset: ServerAction<IssuePasswordReset>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let is_me = me_id == Some(user.id);
@@ -217,6 +238,14 @@ fn UserRow(
                                     }}
                                 </button>
                             </ActionForm>
+                            {active
+                                .then(|| {
+                                    view! {
+                                        <button type="button" on:click=move |_| {
+                                            reset.dispatch(IssuePasswordReset { user_id: id });
+                                        }>{t!(i18n, users.reset_link)}</button>
+                                    }
+                                })}
                         }
                     })}
             </td>
