@@ -338,6 +338,19 @@ async fn a_profile_or_settings_saved_from_an_old_version_is_a_conflict_not_an_ov
     assert_eq!(get_json(&w.supervisor, &url).await["preferences"]["maxOpenOrders"], 50);
     // from the new version it goes through
     assert_eq!(w.supervisor.put(&url).json(&edit(7, version + 1)).send().await.unwrap().status(), 200);
+    // the audit keeps what each save replaced
+    let (before, after): (Value, Value) = sqlx::query_as(
+        "SELECT before, after FROM audit_log WHERE action = 'agent.profile' AND entity_id = $1 ORDER BY id DESC LIMIT 1",
+    )
+    .bind(id)
+    .fetch_one(&w.app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        (before["preferences"]["maxOpenOrders"].as_i64(), before["version"].as_i64()),
+        (Some(50), Some(version + 1))
+    );
+    assert_eq!(after["preferences"]["maxOpenOrders"], 7);
 
     let url = w.app.url("/api/customer-service/routing/settings");
     let mut settings = get_json(&w.admin, &url).await;

@@ -426,6 +426,15 @@ pub async fn update_profile(
 ) -> Result<AgentProfile, AppError> {
     user.require(Role::Supervisor)?;
     domain::validate_profile(input)?;
+    // what the save replaces, for the audit (the version check below makes sure it is what the
+    // supervisor saw, when they send the version they read)
+    let before = match profile(pool, user, agent_id).await {
+        Ok(current) => serde_json::to_value(&current).ok().map(|v| {
+            json!({"isConfirmationAgent": v["isConfirmationAgent"], "preferences": v["preferences"], "version": v["version"]})
+        }),
+        Err(e) if e.code == ErrorCode::NotFound => None,
+        Err(e) => return Err(e),
+    };
     let mut tx = pool.begin().await?;
     let wilayas = &input.preferences.wilayas;
     if let Some(code) = db::unknown_wilayas(&mut tx, wilayas).await?.first() {
@@ -443,7 +452,7 @@ pub async fn update_profile(
             action: "agent.profile",
             entity: "user",
             entity_id: agent_id,
-            before: None,
+            before,
             after: serde_json::to_value(input).ok(),
         },
     )

@@ -65,67 +65,83 @@ async fn start_report(pool: &PgPool, user: &CurrentUser, file_name: &str, bytes:
 
 async fn run_report(pool: &PgPool, user: &CurrentUser, id: i64, lines: Vec<CourierLine>) -> Result<(), AppError> {
     let source = format!("import:{id}");
-    let mut batch = Vec::with_capacity(BATCH);
-    for (i, unit) in lines.into_iter().enumerate() {
-        let recorded = match (&unit.event, &unit.reference) {
+    let mut results = Results::new(pool, id);
+    for unit in lines {
+        let result = match (&unit.event, &unit.reference) {
             (Err(e), _) => Err(e.clone()),
             (Ok(event), Some(reference)) => {
-                with_retry(|| crate::deliveries::service::record(pool, user, reference, event, &source)).await
+                with_retry(|| crate::deliveries::service::record(pool, user, reference, event, &source))
+                    .await
+                    .map(|r| (r.created, r.order_id))
             }
             (Ok(_), None) => Err(AppError::field(ErrorCode::CsvRowInvalid, "reference")),
         };
-        let (outcome, order_id, error) = match recorded {
-            Ok(r) => (if r.created { "created" } else { "existing" }, Some(r.order_id), None),
-            Err(e) => ("rejected", None, Some(e)),
-        };
-        batch.push(ResultRow {
-            position: i as i32 + 1,
-            first_line: unit.line as i32,
-            last_line: unit.line as i32,
-            reference: unit.reference,
-            outcome,
-            order_id,
-            error_code: error.as_ref().map(|e| e.code.as_str().to_string()),
-            error_field: error.and_then(|e| e.field),
-        });
-        if batch.len() == BATCH {
-            flush(pool, id, &mut batch).await?;
-        }
+        results.push(unit.line, unit.line, unit.reference, result).await?;
     }
-    flush(pool, id, &mut batch).await?;
-    let mut conn = pool.acquire().await?;
-    db::finish(&mut conn, id).await?;
-    Ok(())
+    results.finish().await
 }
 
 async fn run(pool: &PgPool, user: &CurrentUser, id: i64, orders: Vec<CsvOrder>) -> Result<(), AppError> {
-    let mut batch = Vec::with_capacity(BATCH);
-    for (i, unit) in orders.into_iter().enumerate() {
-        let (outcome, order_id, error) = match &unit.order {
-            Err(e) => ("rejected", None, Some(e.clone())),
-            Ok(order) => match with_retry(|| create_order(pool, user, order)).await {
-                Ok(r) => (if r.created { "created" } else { "existing" }, Some(r.id), None),
-                Err(e) => ("rejected", None, Some(e)),
-            },
+    let mut results = Results::new(pool, id);
+    for unit in orders {
+        let result = match &unit.order {
+            Err(e) => Err(e.clone()),
+            Ok(order) => with_retry(|| create_order(pool, user, order)).await.map(|r| (r.created, r.id)),
         };
-        batch.push(ResultRow {
-            position: i as i32 + 1,
-            first_line: unit.first_line as i32,
-            last_line: unit.last_line as i32,
-            reference: unit.reference,
+        results.push(unit.first_line, unit.last_line, unit.reference, result).await?;
+    }
+    results.finish().await
+}
+
+/// What became of each unit of a file (an order, a courier's line), stored in batches as it goes
+/// so the page shows progress; `finish` marks the import done.
+struct Results<'a> {
+    pool: &'a PgPool,
+    id: i64,
+    position: i32,
+    batch: Vec<ResultRow>,
+}
+
+impl<'a> Results<'a> {
+    fn new(pool: &'a PgPool, id: i64) -> Self {
+        Self { pool, id, position: 0, batch: Vec::with_capacity(BATCH) }
+    }
+
+    /// One unit's outcome: created (true) or already there (false) with its order, or refused.
+    async fn push(
+        &mut self,
+        first_line: usize,
+        last_line: usize,
+        reference: Option<String>,
+        result: Result<(bool, i64), AppError>,
+    ) -> Result<(), AppError> {
+        self.position += 1;
+        let (outcome, order_id, error) = match result {
+            Ok((created, order)) => (if created { "created" } else { "existing" }, Some(order), None),
+            Err(e) => ("rejected", None, Some(e)),
+        };
+        self.batch.push(ResultRow {
+            position: self.position,
+            first_line: i32::try_from(first_line).unwrap_or(i32::MAX),
+            last_line: i32::try_from(last_line).unwrap_or(i32::MAX),
+            reference,
             outcome,
             order_id,
             error_code: error.as_ref().map(|e| e.code.as_str().to_string()),
             error_field: error.and_then(|e| e.field),
         });
-        if batch.len() == BATCH {
-            flush(pool, id, &mut batch).await?;
+        if self.batch.len() == BATCH {
+            flush(self.pool, self.id, &mut self.batch).await?;
         }
+        Ok(())
     }
-    flush(pool, id, &mut batch).await?;
-    let mut conn = pool.acquire().await?;
-    db::finish(&mut conn, id).await?;
-    Ok(())
+
+    async fn finish(mut self) -> Result<(), AppError> {
+        flush(self.pool, self.id, &mut self.batch).await?;
+        let mut conn = self.pool.acquire().await?;
+        db::finish(&mut conn, self.id).await?;
+        Ok(())
+    }
 }
 
 /// A database that blinks is waited for (a few times) rather than turning lines into rejections.
