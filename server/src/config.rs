@@ -38,6 +38,8 @@ pub struct Settings {
     /// `LIVE_TICK_SECONDS` (60): how often the live streams hear a tick (screens then catch
     /// time-based changes: a callback coming due).
     pub live_tick: Duration,
+    /// How long login attempts and job runs are kept.
+    pub retention: crate::jobs::Retention,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -108,7 +110,16 @@ impl Settings {
             messaging: messaging(&lookup)?,
             public_url: lookup("SMS_PUBLIC_URL").map(|u| u.trim().trim_end_matches('/').to_string()),
             live_tick: Duration::from_secs(parse(&lookup, "LIVE_TICK_SECONDS", 60u64)?.clamp(1, 3600)),
+            retention: crate::jobs::Retention {
+                login_attempts_days: parse(&lookup, "LOGIN_ATTEMPTS_RETENTION_DAYS", 90i64)?.clamp(1, 3650),
+                job_runs_days: parse(&lookup, "JOB_RUNS_RETENTION_DAYS", 90i64)?.clamp(1, 3650),
+            },
         })
+    }
+
+    /// What the job registry is built from.
+    pub fn registry(&self) -> crate::jobs::RegistryConfig {
+        crate::jobs::RegistryConfig { messaging: self.messaging.clone(), retention: self.retention }
     }
 }
 

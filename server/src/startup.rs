@@ -55,7 +55,7 @@ pub const STATEMENT_CACHE: usize = 512;
 pub fn router(pool: PgPool, settings: &Settings, leptos_options: LeptosOptions, live: crate::live::Hub) -> Router {
     app::customers::phone::warm_up();
     let auth = settings.auth;
-    let jobs = Arc::new(crate::jobs::registry(&settings.messaging).with_lease(settings.jobs.lease));
+    let jobs = Arc::new(crate::jobs::registry(&settings.registry()).with_lease(settings.jobs.lease));
     let state = AppState {
         pool: pool.clone(),
         leptos_options: leptos_options.clone(),

@@ -405,3 +405,52 @@ async fn a_lost_listener_comes_back_and_scheduled_runs_go_on_while_it_is_away(
     w.until_assigned(order, agent).await;
     w.app.stop().await;
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_retention_job_forgets_old_login_attempts_and_finished_runs_and_keeps_the_rest(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let w = world_with(connect, &[("LOGIN_ATTEMPTS_RETENTION_DAYS", "7"), ("JOB_RUNS_RETENTION_DAYS", "30")]).await;
+    sqlx::query(
+        "INSERT INTO login_attempts (email, ip, succeeded, created_at) VALUES
+             ('old@test.dz', '10.0.0.1', false, now() - interval '8 days'),
+             ('recent@test.dz', '10.0.0.1', false, now() - interval '6 days')",
+    )
+    .execute(&w.db)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO job_runs (job, trigger, instance, started_at, finished_at, outcome) VALUES
+             ('classification', 'schedule', 'old', now() - interval '31 days', now() - interval '31 days', 'succeeded'),
+             ('classification', 'schedule', 'recent', now() - interval '29 days', now() - interval '29 days', 'succeeded'),
+             ('classification', 'schedule', 'unfinished', now() - interval '40 days', NULL, 'running')",
+    )
+    .execute(&w.db)
+    .await
+    .unwrap();
+    w.make_due("retention").await;
+    w.until("the retention job on schedule", || async { w.runs("retention", "schedule").await.finished >= 1 }).await;
+    let emails: Vec<String> =
+        sqlx::query_scalar("SELECT email FROM login_attempts WHERE email LIKE '%@test.dz' ORDER BY email")
+            .fetch_all(&w.db)
+            .await
+            .unwrap();
+    assert!(
+        !emails.contains(&"old@test.dz".to_string()) && emails.contains(&"recent@test.dz".to_string()),
+        "{emails:?}"
+    );
+    let jobs: Vec<String> =
+        sqlx::query_scalar("SELECT instance FROM job_runs WHERE job = 'classification' ORDER BY instance")
+            .fetch_all(&w.db)
+            .await
+            .unwrap();
+    assert_eq!(jobs, ["recent", "unfinished"], "a run still going is kept whatever its age");
+    let detail: Value =
+        sqlx::query_scalar("SELECT detail FROM job_runs WHERE job = 'retention' AND finished_at IS NOT NULL")
+            .fetch_one(&w.db)
+            .await
+            .unwrap();
+    assert_eq!((detail["loginAttempts"].as_i64(), detail["jobRuns"].as_i64()), (Some(1), Some(1)), "{detail}");
+    w.app.stop().await;
+}

@@ -121,6 +121,22 @@ impl UserRow {
     }
 }
 
+/// Deletes up to `limit` login attempts recorded before `before`; answers how many.
+pub async fn purge_login_attempts(
+    conn: &mut PgConnection,
+    before: OffsetDateTime,
+    limit: i64,
+) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query!(
+        "DELETE FROM login_attempts WHERE id IN (SELECT id FROM login_attempts WHERE created_at < $1 LIMIT $2)",
+        before,
+        limit
+    )
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected())
+}
+
 /// The user behind a session, if the account still exists and is active.
 pub async fn find_active_user(conn: &mut PgConnection, id: i64) -> Result<Option<CurrentUser>, sqlx::Error> {
     let row = find_user(conn, id).await?;

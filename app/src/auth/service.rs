@@ -480,6 +480,20 @@ fn generate_secret(len: usize) -> String {
     (0..len).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char).collect()
 }
 
+/// Forgets the login attempts recorded before `before` (the retention job), in batches so no
+/// statement holds the table long. Answers how many went.
+pub async fn purge_login_attempts(pool: &PgPool, before: time::OffsetDateTime) -> Result<u64, AppError> {
+    let mut total = 0;
+    loop {
+        let mut conn = pool.acquire().await?;
+        let done = db::purge_login_attempts(&mut conn, before, 10_000).await?;
+        total += done;
+        if done < 10_000 {
+            return Ok(total);
+        }
+    }
+}
+
 /// The caller a bearer token is: its user with the token's scopes; `unauthenticated` for an
 /// unknown or revoked token or an inactive user, `token_expired` past its expiry.
 pub async fn token_user(pool: &PgPool, token: &str) -> Result<CurrentUser, AppError> {

@@ -173,3 +173,16 @@ pub async fn list_recent_runs(conn: &mut PgConnection, limit: i64) -> Result<Vec
         })
         .collect())
 }
+
+/// Deletes up to `limit` finished runs that started before `before`; answers how many.
+pub async fn purge_runs(conn: &mut PgConnection, before: OffsetDateTime, limit: i64) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query!(
+        "DELETE FROM job_runs WHERE id IN (
+             SELECT id FROM job_runs WHERE started_at < $1 AND finished_at IS NOT NULL LIMIT $2)",
+        before,
+        limit
+    )
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected())
+}

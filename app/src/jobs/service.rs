@@ -278,3 +278,17 @@ pub fn instance_name() -> String {
     let host = std::fs::read_to_string("/proc/sys/kernel/hostname").map(|h| h.trim().to_string()).unwrap_or_default();
     format!("{}:{}", if host.is_empty() { "host" } else { &host }, std::process::id())
 }
+
+/// Forgets the finished runs that started before `before` (the retention job), in batches; a run
+/// still going is kept whatever its age. Answers how many went.
+pub async fn purge_runs(pool: &PgPool, before: OffsetDateTime) -> Result<u64, AppError> {
+    let mut total = 0;
+    loop {
+        let mut conn = pool.acquire().await?;
+        let done = db::purge_runs(&mut conn, before, 10_000).await?;
+        total += done;
+        if done < 10_000 {
+            return Ok(total);
+        }
+    }
+}

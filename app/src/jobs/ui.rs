@@ -22,6 +22,7 @@ fn job_text(i18n: I18n, name: &str) -> String {
         "message_sender" => t_string!(i18n, jobs.message_sender).to_string(),
         "message_sweep" => t_string!(i18n, jobs.message_sweep).to_string(),
         "dashboard_fold" => t_string!(i18n, jobs.dashboard_fold).to_string(),
+        "retention" => t_string!(i18n, jobs.retention).to_string(),
         other => other.to_string(),
     }
 }
@@ -33,6 +34,7 @@ fn schedule_text(i18n: I18n, code: &str) -> String {
         "every_1" => t_string!(i18n, jobs.every_minute).to_string(),
         "every_60" => t_string!(i18n, jobs.hourly).to_string(),
         "daily_0200" => t_string!(i18n, jobs.daily_0200).to_string(),
+        "daily_0330" => t_string!(i18n, jobs.daily_0330).to_string(),
         other => other.to_string(),
     }
 }
