@@ -235,6 +235,18 @@ async fn a_courier_s_report_uploaded_twice_records_each_parcel_once(pool: PgPool
     let card = w.card(b).await;
     assert_eq!((card["counters"]["refused"].as_i64(), card["counters"]["fakeOrders"].as_i64()), (Some(1), Some(1)));
     assert_eq!(card["classification"]["type"], "bad");
+    // the dashboard's delivered rate reads them: one delivered, one refused today
+    let dashboard = get_json(&w.supervisor, w.app.url("/api/customer-service/dashboard")).await;
+    let satisfaction = &dashboard["satisfaction"];
+    assert_eq!(
+        (
+            satisfaction["delivered"].as_i64(),
+            satisfaction["returnedOrRefused"].as_i64(),
+            satisfaction["deliveredRate"].as_f64()
+        ),
+        (Some(1), Some(1), Some(0.5)),
+        "{satisfaction}"
+    );
 
     let second = finished_import(&w, upload().await.unwrap()).await;
     assert_eq!((second["summary"]["created"].as_i64(), second["summary"]["existing"].as_i64()), (Some(0), Some(2)));

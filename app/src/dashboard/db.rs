@@ -329,6 +329,29 @@ pub async fn count_answers(
     .await
 }
 
+/// Orders whose courier outcome came over [from, to) (one agent's, or the shop's): delivered, and
+/// returned or refused.
+pub async fn count_deliveries(
+    conn: &mut PgConnection,
+    agent: Option<i64>,
+    from: OffsetDateTime,
+    to: OffsetDateTime,
+) -> Result<(i64, i64), sqlx::Error> {
+    let row = sqlx::query!(
+        r#"SELECT count(*) FILTER (WHERE delivery_outcome = 'delivered') AS "delivered!",
+                  count(*) FILTER (WHERE delivery_outcome IN ('returned', 'refused')) AS "back!"
+           FROM orders
+           WHERE delivery_outcome IN ('delivered', 'returned', 'refused') AND delivery_at >= $1 AND delivery_at < $2
+             AND ($3::int8 IS NULL OR assigned_agent_id = $3)"#,
+        from,
+        to,
+        agent,
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok((row.delivered, row.back))
+}
+
 /// Customers flagged over [from, to) for a refused delivery or a fake order.
 pub async fn count_refusal_flags(
     conn: &mut PgConnection,

@@ -173,7 +173,7 @@ pub struct Utilisation {
 pub struct Satisfaction {
     /// Orders confirmed in the period.
     pub confirmed: i64,
-    /// Courier outcomes of those orders: not recorded by the product yet (None until they are).
+    /// Orders whose courier outcome came in the period: delivered, and returned or refused.
     pub delivered: Option<i64>,
     pub returned_or_refused: Option<i64>,
     /// Customers' own answers to a message (WhatsApp buttons) in the period.
@@ -182,7 +182,7 @@ pub struct Satisfaction {
     pub customer_cancelled: i64,
     /// Customers flagged in the period for refusing a delivery or a fake order.
     pub refusal_flags: i64,
-    /// delivered / (delivered + returned or refused) once delivery outcomes exist; None before.
+    /// delivered / (delivered + returned or refused); None without outcomes in the period.
     pub delivered_rate: Option<f64>,
     /// customer_confirmed / customer_answers.
     pub answer_confirmation_rate: Option<f64>,

@@ -74,15 +74,16 @@ pub async fn dashboard(
     let response = domain::response_of(&in_range, settings.speed_to_call_minutes, uncalled_due);
 
     let answers = super::db::count_answers(&mut conn, agent, start, end).await?;
+    let (delivered, back) = super::db::count_deliveries(&mut conn, agent, start, end).await?;
     let satisfaction = Satisfaction {
         confirmed: confirmation.current.confirmed,
-        delivered: None,
-        returned_or_refused: None,
+        delivered: Some(delivered),
+        returned_or_refused: Some(back),
         customer_answers: answers.all,
         customer_confirmed: answers.confirmed,
         customer_cancelled: answers.cancelled,
         refusal_flags: if agent.is_none() { super::db::count_refusal_flags(&mut conn, start, end).await? } else { 0 },
-        delivered_rate: None,
+        delivered_rate: domain::rate(delivered, delivered + back),
         answer_confirmation_rate: domain::rate(answers.confirmed, answers.all),
     };
     let loads = if agent.is_none() { super::db::list_available_loads(&mut conn).await? } else { Vec::new() };

@@ -324,7 +324,7 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
                         <span class="muted compare">{t_string!(i18n, dashboard.answers_split, confirmed = group_thousands(s.customer_confirmed), cancelled = group_thousands(s.customer_cancelled)).to_string()}</span></div>
                     <div><dt>{t!(i18n, dashboard.refusals)}</dt><dd>{group_thousands(s.refusal_flags)}</dd></div>
                 </dl>
-                {s.delivered.is_none().then(|| view! { <p class="muted">{t!(i18n, dashboard.no_delivery_data)}</p> })}
+                {s.delivered_rate.is_none().then(|| view! { <p class="muted">{t!(i18n, dashboard.no_delivery_data)}</p> })}
             </section>
             {d.duplicates.clone().map(|x| view! {
                 <section class="card kpi" aria-labelledby="kpi-duplicates">
