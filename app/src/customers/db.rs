@@ -129,9 +129,9 @@ pub async fn lock_customers(conn: &mut PgConnection, ids: &[i64]) -> Result<Vec<
 }
 
 /// Merges customer `from` into `into` (both locked by the caller): its orders, flags, notes and
-/// messages move, its phone and contacts become the survivor's contacts, its counters are added
-/// to the survivor's, and it is kept, marked merged, with zero counters. What moved is kept in
-/// the merge row, so it can be undone. Returns the merge's id.
+/// messages move, its phone and contacts become the survivor's contacts, both are recounted from
+/// their orders, and it is kept, marked merged (with nothing left to count). What moved is kept in
+/// the merge row, so it can be undone (the counters are recounted then too). Returns the merge's id.
 pub async fn merge(conn: &mut PgConnection, from: i64, into: i64, by: Option<i64>) -> Result<i64, sqlx::Error> {
     let merge_id = sqlx::query_scalar!(
         r#"INSERT INTO customer_merges (from_customer_id, into_customer_id, merged_by, moved)
@@ -147,10 +147,7 @@ pub async fn merge(conn: &mut PgConnection, from: i64, into: i64, by: Option<i64
                                          UNION SELECT k.phone FROM customer_contacts k WHERE k.customer_id = $1) g
                                    WHERE g.phone <> (SELECT i.phone FROM customers i WHERE i.id = $2)
                                      AND NOT EXISTS (SELECT 1 FROM customer_contacts k
-                                                     WHERE k.customer_id = $2 AND k.phone = g.phone)), '[]'),
-               'counters', jsonb_build_object('orders', f.orders_count, 'confirmed', f.confirmed_count,
-                                              'delivered', f.delivered_count, 'cancelled', f.cancelled_count,
-                                              'returned', f.returned_count, 'spent', f.total_spent_dzd))
+                                                     WHERE k.customer_id = $2 AND k.phone = g.phone)), '[]'))
            FROM customers f WHERE f.id = $1
            RETURNING id AS "id!""#,
         from,
